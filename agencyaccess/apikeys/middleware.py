@@ -1,0 +1,85 @@
+from http import HTTPStatus
+
+from django.conf import settings
+
+from agencyaccess.apikeys import ratelimit
+from agencyaccess.apikeys.models import ApiKey
+from agencyaccess.lib.envelope import error_response
+
+API_PREFIX = "/api/"
+
+
+class ApiMiddleware:
+    """Every request under /api/: the key looked up once, the rate limit counted, bodies over the
+    limit refused unread, and every answer in the JSON envelope, Django's own 404, 405 and 500
+    pages included."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+
+        key = request.headers.get("X-Auth", "")
+        request.api_key = ApiKey.objects.for_key(key) if key else None
+        usage = ratelimit.hit(*self._bucket(request))
+        if usage.exceeded:
+            response = error_response(
+                429,
+                f"Rate limit exceeded: {usage.limit} requests a minute. "
+                f"Retry after {usage.retry_after()} seconds.",
+            )
+            response["Retry-After"] = str(usage.retry_after())
+        elif _declared_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            response = error_response(413, _too_large_message())
+        else:
+            if request.api_key is not None:
+                request.api_key.touch()
+            response = _as_envelope(request, self.get_response(request))
+        for header, value in usage.headers().items():
+            response[header] = value
+        return response
+
+    @staticmethod
+    def _bucket(request) -> tuple[str, int]:
+        api_key = request.api_key
+        if api_key is not None:
+            return (
+                f"key:{api_key.pk}",
+                api_key.rate_limit_per_minute or settings.API_RATE_LIMIT_PER_MINUTE,
+            )
+        # No valid key: count by address, which also slows down anyone guessing keys.
+        return f"ip:{request.META.get('REMOTE_ADDR', '')}", settings.API_RATE_LIMIT_PER_MINUTE
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _too_large_message() -> str:
+    return f"The request body is too large: the limit is {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024} KB."
+
+
+def _as_envelope(request, response):
+    """Django answers unknown paths, wrong methods and crashes with HTML; the API never does."""
+    if response.status_code < 400 or response.get("Content-Type", "").startswith(
+        "application/json"
+    ):
+        return response
+    status = response.status_code
+    if status == 404:
+        msg = f"Not found: there is no API endpoint at {request.path}."
+    elif status == 405:
+        msg = f"Method {request.method} is not allowed on {request.path}; use {response.get('Allow', 'another method')}."
+    elif status >= 500:
+        msg = "Server error: something went wrong on our side and it has been logged. Please try again later."
+    else:
+        msg = f"{HTTPStatus(status).phrase}."
+    enveloped = error_response(status, msg)
+    if "Allow" in response:
+        enveloped["Allow"] = response["Allow"]
+    return enveloped

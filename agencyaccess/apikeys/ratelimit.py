@@ -1,0 +1,78 @@
+"""Fixed one-minute windows of requests per bucket, shared by every process.
+
+Counted in Redis when REDIS_URL is set, else in one database row per bucket with an atomic
+upsert: one round trip per request either way.
+"""
+
+import math
+import time
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.db import connection
+
+WINDOW_SECONDS = 60
+
+_UPSERT = """
+INSERT INTO apikeys_ratelimitcounter (bucket, window_start, hits) VALUES (%s, %s, 1)
+ON CONFLICT (bucket) DO UPDATE SET
+    hits = CASE WHEN apikeys_ratelimitcounter.window_start = excluded.window_start
+                THEN apikeys_ratelimitcounter.hits + 1 ELSE 1 END,
+    window_start = excluded.window_start
+RETURNING hits
+"""
+
+
+@dataclass(frozen=True)
+class Usage:
+    limit: int
+    hits: int
+    reset_at: int  # epoch seconds when the window ends
+
+    @property
+    def exceeded(self) -> bool:
+        return self.hits > self.limit
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.hits)
+
+    def retry_after(self) -> int:
+        return max(1, math.ceil(self.reset_at - time.time()))
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset_at),
+        }
+
+
+def hit(bucket: str, limit: int) -> Usage:
+    """Count one request in `bucket`; the caller refuses it when `exceeded`."""
+    window = int(time.time() // WINDOW_SECONDS)
+    hits = _hit_redis(bucket, window) if settings.REDIS_URL else _hit_database(bucket, window)
+    return Usage(limit=limit, hits=hits, reset_at=(window + 1) * WINDOW_SECONDS)
+
+
+def _hit_database(bucket: str, window: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, [bucket, window])
+        return cursor.fetchone()[0]
+
+
+@cache
+def _redis():
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def _hit_redis(bucket: str, window: int) -> int:
+    key = f"ratelimit:{bucket}:{window}"
+    pipe = _redis().pipeline()
+    pipe.incr(key)
+    pipe.expire(key, WINDOW_SECONDS * 2)
+    hits, _ = pipe.execute()
+    return int(hits)

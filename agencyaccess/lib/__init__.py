@@ -1,0 +1,1 @@
+"""Small building blocks with no models: ids, timestamps, crypto, outbound HTTP."""

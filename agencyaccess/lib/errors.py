@@ -1,0 +1,21 @@
+"""Errors that workflows raise for the API and the dashboard to show as they are."""
+
+
+class ActionError(Exception):
+    """A request that cannot be done as asked; the message says what to change."""
+
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(ActionError):
+    status = 404
+
+
+class Conflict(ActionError):
+    """Valid, but refused by the agency's state: a disabled intake form, a reached limit."""
+
+    status = 409

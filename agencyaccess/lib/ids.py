@@ -1,0 +1,33 @@
+"""Public ids: opaque, random, never a database key."""
+
+import secrets
+import string
+
+from django.db import models
+
+ALPHABET = string.ascii_letters + string.digits
+PUBLIC_ID_LENGTH = 20
+
+
+def new_public_id() -> str:
+    """20 random characters of [A-Za-z0-9]: about 119 bits, unguessable."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(PUBLIC_ID_LENGTH))
+
+
+def looks_like_public_id(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value) == PUBLIC_ID_LENGTH
+        and all(c in ALPHABET for c in value)
+    )
+
+
+class PublicIdField(models.CharField):
+    """The id the API and URLs show for a row; the integer primary key stays internal."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", PUBLIC_ID_LENGTH)
+        kwargs.setdefault("unique", True)
+        kwargs.setdefault("default", new_public_id)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,114 @@
+"""The named cast every test uses (DESIGN.md, convention 13).
+
+Alice owns agency A, which has a client (Jane), Google and Meta connected accounts, and a link
+asking Jane for Google Ads. Bob is Alice's teammate. Charlie owns agency B, with its own
+client and Google account. Cross-tenant tests read "as Charlie, touch Alice's link -> 404".
+"""
+
+import json
+from typing import Any
+
+from django.test import TestCase
+
+from agencyaccess.accounts.models import Agency, Membership, Role, User
+from agencyaccess.apikeys.capabilities import API_CAPABILITIES
+from agencyaccess.apikeys.models import ApiKey
+from agencyaccess.clients.models import Client
+from agencyaccess.links.models import Link, RequestedAccountLink, RequestedService
+from agencyaccess.platforms.models import ConnectedAccount
+
+MCC_ID = "1234567890"
+
+
+class BaseTestCase(TestCase):
+    alice: User
+    bob: User
+    charlie: User
+    agency_a: Agency
+    agency_b: Agency
+    google_a: ConnectedAccount
+    meta_a: ConnectedAccount
+    google_b: ConnectedAccount
+    jane: Client
+    charlies_client: Client
+    link: Link
+    charlies_link: Link
+    alice_key_row: ApiKey
+    alice_key: str
+    charlie_key_row: ApiKey
+    charlie_key: str
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.alice = User.objects.create_user("alice@example.org", "password")
+        cls.agency_a = Agency.objects.create(name="Alice & Co", support_email="alice@example.org")
+        Membership.objects.create(user=cls.alice, agency=cls.agency_a, role=Role.OWNER)
+
+        cls.bob = User.objects.create_user("bob@example.org", "password")
+        Membership.objects.create(user=cls.bob, agency=cls.agency_a, role=Role.MEMBER)
+
+        cls.charlie = User.objects.create_user("charlie@example.org", "password")
+        cls.agency_b = Agency.objects.create(name="Charlie Ltd")
+        Membership.objects.create(user=cls.charlie, agency=cls.agency_b, role=Role.OWNER)
+
+        cls.google_a = ConnectedAccount.objects.create(
+            agency=cls.agency_a,
+            platform="google",
+            email="ads@alice.example",
+            fields={"google_ads_manager_ids": [MCC_ID]},
+        )
+        cls.meta_a = ConnectedAccount.objects.create(
+            agency=cls.agency_a, platform="meta", fields={"business_id": "100000000000001"}
+        )
+        cls.google_b = ConnectedAccount.objects.create(
+            agency=cls.agency_b, platform="google", email="ads@charlie.example"
+        )
+
+        cls.jane = Client.objects.create(
+            agency=cls.agency_a, name="Jane Doe", email="jane@example.com", company="Jane's Bakery"
+        )
+        cls.charlies_client = Client.objects.create(
+            agency=cls.agency_b, name="Carl", email="carl@example.com"
+        )
+
+        cls.link = Link.objects.create(agency=cls.agency_a, client=cls.jane)
+        service = RequestedService.objects.create(
+            link=cls.link, platform="google", service_key="google_ads", access_level="STANDARD"
+        )
+        RequestedAccountLink.objects.create(
+            requested_service=service, connected_account=cls.google_a
+        )
+        cls.charlies_link = Link.objects.create(agency=cls.agency_b, client=cls.charlies_client)
+
+        cls.alice_key_row, cls.alice_key = ApiKey.issue(
+            cls.agency_a, "Alice's key", list(API_CAPABILITIES)
+        )
+        cls.charlie_key_row, cls.charlie_key = ApiKey.issue(
+            cls.agency_b, "Charlie's key", list(API_CAPABILITIES)
+        )
+
+    def api_get(self, path: str, key: str | None = None, **params: Any):
+        headers = {"X-Auth": key} if key else {}
+        return self.client.get(path, params, headers=headers)
+
+    def api_post(self, path: str, body: Any, key: str | None = None, **headers: str):
+        if key:
+            headers["X-Auth"] = key
+        data = body if isinstance(body, str | bytes) else json.dumps(body)
+        return self.client.post(path, data, content_type="application/json", headers=headers)
+
+    def assertError(self, response, status: int, msg: str | None = None) -> dict:
+        """The response is the error envelope with this status (and message, if given)."""
+        self.assertEqual(response.status_code, status, response.content)
+        body = response.json()
+        self.assertIs(body["error"], True)
+        self.assertIsInstance(body["msg"], str)
+        if msg is not None:
+            self.assertEqual(body["msg"], msg)
+        return body
+
+    def assertOk(self, response) -> Any:
+        self.assertEqual(response.status_code, 200, response.content)
+        body = response.json()
+        self.assertIs(body["error"], False)
+        return body["data"]
