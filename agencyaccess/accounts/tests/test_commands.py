@@ -52,6 +52,24 @@ class CreateAgencyTests(BaseTestCase):
         )
         self.assertTrue(self.bob.check_password("password"))
 
+    def test_an_existing_users_password_is_never_set_by_the_command(self):
+        result = run_command(
+            "create_agency",
+            "--name",
+            "Takeover",
+            "--email",
+            "bob@example.org",
+            "--password",
+            "hijacked-pass",
+        )
+
+        self.assertEqual(result.code, 1)
+        self.assertEqual(result.stdout, "")
+        self.assertIn("already exists", result.stderr)
+        self.bob.refresh_from_db()
+        self.assertTrue(self.bob.check_password("password"))
+        self.assertFalse(Agency.objects.filter(name="Takeover").exists())
+
     def test_an_invalid_email_is_one_line_on_stderr(self):
         result = run_command("create_agency", "--name", "Dana Digital", "--email", "dana")
 
