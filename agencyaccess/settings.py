@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "agencyaccess.platforms",
     "agencyaccess.clients",
     "agencyaccess.links",
+    "agencyaccess.notify",
+    "agencyaccess.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +187,39 @@ X_FRAME_OPTIONS = "DENY"
 # The public API.
 # Requests a minute for each API key (and for each address sending no valid key).
 API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 120)
+
+# Fernet keys for tokens at rest, newest first; derived from SECRET_KEY when empty.
+ENCRYPTION_KEYS = [k for k in env("ENCRYPTION_KEYS").split(",") if k]
+
+# The platforms. A platform with no client id set runs against its local sandbox, served by this
+# app under /sandbox/<platform>/; setting its credentials switches it to the real endpoints.
+# Every base URL and API version can be overridden (e.g. to point at a staging fake).
+GOOGLE_CLIENT_ID = env("GOOGLE_CLIENT_ID")
+GOOGLE_CLIENT_SECRET = env("GOOGLE_CLIENT_SECRET")
+GOOGLE_ADS_DEVELOPER_TOKEN = env("GOOGLE_ADS_DEVELOPER_TOKEN")
+GOOGLE_ADS_API_VERSION = env("GOOGLE_ADS_API_VERSION", "v26")
+GOOGLE_URLS = {
+    name: env(f"GOOGLE_{name.upper()}_URL")
+    for name in (
+        "authorize",
+        "token",
+        "revoke",
+        "userinfo",
+        "ads",
+        "analytics_admin",
+        "tag_manager",
+        "merchant",
+        "business_accounts",
+        "business_information",
+        "search_console",
+        "site_verification",
+    )
+}
+META_APP_ID = env("META_APP_ID")
+META_APP_SECRET = env("META_APP_SECRET")
+META_CONFIG_ID = env("META_CONFIG_ID")  # Facebook Login for Business configuration, if any
+META_API_VERSION = env("META_API_VERSION", "v26.0")
+META_URLS = {name: env(f"META_{name.upper()}_URL") for name in ("authorize", "graph")}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "AgencyAccess <noreply@agencyaccess.local>")

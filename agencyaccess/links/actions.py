@@ -1,6 +1,7 @@
 """Link workflows shared by the API and the dashboard."""
 
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -11,11 +12,15 @@ from agencyaccess.catalog.requested_accounts import ServiceSpec, parse_requested
 from agencyaccess.clients.models import Client
 from agencyaccess.lib.errors import ActionError, Conflict
 from agencyaccess.links.models import (
+    Grant,
     IntakeForm,
     Link,
     RequestedAccountLink,
     RequestedService,
+    ServiceStatus,
 )
+from agencyaccess.notify.models import EventKind, record_event
+from agencyaccess.platforms.base import Asset, GrantOutcome
 from agencyaccess.platforms.models import ConnectedAccount
 
 
@@ -74,6 +79,7 @@ def create_link(
             last_reminder=now,
         )
         _save_services(link, services)
+        record_event(link, EventKind.LINK_CREATED)
     return link
 
 
@@ -88,9 +94,7 @@ def replace_services(link: Link, services: Sequence[ServiceSpec]) -> Link:
     with transaction.atomic():
         link.services.all().delete()
         _save_services(link, services)
-        if link.completed is not None:
-            link.completed = None
-            link.save(update_fields=["completed"])
+        update_completion(link)
     return link
 
 
@@ -137,3 +141,66 @@ def _save_services(link: Link, services: Sequence[ServiceSpec]) -> None:
         for row, spec in zip(rows, services, strict=True)
         for position, account_link in enumerate(spec.account_links)
     )
+
+
+def save_grant(
+    link: Link,
+    service: RequestedService,
+    account: ConnectedAccount,
+    asset: Asset,
+    outcome: GrantOutcome,
+) -> Grant:
+    """Record what a connector answered for one asset and one receiving account."""
+    now = timezone.now()
+    grant, _ = Grant.objects.update_or_create(
+        link=link,
+        service_key=service.service_key,
+        connected_account=account,
+        asset_id=asset.external_id,
+        defaults={
+            "asset_type": asset.asset_type,
+            "asset_name": asset.name,
+            "access_level": service.access_level,
+            "native_role": outcome.native_role,
+            "native_ref": outcome.native_ref,
+            "state": outcome.state,
+            "message": outcome.message,
+            "next_action_url": outcome.next_action_url or "",
+            "updated": now,
+            "last_verified": now,
+            "next_check": now + first_check_delay(outcome) if outcome.state.is_pending else None,
+            "checks": 0,
+        },
+    )
+    return grant
+
+
+def first_check_delay(outcome: GrantOutcome) -> timedelta:
+    return timedelta(seconds=outcome.retry_after or 60)
+
+
+def answer_service(link: Link, service: RequestedService, status: ServiceStatus) -> None:
+    """The client granted (at least one asset) or skipped a service."""
+    service.status = status
+    service.updated = timezone.now()
+    service.save(update_fields=["status", "updated"])
+    kind = (
+        EventKind.SERVICE_GRANTED if status == ServiceStatus.GRANTED else EventKind.SERVICE_SKIPPED
+    )
+    record_event(link, kind, platform=service.service.platform.name, service=service.service.name)
+    update_completion(link)
+
+
+def update_completion(link: Link) -> None:
+    """A link is complete when every requested service is granted and the intake (if asked)
+    is done; the moment it becomes complete is recorded once, with an event."""
+    complete = not link.services.filter(requested=True).exclude(
+        status=ServiceStatus.GRANTED
+    ).exists() and (not link.intake_form_requested or link.intake_completed is not None)
+    if complete and link.completed is None:
+        link.completed = timezone.now()
+        link.save(update_fields=["completed"])
+        record_event(link, EventKind.LINK_COMPLETED)
+    elif not complete and link.completed is not None:
+        link.completed = None
+        link.save(update_fields=["completed"])

@@ -1,0 +1,3 @@
+"""The Meta sandbox: a local fake of Meta's OAuth and APIs, mounted at /sandbox/meta/."""
+
+urlpatterns: list = []
