@@ -102,7 +102,8 @@ AUTH_USER_MODEL = "accounts.User"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Each platform package keeps its templates (its sandbox's pages) in its own folder.
+        "DIRS": [BASE_DIR / "templates", *sorted(BASE_DIR.glob("platforms/*/templates"))],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -221,7 +222,23 @@ META_CONFIG_ID = env("META_CONFIG_ID")  # Facebook Login for Business configurat
 META_API_VERSION = env("META_API_VERSION", "v26.0")
 META_URLS = {name: env(f"META_{name.upper()}_URL") for name in ("authorize", "graph")}
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail. With EMAIL_HOST set, mail goes out by SMTP; without it, every message is printed and
+# kept as an .eml file under EMAIL_FILE_PATH, so a demo shows what would have been sent.
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+# Seconds before a silent SMTP server counts as a failure (then the worker retries later).
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "agencyaccess.notify.backends.ConsoleAndFileBackend",
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "AgencyAccess <noreply@agencyaccess.local>")
 
 LOGGING = {

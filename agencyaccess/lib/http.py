@@ -5,6 +5,7 @@ addresses a customer typed (webhooks) a refusal of private, loopback and link-lo
 Tests swap the transport in one place: `set_transport_for_tests`.
 """
 
+import functools
 import ipaddress
 import logging
 import socket
@@ -29,8 +30,16 @@ _transport: httpx.BaseTransport | None = None
 
 
 def set_transport_for_tests(transport: httpx.BaseTransport | None) -> None:
-    global _transport
+    global _transport  # the one switch tests flip; production never sets it
     _transport = transport
+    _client.cache_clear()
+
+
+@functools.cache
+def _client(transport: httpx.BaseTransport | None) -> httpx.Client:
+    """One client per process, reused: a new one per request costs a TLS context and a
+    connection (tens of milliseconds) every time. httpx clients are safe to share by threads."""
+    return httpx.Client(timeout=TIMEOUT, transport=transport, follow_redirects=False)
 
 
 def request(
@@ -55,12 +64,9 @@ def request(
     attempts = 1 + (retries if method in RETRIED_METHODS else 0)
     for attempt in range(attempts):
         try:
-            with httpx.Client(
-                timeout=TIMEOUT, transport=_transport, follow_redirects=False
-            ) as client:
-                response = client.request(
-                    method, url, headers=headers, params=params, json=json, data=data
-                )
+            response = _client(_transport).request(
+                method, url, headers=headers, params=params, json=json, data=data
+            )
         except httpx.TransportError as e:
             if attempt + 1 == attempts:
                 raise TransportError(f"{method} {_safe(url)} failed: {type(e).__name__}") from e

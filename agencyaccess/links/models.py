@@ -161,6 +161,13 @@ class Grant(models.Model):
     def __str__(self) -> str:
         return f"{self.service_key} {self.asset_name or self.asset_id}: {self.state}"
 
+    @property
+    def action_url(self) -> str:
+        """`next_action_url` when it is a web address: it comes from a platform's answer and
+        becomes a link on the client's page, so nothing like javascript: gets through."""
+        url = self.next_action_url
+        return url if url.startswith(("https://", "http://")) else ""
+
 
 class IntakeForm(models.Model):
     """An agency's intake questions, which a link can ask the client to answer."""

@@ -18,15 +18,19 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from agencyaccess.apikeys import ratelimit
 from agencyaccess.platforms import registry
 from agencyaccess.platforms.base import ConnectorError, TokenSet
 
 SESSION_KEY = "oauth_flows"
 FLOW_SECONDS = 15 * 60
 MAX_FLOWS = 10
+# Callbacks a minute from one address: a person signs in a few times, a code-guesser many.
+CALLBACKS_PER_MINUTE = 30
 
 # What finishes a flow, by purpose: f(request, flow payload, tokens or None, error or None).
 HANDLERS: dict[str, str] = {
@@ -62,6 +66,8 @@ def start(
         "payload": payload,
         "verifier": verifier,
         "started": time.time(),
+        # The callback answers in the language the person was reading when they left.
+        "language": translation.get_language(),
     }
     # Keep the newest few: a client who starts again and again does not grow the session.
     request.session[SESSION_KEY] = dict(
@@ -79,22 +85,30 @@ def start(
 
 def callback(request: HttpRequest, platform: str) -> HttpResponse:
     """GET /oauth/<platform>/callback: the platform sends the browser back here."""
+    usage = ratelimit.hit(
+        f"oauth-callback:{request.META.get('REMOTE_ADDR', '')}", CALLBACKS_PER_MINUTE
+    )
+    if usage.exceeded:
+        response = _error_page(
+            request, _("Too many attempts in a short time. Wait a minute, then try again."), 429
+        )
+        response["Retry-After"] = str(usage.retry_after())
+        return response
     flows = _live_flows(request)
     flow = flows.pop(request.GET.get("state", ""), None)
     request.session[SESSION_KEY] = flows  # used once, even if what follows fails
     client = registry.client_for(platform)
     if flow is None or flow["platform"] != platform or client is None:
-        return render(
+        return _error_page(
             request,
-            "platforms/oauth_error.html",
-            {
-                "message": _(
-                    "This sign-in has expired or was already used. Go back to the page you "
-                    "came from and connect again."
-                )
-            },
-            status=400,
+            _(
+                "This sign-in has expired or was already used. Go back to the page you "
+                "came from and connect again."
+            ),
+            400,
         )
+    if flow.get("language"):
+        translation.activate(flow["language"])
     handler: Handler = import_string(HANDLERS[flow["purpose"]])
     if "error" in request.GET or "code" not in request.GET:
         # The person declined on the consent screen (or the platform said why not).
@@ -108,6 +122,10 @@ def callback(request: HttpRequest, platform: str) -> HttpResponse:
     except ConnectorError as e:
         return handler(request, flow["payload"], None, e.message)
     return handler(request, flow["payload"], tokens, None)
+
+
+def _error_page(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return render(request, "platforms/oauth_error.html", {"message": message}, status=status)
 
 
 def _live_flows(request: HttpRequest) -> dict[str, dict[str, Any]]:
