@@ -2,13 +2,15 @@
 `{"error": true, "msg": ...}` envelope with a message a developer can act on."""
 
 import logging
+from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
 
-from agencyaccess.apikeys.middleware import _too_large_message
+from agencyaccess.apikeys.middleware import SERVER_ERROR, _too_large_message
 from agencyaccess.clients.api import router as clients_router
 from agencyaccess.lib.envelope import error_response
 from agencyaccess.lib.errors import ActionError
@@ -16,6 +18,54 @@ from agencyaccess.links.api import INVALID_CLIENT
 from agencyaccess.links.api import router as links_router
 
 logger = logging.getLogger(__name__)
+
+
+class UnacceptableBody(ValueError):
+    """JSON the API cannot take; the message says why."""
+
+
+class ObjectParser(Parser):
+    """Bodies must be JSON objects: ninja would read an array or a number as an object with
+    every field missing, and answer "name is required" to a body that has no names at all.
+
+    Text must not hold NUL characters, which PostgreSQL cannot store (Django's forms refuse
+    them the same way): without this check they reach the database and fail there as a 500.
+    """
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise UnacceptableBody("The request body must be a JSON object.")
+        if (where := _nul_at(data)) is not None:
+            raise UnacceptableBody(
+                f"{where or 'The request body'} must not contain NUL characters."
+            )
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        values = super().parse_querydict(data, list_fields, request)
+        if (where := _nul_at(values)) is not None:
+            raise ActionError(f"{where or 'Query parameters'} must not contain NUL characters.")
+        return values
+
+
+def _nul_at(value: Any, path: str = "") -> str | None:
+    """The path of the first string (or object key) in a parsed JSON value holding a NUL."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        children = [(key, f"{path}.{key}" if path else key, item) for key, item in value.items()]
+    elif isinstance(value, list):
+        children = [("", f"{path}[{i}]", item) for i, item in enumerate(value)]
+    else:
+        return None
+    for key, where, item in children:
+        if "\x00" in key:
+            return path  # the object whose key it is
+        if (found := _nul_at(item, where)) is not None:
+            return found
+    return None
+
 
 api = NinjaAPI(
     title="AgencyAccess API",
@@ -28,6 +78,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=ObjectParser(),
 )
 api.add_router("/clients", clients_router)
 api.add_router("/links", links_router)
@@ -46,6 +97,9 @@ def _action_error(request, exc: ActionError):
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # ninja wraps what the parser raised; the cause tells bad JSON from JSON of the wrong kind.
+        if isinstance(exc.__cause__, UnacceptableBody):
+            return error_response(400, str(exc.__cause__))
         return error_response(400, "The request body is not valid JSON.")
     return error_response(exc.status_code, str(exc))
 
@@ -63,11 +117,7 @@ def _too_big(request, exc: RequestDataTooBig):
 @api.exception_handler(Exception)
 def _server_error(request, exc: Exception):
     logger.exception("API error on %s %s", request.method, request.path)
-    return error_response(
-        500,
-        "Server error: something went wrong on our side and it has been logged. "
-        "Please try again later.",
-    )
+    return error_response(500, SERVER_ERROR)
 
 
 _PROBLEMS = {
@@ -104,6 +154,8 @@ def validation_message(errors: list[dict]) -> str:
             sentence = _sentence(loc, error)
         if sentence not in sentences:
             sentences.append(sentence)
+    if sentences == [INVALID_CLIENT]:
+        return INVALID_CLIENT  # the guide's exact words, as for an unknown clientID
     return " ".join(s if s.endswith(".") else s + "." for s in sentences)
 
 
@@ -118,7 +170,10 @@ def _sentence(loc: list[str], error: dict) -> str:
         problem = f"may hold at most {ctx.get('max_length')} items"
     else:
         problem = _PROBLEMS.get(kind) or str(error.get("msg", "is invalid")).lower()
-    return f"{_path(loc)} {problem}" if loc else problem[:1].upper() + problem[1:]
+    if loc:
+        return f"{_path(loc)} {problem}"
+    # A model validator's sentence starts with a field name, whose case is part of the name.
+    return problem if kind == "value_error" else problem[:1].upper() + problem[1:]
 
 
 def _path(loc: list[str]) -> str:

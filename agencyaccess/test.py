@@ -5,10 +5,16 @@ asking Jane for Google Ads. Bob is Alice's teammate. Charlie owns agency B, with
 client and Google account. Cross-tenant tests read "as Charlie, touch Alice's link -> 404".
 """
 
+import io
 import json
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from typing import Any
+from unittest import mock
 
-from django.test import TestCase
+from django.core.management import ManagementUtility
+from django.db import connections
+from django.test import LiveServerTestCase, TestCase
 
 from agencyaccess.accounts.models import Agency, Membership, Role, User
 from agencyaccess.apikeys.capabilities import API_CAPABILITIES
@@ -112,3 +118,55 @@ class BaseTestCase(TestCase):
         body = response.json()
         self.assertIs(body["error"], False)
         return body["data"]
+
+
+class LiveServerBaseTestCase(LiveServerTestCase):
+    """The same cast, committed, for tests that drive a real server over HTTP (`live_server_url`)."""
+
+    alice_key: str
+    jane: Client
+    google_a: ConnectedAccount
+    agency_a: Agency
+
+    def setUp(self) -> None:
+        super().setUp()
+        # The cast is built by BaseTestCase's classmethod; here it lands on this class instead.
+        BaseTestCase.setUpTestData.__func__(type(self))  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_command(*argv: str) -> CommandResult:
+    """`agencyaccess <argv>` as a user runs it (argument parsing, stdout, stderr, exit code), but
+    in this process, so it sees the test database."""
+    full_argv = ["agencyaccess", *argv]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = 0
+    # Django closes the connections when a command ends, which would end the test's transaction.
+    with (
+        redirect_stdout(stdout),
+        redirect_stderr(stderr),
+        mock.patch.object(connections, "close_all"),
+    ):
+        command = ManagementUtility(full_argv).fetch_command(argv[0])
+        try:
+            command.run_from_argv(full_argv)
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else 1
+    return CommandResult(code, stdout.getvalue(), stderr.getvalue())
+
+
+# 30 seconds into a rate-limit window: requests in a test all fall in the same minute.
+RATE_LIMIT_NOW = 1_800_000_030.0
+
+
+def rate_limit_clock(now: float = RATE_LIMIT_NOW) -> Any:
+    """Stop the rate limiter's clock at `now`, so a test never straddles two one-minute windows."""
+    clock = mock.Mock(spec=["time"])
+    clock.time.return_value = now
+    return mock.patch("agencyaccess.apikeys.ratelimit.time", clock)

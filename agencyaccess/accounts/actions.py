@@ -10,7 +10,8 @@ from agencyaccess.lib.errors import ActionError
 def create_agency(name: str, owner_email: str, password: str | None = None) -> Agency:
     """A new agency owned by the user with this e-mail address, created if new.
 
-    Without a password a new owner cannot log in until they reset it by e-mail.
+    Without a password a new owner cannot log in until they reset it by e-mail. An existing
+    user keeps their password: setting someone else's is not this command's business.
     """
     name = name.strip()
     if not name:
@@ -24,8 +25,10 @@ def create_agency(name: str, owner_email: str, password: str | None = None) -> A
         if user is None:
             user = User.objects.create_user(owner_email, password)
         elif password:
-            user.set_password(password)
-            user.save(update_fields=["password"])
+            raise ActionError(
+                "A user with this e-mail address already exists and keeps their password: "
+                "leave out the password."
+            )
         agency = Agency.objects.create(name=name, support_email=owner_email)
         Membership.objects.create(user=user, agency=agency, role=Role.OWNER)
     return agency

@@ -42,12 +42,15 @@ class Theme(models.TextChoices):
 
 
 class AgencyQuerySet(models.QuerySet["Agency"]):
+    def owned_by(self, email: str) -> "AgencyQuerySet":
+        return self.filter(
+            memberships__role=Role.OWNER, memberships__user__email__iexact=email.strip()
+        )
+
     def by_id_or_owner_email(self, value: str) -> "Agency | None":
         """The command line names an agency by its id or by its owner's e-mail address."""
         if "@" in value:
-            return self.filter(
-                memberships__role=Role.OWNER, memberships__user__email__iexact=value.strip()
-            ).first()
+            return self.owned_by(value).first()
         return self.filter(public_id=value.strip()).first()
 
 

@@ -23,6 +23,8 @@ def idempotent(view):
             return view(request, *args, **kwargs)
         if len(key) > 255:
             raise ActionError(f"{HEADER} must be at most 255 characters.")
+        if "\x00" in key:  # PostgreSQL cannot store it
+            raise ActionError(f"{HEADER} must not contain NUL characters.")
         digest = hashlib.sha256(request.path.encode() + b"\n" + request.body).hexdigest()
         record = _claim(request.auth, key, digest)
         if record.response is not None:

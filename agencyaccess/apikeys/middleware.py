@@ -1,3 +1,4 @@
+import logging
 from http import HTTPStatus
 
 from django.conf import settings
@@ -7,6 +8,11 @@ from agencyaccess.apikeys.models import ApiKey
 from agencyaccess.lib.envelope import error_response
 
 API_PREFIX = "/api/"
+SERVER_ERROR = (
+    "Server error: something went wrong on our side and it has been logged. Please try again later."
+)
+
+logger = logging.getLogger(__name__)
 
 
 class ApiMiddleware:
@@ -20,7 +26,15 @@ class ApiMiddleware:
     def __call__(self, request):
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
+        try:
+            return self._api_call(request)
+        except Exception:
+            # The view's own crashes come back as responses; this is the key lookup or the
+            # rate-limit counter failing (the database or Redis down): still the envelope.
+            logger.exception("API middleware error on %s %s", request.method, request.path)
+            return error_response(500, SERVER_ERROR)
 
+    def _api_call(self, request):
         key = request.headers.get("X-Auth", "")
         request.api_key = ApiKey.objects.for_key(key) if key else None
         usage = ratelimit.hit(*self._bucket(request))
@@ -76,7 +90,7 @@ def _as_envelope(request, response):
     elif status == 405:
         msg = f"Method {request.method} is not allowed on {request.path}; use {response.get('Allow', 'another method')}."
     elif status >= 500:
-        msg = "Server error: something went wrong on our side and it has been logged. Please try again later."
+        msg = SERVER_ERROR
     else:
         msg = f"{HTTPStatus(status).phrase}."
     enveloped = error_response(status, msg)

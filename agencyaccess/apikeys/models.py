@@ -28,6 +28,9 @@ def split_key(key: str) -> tuple[str, str] | None:
     lookup, _, secret = key[len(KEY_PREFIX) :].partition("_")
     if len(lookup) != LOOKUP_LENGTH or len(secret) != SECRET_LENGTH:
         return None
+    # Only what a key can hold reaches the database (PostgreSQL refuses a NUL with an error).
+    if not all(c in ALPHABET for c in lookup + secret):
+        return None
     return lookup, secret
 
 

@@ -23,9 +23,10 @@ Name = Field(min_length=1, max_length=200)
 class ClientFields(Schema):
     """Validators shared by create and update."""
 
-    @field_validator("name", "company", check_fields=False)
+    # Before the length checks, so a name of only spaces is refused as empty.
+    @field_validator("name", "company", check_fields=False, mode="before")
     @classmethod
-    def _strip(cls, value: str | None) -> str | None:
+    def _strip(cls, value: Any) -> Any:
         return value.strip() if isinstance(value, str) else value
 
     @field_validator("email", check_fields=False)

@@ -26,6 +26,9 @@ def agency_argument(value: str):
     """`--agency`: the agency's id or its owner's e-mail address."""
     from agencyaccess.accounts.models import Agency
 
+    # A user may own several agencies; picking one of them would act on the wrong tenant.
+    if "@" in value and Agency.objects.owned_by(value).count() > 1:
+        raise CommandError(f'"{value}" owns several agencies: name the agency by its id')
     agency = Agency.objects.by_id_or_owner_email(value)
     if agency is None:
         raise CommandError(f'no agency has the id or owner e-mail "{value}"')

@@ -1,9 +1,17 @@
 """/api/links/*: create, update and retrieve access links."""
 
+from functools import partial
 from typing import Any
 
 from ninja import Field, Router, Schema
-from pydantic import AliasChoices, StrictBool, StrictStr, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    StrictBool,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 
 from agencyaccess.apikeys.auth import ApiKeyAuth
 from agencyaccess.apikeys.capabilities import LINKS_CREATE, LINKS_EDIT, LINKS_RETRIEVE
@@ -24,14 +32,31 @@ router = Router(tags=["Links"])
 INVALID_CLIENT = "Please provide a valid clientID"
 
 
-class AccountLinkIn(Schema):
+class ObjectIn(BaseModel):
+    """An object nested in a request body. Plain pydantic, not ninja's Schema: Schema reads any
+    value through attribute lookups, so "ADMIN" where an object belongs would pass as an object
+    with every field left out, and the error would blame a field instead of the value."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_not_given(cls, data: Any) -> Any:
+        """null for an optional field means "not given" (docs/api.md): its default applies."""
+        if not isinstance(data, dict):
+            return data
+        optional = {name for name, field in cls.model_fields.items() if not field.is_required()}
+        return {
+            key: value for key, value in data.items() if value is not None or key not in optional
+        }
+
+
+class AccountLinkIn(ObjectIn):
     internalAccountID: StrictStr = Field(description="The id of your connected account.")
     googleAdsMCCAccountID: StrictStr | None = Field(
         None, description="Google Ads: your manager (MCC) account id, 10 digits, dashes allowed."
     )
 
 
-class ServiceIn(Schema):
+class ServiceIn(ObjectIn):
     accessLevel: StrictStr | None = Field(
         None,
         description="One of the service's levels, in any case; the service's default if left out.",
@@ -44,7 +69,7 @@ RequestedAccountsIn = dict[str, dict[str, ServiceIn]]
 REQUESTED_ACCOUNTS = AliasChoices("requestedAccounts", "requestedServices")
 
 
-class CcIn(Schema):
+class CcIn(ObjectIn):
     name: StrictStr = Field("", max_length=200)
     email: StrictStr = Field(max_length=254)
 
@@ -95,17 +120,19 @@ class LinkUpdateIn(Schema):
     @model_validator(mode="before")
     @classmethod
     def _only_requested_accounts(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            if "sendUpdateEmail" in data:
+        # ninja's Schema hands "before" validators a DjangoGetter, which shows the body's keys
+        # as attributes, not a dict.
+        sent = data.__contains__ if isinstance(data, dict) else partial(hasattr, data)
+        if sent("sendUpdateEmail"):
+            raise ValueError(
+                "sendUpdateEmail is not supported by the API: it is only available in the dashboard"
+            )
+        for name in _FIXED_AFTER_CREATION:
+            if sent(name):
                 raise ValueError(
-                    "sendUpdateEmail is not supported by the API: it is only available in the dashboard"
+                    f"{name} cannot be changed after the link is created: "
+                    "only requestedAccounts can be updated"
                 )
-            for name in _FIXED_AFTER_CREATION:
-                if name in data:
-                    raise ValueError(
-                        f"{name} cannot be changed after the link is created: "
-                        "only requestedAccounts can be updated"
-                    )
         return data
 
 

@@ -17,9 +17,11 @@ MAX_CC = 10
 
 def clean_redirect(value: str) -> str:
     """'https://Example.com/thanks' -> 'example.com/thanks'; refuses anything but host + path."""
-    value = _SCHEME.sub("", value.strip(), count=1)
+    value = value.strip()
     if not value:
         return ""
+    # After the emptiness check: a bare "https://" names no website and is refused.
+    value = _SCHEME.sub("", value, count=1)
     host, slash, rest = value.partition("/")
     candidate = host.lower() + slash + rest
     if len(candidate) > 500 or not _REDIRECT.match(candidate) or "//" in slash + rest:
