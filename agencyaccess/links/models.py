@@ -168,6 +168,15 @@ class Grant(models.Model):
         url = self.next_action_url
         return url if url.startswith(("https://", "http://")) else ""
 
+    @property
+    def client_action_url(self) -> str:
+        """`action_url` when the next step is the client's (accept, or a step by hand). A
+        grant waiting on the agency points to the agency's own inbox or settings (Meta's
+        business requests, Google's invitation), which is no place to send the client."""
+        if self.state in (GrantState.PENDING_CLIENT, GrantState.MANUAL_REQUIRED):
+            return self.action_url
+        return ""
+
 
 class IntakeForm(models.Model):
     """An agency's intake questions, which a link can ask the client to answer."""

@@ -46,6 +46,7 @@ ACTIVE_ID, PENDING_ID, MANUAL_ID, FAILING_ID, BUSY_ID, LOCKED_ID = (
     "666",
 )
 MANUAL_URL = "https://ads.example/access-settings"
+AGENCY_INBOX_URL = "https://ads.example/agency-invitations"  # where the agency accepts
 ASSETS = {
     "google_ads": (
         Asset("ad_account", ACTIVE_ID, "Bakery Ads"),
@@ -134,6 +135,7 @@ class FakeConnector(ServiceConnector):
                 native_ref=f"invitations/{asset_id}",
                 native_role=request.native_role,
                 message=f"An invitation was sent to {request.agency.email}.",
+                next_action_url=AGENCY_INBOX_URL,
             )
         if asset_id == MANUAL_ID:
             return GrantOutcome(

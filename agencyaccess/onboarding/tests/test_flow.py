@@ -14,6 +14,7 @@ from agencyaccess.links.models import Grant, RequestedService, ServiceStatus
 from agencyaccess.notify.models import Event, EventKind
 from agencyaccess.onboarding.tests.fake_platform import (
     ACTIVE_ID,
+    AGENCY_INBOX_URL,
     BUSY_ID,
     CLIENT_ACCESS_TOKEN,
     FAILING_ID,
@@ -391,6 +392,9 @@ class GrantTests(FlowTestCase):
         self.assertContains(r, "Waiting for Alice &amp; Co to accept")
         self.assertContains(r, "accepts the invitation next. There is nothing more for you to do.")
         self.assertContains(r, "An invitation was sent to ads@alice.example.")
+        # Where the agency accepts is no place to send Jane, here or on the link page.
+        self.assertNotContains(r, AGENCY_INBOX_URL)
+        self.assertNotContains(self.client.get(self.url()), AGENCY_INBOX_URL)
         grant = self.grant(PENDING_ID)
         self.assertEqual(grant.state, GrantState.PENDING_AGENCY)
         self.assertIsNotNone(grant.next_check, "the worker checks it again later")

@@ -4,13 +4,12 @@ simulated, by the test client following what each page sends it to."""
 
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
-from django.test import LiveServerTestCase, override_settings
+from django.test import LiveServerTestCase
 
 from agencyaccess.accounts.models import Agency
 from agencyaccess.clients.models import Client
-from agencyaccess.lib import http
 from agencyaccess.links.models import Grant, Link, ServiceStatus
+from agencyaccess.onboarding.tests.live import use_sandboxes
 from agencyaccess.platforms.base import GrantState
 from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY
 from agencyaccess.platforms.google.sandbox.world import JANE as JANE_AT_GOOGLE
@@ -24,20 +23,7 @@ class JourneyTestCase(LiveServerTestCase):
 
     def setUp(self) -> None:
         super().setUp()
-        self.enterContext(
-            override_settings(
-                SITE_URL=self.live_server_url,
-                GOOGLE_CLIENT_ID="",
-                GOOGLE_URLS={},
-                META_APP_ID="",
-                META_CONFIG_ID="",
-                META_URLS={},
-            )
-        )
-        # One transport for the test: without it httpx builds a TLS context for every call.
-        transport = self.enterContext(httpx.HTTPTransport())
-        http.set_transport_for_tests(transport)
-        self.addCleanup(http.set_transport_for_tests, None)
+        use_sandboxes(self)
         self.agency = Agency.objects.create(name="Alice & Co")
         jane = Client.objects.create(agency=self.agency, name="Jane Doe", email="jane@example.com")
         self.link = Link.objects.create(agency=self.agency, client=jane)

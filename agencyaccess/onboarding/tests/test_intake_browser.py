@@ -1,21 +1,15 @@
 """The intake form in a real browser: what Jane types is saved by intake.js, and survives a
 reload. Drives the system's Chromium with Playwright."""
 
-import os
-from unittest import mock
-
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.urls import reverse
-from playwright.sync_api import sync_playwright
 
 from agencyaccess.accounts.models import Agency
 from agencyaccess.clients.models import Client
 from agencyaccess.links.models import IntakeForm, IntakeQuestion, Link
+from agencyaccess.onboarding.tests.live import BrowserTestCase
 
-CHROMIUM = "/usr/bin/chromium"
 
-
-class IntakeAutosaveTests(StaticLiveServerTestCase):
+class IntakeAutosaveTests(BrowserTestCase):
     def setUp(self):
         agency = Agency.objects.create(name="Alice & Co")
         form = IntakeForm.objects.create(agency=agency)
@@ -31,17 +25,11 @@ class IntakeAutosaveTests(StaticLiveServerTestCase):
         )
         jane = Client.objects.create(agency=agency, name="Jane", email="jane@example.com")
         self.link = Link.objects.create(agency=agency, client=jane, intake_form_requested=True)
-        # Playwright's sync API keeps an event loop in this thread; the test's own database
-        # reads happen while no browser call runs.
-        patcher = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        patcher.start()
-        self.addCleanup(patcher.stop)
 
     def test_answers_are_saved_as_jane_types_and_survive_a_reload(self):
         url = self.live_server_url + reverse("onboarding-intake", args=[self.link.public_id])
         save_url = reverse("onboarding-intake-save", args=[self.link.public_id])
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        with self.chromium() as browser:
             page = browser.new_page()
             page.goto(url)
 
@@ -55,6 +43,5 @@ class IntakeAutosaveTests(StaticLiveServerTestCase):
             page.reload()
             self.assertEqual(page.input_value("#q-about"), "We bake bread.")
             self.assertTrue(page.is_checked("input[name=goal][value=sales]"))
-            browser.close()
         self.link.refresh_from_db()
         self.assertEqual(self.link.intake_answers, {"about": "We bake bread.", "goal": "sales"})
