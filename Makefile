@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench install clean
+.PHONY: run test lint format messages bench install clean
 
 # Install (once, and again when the dependencies change), migrate, seed the demo agency, serve.
 run: $(STAMP)
@@ -24,6 +24,13 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Update the Spanish and Dutch catalogues from the code and templates (then translate what is
+# new in agencyaccess/locale/*/LC_MESSAGES/django.po) and compile them. The compiled .mo files are
+# committed, so installing needs no gettext; `make test` fails when they are out of date.
+messages: $(STAMP)
+	cd agencyaccess && ../$(BIN)/agencyaccess makemessages -l es -l nl --add-location=file --no-obsolete --no-wrap
+	cd agencyaccess && ../$(BIN)/agencyaccess compilemessages
 
 bench: $(STAMP)
 	$(BIN)/python bench/api.py

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "agencyaccess.platforms",
     "agencyaccess.clients",
     "agencyaccess.links",
+    "agencyaccess.notify",
+    "agencyaccess.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -100,11 +102,13 @@ AUTH_USER_MODEL = "accounts.User"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Each platform package keeps its templates (its sandbox's pages) in its own folder.
+        "DIRS": [BASE_DIR / "templates", *sorted(BASE_DIR.glob("platforms/*/templates"))],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -191,7 +195,56 @@ X_FRAME_OPTIONS = "DENY"
 # Requests a minute for each API key (and for each address sending no valid key).
 API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 120)
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Fernet keys for tokens at rest, newest first; derived from SECRET_KEY when empty.
+ENCRYPTION_KEYS = [k for k in env("ENCRYPTION_KEYS").split(",") if k]
+
+# The platforms. A platform with no client id set runs against its local sandbox, served by this
+# app under /sandbox/<platform>/; setting its credentials switches it to the real endpoints.
+# Every base URL and API version can be overridden (e.g. to point at a staging fake).
+GOOGLE_CLIENT_ID = env("GOOGLE_CLIENT_ID")
+GOOGLE_CLIENT_SECRET = env("GOOGLE_CLIENT_SECRET")
+GOOGLE_ADS_DEVELOPER_TOKEN = env("GOOGLE_ADS_DEVELOPER_TOKEN")
+GOOGLE_ADS_API_VERSION = env("GOOGLE_ADS_API_VERSION", "v26")
+GOOGLE_URLS = {
+    name: env(f"GOOGLE_{name.upper()}_URL")
+    for name in (
+        "authorize",
+        "token",
+        "revoke",
+        "userinfo",
+        "ads",
+        "analytics_admin",
+        "tag_manager",
+        "merchant",
+        "business_accounts",
+        "business_information",
+        "search_console",
+        "site_verification",
+    )
+}
+META_APP_ID = env("META_APP_ID")
+META_APP_SECRET = env("META_APP_SECRET")
+META_CONFIG_ID = env("META_CONFIG_ID")  # Facebook Login for Business configuration, if any
+META_API_VERSION = env("META_API_VERSION", "v26.0")
+META_URLS = {name: env(f"META_{name.upper()}_URL") for name in ("authorize", "graph")}
+
+# E-mail. With EMAIL_HOST set, mail goes out by SMTP; without it, every message is printed and
+# kept as an .eml file under EMAIL_FILE_PATH, so a demo shows what would have been sent.
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+# Seconds before a silent SMTP server counts as a failure (then the worker retries later).
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "agencyaccess.notify.backends.ConsoleAndFileBackend",
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "AgencyAccess <noreply@agencyaccess.local>")
 
 LOGGING = {

@@ -126,6 +126,7 @@ class LiveServerBaseTestCase(LiveServerTestCase):
     alice_key: str
     jane: Client
     google_a: ConnectedAccount
+    meta_a: ConnectedAccount
     agency_a: Agency
 
     def setUp(self) -> None:

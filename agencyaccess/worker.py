@@ -14,6 +14,9 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker as TaskWorker
 
 from agencyaccess.apikeys.jobs import purge_idempotency_records
+from agencyaccess.links.jobs import recheck_pending_grants
+from agencyaccess.notify.jobs import send_queued_emails
+from agencyaccess.platforms.jobs import purge_expired_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +29,12 @@ class Job:
     every: float
 
 
-JOBS: tuple[Job, ...] = (Job(purge_idempotency_records, every=3600),)
+JOBS: tuple[Job, ...] = (
+    Job(send_queued_emails, every=5),
+    Job(recheck_pending_grants, every=30),
+    Job(purge_expired_tokens, every=300),
+    Job(purge_idempotency_records, every=3600),
+)
 
 
 class Worker:

@@ -1,6 +1,9 @@
-"""Link workflows shared by the API and the dashboard."""
+"""Link workflows shared by the API, the dashboard and the client's pages."""
 
+import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -11,12 +14,32 @@ from agencyaccess.catalog.requested_accounts import ServiceSpec, parse_requested
 from agencyaccess.clients.models import Client
 from agencyaccess.lib.errors import ActionError, Conflict
 from agencyaccess.links.models import (
+    Grant,
     IntakeForm,
     Link,
     RequestedAccountLink,
     RequestedService,
+    ServiceStatus,
 )
-from agencyaccess.platforms.models import ConnectedAccount
+from agencyaccess.notify import emails
+from agencyaccess.notify.models import EventKind, record_event
+from agencyaccess.platforms.base import (
+    AgencyIdentity,
+    Asset,
+    ConnectorError,
+    GrantOutcome,
+    GrantRequest,
+    GrantState,
+    ServiceConnector,
+    TokenSet,
+)
+from agencyaccess.platforms.models import ConnectedAccount, ConnectionMethod, PlatformToken
+
+logger = logging.getLogger(__name__)
+
+# How long a client's sign-in is kept: long enough to pick the assets, or the link's 30 days.
+CLIENT_TOKEN_LIFETIME = timedelta(hours=1)
+RETAINED_CLIENT_TOKEN_LIFETIME = timedelta(days=30)
 
 
 def parse_services(
@@ -74,6 +97,9 @@ def create_link(
             last_reminder=now,
         )
         _save_services(link, services)
+        record_event(link, EventKind.LINK_CREATED)
+        if send_email:
+            emails.invitation(link)
     return link
 
 
@@ -88,9 +114,7 @@ def replace_services(link: Link, services: Sequence[ServiceSpec]) -> Link:
     with transaction.atomic():
         link.services.all().delete()
         _save_services(link, services)
-        if link.completed is not None:
-            link.completed = None
-            link.save(update_fields=["completed"])
+        update_completion(link)
     return link
 
 
@@ -136,4 +160,230 @@ def _save_services(link: Link, services: Sequence[ServiceSpec]) -> None:
         )
         for row, spec in zip(rows, services, strict=True)
         for position, account_link in enumerate(spec.account_links)
+    )
+
+
+def save_grant(
+    link: Link,
+    service: RequestedService,
+    account: ConnectedAccount,
+    asset: Asset,
+    outcome: GrantOutcome,
+) -> Grant:
+    """Record what a connector answered for one asset and one receiving account."""
+    now = timezone.now()
+    grant, _ = Grant.objects.update_or_create(
+        link=link,
+        service_key=service.service_key,
+        connected_account=account,
+        asset_id=asset.external_id,
+        defaults={
+            "asset_type": asset.asset_type,
+            "asset_name": asset.name,
+            "access_level": service.access_level,
+            "native_role": outcome.native_role,
+            "native_ref": outcome.native_ref,
+            "state": outcome.state,
+            "message": outcome.message,
+            "next_action_url": outcome.next_action_url or "",
+            "updated": now,
+            "last_verified": now,
+            "next_check": now + first_check_delay(outcome) if outcome.state.is_pending else None,
+            "checks": 0,
+        },
+    )
+    return grant
+
+
+def first_check_delay(outcome: GrantOutcome) -> timedelta:
+    return timedelta(seconds=outcome.retry_after or 60)
+
+
+def answer_service(link: Link, service: RequestedService, status: ServiceStatus) -> None:
+    """The client granted (at least one asset) or skipped a service."""
+    service.status = status
+    service.updated = timezone.now()
+    service.save(update_fields=["status", "updated"])
+    kind = (
+        EventKind.SERVICE_GRANTED if status == ServiceStatus.GRANTED else EventKind.SERVICE_SKIPPED
+    )
+    record_event(link, kind, platform=service.service.platform.name, service=service.service.name)
+    update_completion(link)
+
+
+def update_completion(link: Link) -> None:
+    """A link is complete when every requested service is granted and the intake (if asked)
+    is done; the moment it becomes complete is recorded once, with an event."""
+    complete = not link.services.filter(requested=True).exclude(
+        status=ServiceStatus.GRANTED
+    ).exists() and (not link.intake_form_requested or link.intake_completed is not None)
+    if complete and link.completed is None:
+        link.completed = timezone.now()
+        link.save(update_fields=["completed"])
+        record_event(link, EventKind.LINK_COMPLETED)
+    elif not complete and link.completed is not None:
+        link.completed = None
+        link.save(update_fields=["completed"])
+
+
+def store_client_token(link: Link, platform_key: str, tokens: TokenSet) -> PlatformToken:
+    """Keep the client's sign-in for this link, replacing an earlier one on the same platform."""
+    lifetime = RETAINED_CLIENT_TOKEN_LIFETIME if link.retain_tokens else CLIENT_TOKEN_LIFETIME
+    token = PlatformToken(link=link, platform=platform_key, purge_after=timezone.now() + lifetime)
+    token.store(tokens)
+    with transaction.atomic():
+        link.tokens.filter(platform=platform_key).delete()
+        token.save()
+    return token
+
+
+def live_client_token(link: Link, platform_key: str) -> PlatformToken | None:
+    """The client's sign-in on this platform, unless it is due to be purged."""
+    return (
+        link.tokens.filter(platform=platform_key, purge_after__gt=timezone.now())
+        .order_by("-created")
+        .first()
+    )
+
+
+def release_client_token(link: Link, token: PlatformToken) -> None:
+    """The grants are done: forget the client's sign-in, unless the link keeps tokens (then the
+    worker purges it after 30 days)."""
+    if not link.retain_tokens:
+        token.delete()
+
+
+class ReceiverNotAllowed(ActionError):
+    """A requested service names no account that may receive access: nothing is granted."""
+
+
+def receiving_accounts(link: Link, service: RequestedService) -> list[RequestedAccountLink]:
+    """The agency's accounts that receive this service's access, in the link's order.
+
+    Each must be a connected account of the link's own agency on the service's platform. The
+    API checks that when the link is created; this check makes sure a client's sign-in can
+    never be used to give another agency access, whatever the rows say.
+    """
+    account_links = list(
+        service.account_links.select_related("connected_account").order_by("position")
+    )
+    foreign = [
+        link_row.connected_account.public_id
+        for link_row in account_links
+        if link_row.connected_account.agency_id != link.agency_id
+        or link_row.connected_account.platform != service.platform
+    ]
+    if foreign or not account_links:
+        logger.warning(
+            "link %s, %s: refused receiving accounts %s",
+            link.public_id,
+            service.service_key,
+            foreign or "(none)",
+        )
+        raise ReceiverNotAllowed(f"{service.service.path} has no account that may receive it.")
+    return account_links
+
+
+@dataclass(frozen=True)
+class GrantResult:
+    """What became of one asset for one receiving account, for the client's result page."""
+
+    service: RequestedService
+    asset: Asset
+    account: ConnectedAccount
+    grant: Grant | None  # None when a passing error left nothing recorded: try again
+    error: ConnectorError | None = None
+
+    @property
+    def state(self) -> GrantState | None:
+        return GrantState(self.grant.state) if self.grant else None
+
+
+def grant_service(
+    link: Link,
+    service: RequestedService,
+    connector: ServiceConnector,
+    client_tokens: TokenSet,
+    assets: Sequence[Asset],
+) -> list[GrantResult]:
+    """Give every receiving account of the service access to each chosen asset.
+
+    Each answer is recorded as it comes (the platform has already acted), a permanent error as
+    a failed grant the agency sees; a passing error records nothing, so trying again is clean.
+    The service counts as granted as soon as one grant is active or pending.
+    """
+    level = service.service.level(service.access_level)
+    native_role = level.native if level else ""
+    results = []
+    for account_link in receiving_accounts(link, service):
+        identity = agency_identity(account_link)
+        for asset in assets:
+            request = GrantRequest(
+                service_key=service.service_key,
+                asset=asset,
+                agency=identity,
+                level=service.access_level,
+                native_role=native_role,
+            )
+            results.append(
+                _grant_one(
+                    link, service, account_link.connected_account, connector, client_tokens, request
+                )
+            )
+    if service.status != ServiceStatus.GRANTED and any(
+        result.state and result.state.counts_as_granted for result in results
+    ):
+        answer_service(link, service, ServiceStatus.GRANTED)
+    return results
+
+
+def agency_identity(account_link: RequestedAccountLink) -> AgencyIdentity:
+    account = account_link.connected_account
+    return AgencyIdentity(
+        account_id=account.public_id,
+        email=account.email,
+        fields=account.fields,
+        mcc_id=account_link.mcc_id,
+        tokens=_agency_tokens(account),
+    )
+
+
+def _agency_tokens(account: ConnectedAccount) -> TokenSet | None:
+    """The agency's own sign-in, refreshed. A connector that cannot grant without it says so
+    itself, so a sign-in that no longer works is just absent here."""
+    if account.method != ConnectionMethod.OAUTH:
+        return None
+    token = account.latest_token()
+    if token is None:
+        return None
+    try:
+        return token.usable()
+    except ConnectorError as e:
+        logger.warning("connected account %s: sign-in not usable: %s", account.public_id, e)
+        return None
+
+
+def _grant_one(
+    link: Link,
+    service: RequestedService,
+    account: ConnectedAccount,
+    connector: ServiceConnector,
+    client_tokens: TokenSet,
+    request: GrantRequest,
+) -> GrantResult:
+    try:
+        outcome = connector.grant(client_tokens, request)
+    except ConnectorError as e:
+        if not e.permanent:
+            return GrantResult(service, request.asset, account, grant=None, error=e)
+        outcome = GrantOutcome(
+            GrantState.FAILED, native_role=request.native_role, message=e.message
+        )
+        grant = save_grant(link, service, account, request.asset, outcome)
+        return GrantResult(service, request.asset, account, grant=grant, error=e)
+    return GrantResult(
+        service,
+        request.asset,
+        account,
+        grant=save_grant(link, service, account, request.asset, outcome),
     )

@@ -7,6 +7,7 @@ from agencyaccess.catalog import PLATFORM_CHOICES, Service, service_by_key
 from agencyaccess.clients.models import Client
 from agencyaccess.lib.errors import NotFound
 from agencyaccess.lib.ids import PublicIdField
+from agencyaccess.platforms.base import GrantState
 from agencyaccess.platforms.models import ConnectedAccount
 
 
@@ -38,6 +39,8 @@ class Link(models.Model):
     client = models.ForeignKey(Client, models.CASCADE, related_name="links")
     public_id = PublicIdField()
     intake_form_requested = models.BooleanField(default=False)
+    # The client's answers, saved as they type: {question key: answer}.
+    intake_answers = models.JSONField(default=dict, blank=True)
     intake_completed = models.DateTimeField(null=True, blank=True)
     send_email = models.BooleanField(default=False)
     thank_you_message = models.TextField(blank=True)
@@ -113,6 +116,66 @@ class RequestedAccountLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requested_service} -> {self.connected_account}"
+
+
+class GrantQuerySet(models.QuerySet["Grant"]):
+    def pending(self) -> "GrantQuerySet":
+        return self.filter(state__in=[s.value for s in GrantState if s.is_pending])
+
+
+class Grant(models.Model):
+    """One asset a client shared with one of the agency's connected accounts, and where that
+    stands on the platform. Guided services record what the client confirmed (asset_id may then
+    be what they typed, such as a Shopify collaborator code, or empty)."""
+
+    link = models.ForeignKey(Link, models.CASCADE, related_name="grants")
+    service_key = models.CharField(max_length=50)
+    connected_account = models.ForeignKey(ConnectedAccount, models.RESTRICT, related_name="grants")
+    asset_type = models.CharField(max_length=50, blank=True)
+    asset_id = models.CharField(max_length=300, blank=True)
+    asset_name = models.CharField(max_length=300, blank=True)
+    access_level = models.CharField(max_length=50)
+    native_role = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=20, choices=[(s.value, s.name) for s in GrantState])
+    native_ref = models.CharField(max_length=500, blank=True)
+    message = models.TextField(blank=True)
+    next_action_url = models.URLField(max_length=1000, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    updated = models.DateTimeField(default=timezone.now)
+    last_verified = models.DateTimeField(null=True, blank=True)
+    # Re-checking pending grants: when next, and how many checks so far (for the backoff).
+    next_check = models.DateTimeField(null=True, blank=True)
+    checks = models.PositiveIntegerField(default=0)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "service_key", "connected_account", "asset_id"],
+                name="one_grant_per_asset_and_account",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "next_check"])]
+
+    def __str__(self) -> str:
+        return f"{self.service_key} {self.asset_name or self.asset_id}: {self.state}"
+
+    @property
+    def action_url(self) -> str:
+        """`next_action_url` when it is a web address: it comes from a platform's answer and
+        becomes a link on the client's page, so nothing like javascript: gets through."""
+        url = self.next_action_url
+        return url if url.startswith(("https://", "http://")) else ""
+
+    @property
+    def client_action_url(self) -> str:
+        """`action_url` when the next step is the client's (accept, or a step by hand). A
+        grant waiting on the agency points to the agency's own inbox or settings (Meta's
+        business requests, Google's invitation), which is no place to send the client."""
+        if self.state in (GrantState.PENDING_CLIENT, GrantState.MANUAL_REQUIRED):
+            return self.action_url
+        return ""
 
 
 class IntakeForm(models.Model):

@@ -35,7 +35,8 @@ class SeedDemoTests(TestCase):
         self.assertEqual(owner.email, "demo@example.com")
         self.assertTrue(owner.check_password("demo-password"))
         self.assertEqual(
-            sorted(agency.connected_accounts.values_list("platform", flat=True)), ["google", "meta"]
+            sorted(agency.connected_accounts.values_list("platform", flat=True)),
+            ["google", "meta", "shopify"],
         )
         match = KEY.search(out)
         assert match is not None, out

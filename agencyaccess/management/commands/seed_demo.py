@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.db import transaction
 
@@ -8,31 +11,122 @@ from agencyaccess.apikeys.models import ApiKey
 from agencyaccess.catalog import platform_by_key
 from agencyaccess.clients.models import Client
 from agencyaccess.lib import commands
-from agencyaccess.platforms.actions import add_manual_account
-from agencyaccess.platforms.models import ConnectedAccount
+from agencyaccess.links.actions import create_link, parse_services
+from agencyaccess.links.intake_questions import parse_questions, replace_questions
+from agencyaccess.links.models import IntakeForm, Link
+from agencyaccess.platforms import registry
+from agencyaccess.platforms.base import TokenSet
+from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens as google_sandbox_sign_in
+from agencyaccess.platforms.meta.sandbox.state import issue_sandbox_tokens as meta_sandbox_sign_in
+from agencyaccess.platforms.models import ConnectedAccount, ConnectionMethod, PlatformToken
 
 OWNER_EMAIL = "demo@example.com"
 OWNER_PASSWORD = "demo-password"  # noqa: S105 (printed for the demo on purpose)
 KEY_NAME = "Demo key"
+AGENCY_EMAIL = "ads@demo-agency.example"
+MCC_ID = "1234567890"
+
+# The agency's own sign-in on each sandbox platform (the fake user who works at Demo Agency),
+# so manager links, invitations and shares can be completed and checked from its side.
+SANDBOX_SIGN_INS: dict[str, Callable[[], TokenSet]] = {
+    "google": lambda: google_sandbox_sign_in(AGENCY_EMAIL),
+    "meta": lambda: meta_sandbox_sign_in("alex"),
+}
+
+# One demo client in each client language, each with a link asking for the same services:
+# (name, e-mail, company, website, language, thank-you message).
+DEMO_CLIENTS = (
+    (
+        "Jane Doe",
+        "jane@example.com",
+        "Jane's Bakery",
+        "janes-bakery.example",
+        "en",
+        "Thank you! We will start on your campaigns this week.",
+    ),
+    (
+        "María García",
+        "maria@example.com",
+        "Panadería María",
+        "panaderia-maria.example",
+        "es",
+        "¡Gracias! Empezamos con tus campañas esta semana.",
+    ),
+    (
+        "Daan de Vries",
+        "daan@example.com",
+        "Bakkerij De Vries",
+        "bakkerij-devries.example",
+        "nl",
+        "Bedankt! We gaan deze week aan de slag met je campagnes.",
+    ),
+)
+
+INTAKE_QUESTIONS = [
+    {
+        "key": "website_platform",
+        "type": "single_choice",
+        "required": True,
+        "labels": {
+            "en": "What is your website built with?",
+            "es": "¿Con qué está hecha tu web?",
+            "nl": "Waarmee is je website gebouwd?",
+        },
+        "choices": [
+            {"key": "shopify", "labels": {"en": "Shopify", "es": "Shopify", "nl": "Shopify"}},
+            {
+                "key": "wordpress",
+                "labels": {"en": "WordPress", "es": "WordPress", "nl": "WordPress"},
+            },
+            {
+                "key": "other",
+                "labels": {"en": "Something else", "es": "Otra cosa", "nl": "Iets anders"},
+            },
+        ],
+    },
+    {
+        "key": "monthly_budget",
+        "type": "number",
+        "required": False,
+        "labels": {
+            "en": "Monthly ad budget (EUR)",
+            "es": "Presupuesto mensual de anuncios (EUR)",
+            "nl": "Maandelijks advertentiebudget (EUR)",
+        },
+    },
+    {
+        "key": "goals",
+        "type": "long_text",
+        "required": True,
+        "labels": {
+            "en": "What should the campaigns achieve?",
+            "es": "¿Qué deben conseguir las campañas?",
+            "nl": "Wat moeten de campagnes opleveren?",
+        },
+    },
+]
 
 
 class Command(commands.Command):
-    help = "Create the demo agency once; print how to log in and a working API key."
+    help = "Create the demo agency once; print how to log in, a working API key and demo links."
 
     def handle(self, **options):
         with transaction.atomic():
             agency = Agency.objects.by_id_or_owner_email(OWNER_EMAIL) or create_agency(
                 "Demo Agency", OWNER_EMAIL, OWNER_PASSWORD
             )
-            client = _demo_client(agency)
-            _demo_accounts(agency)
-            api_key = ApiKey.objects.live().filter(agency=agency, name=KEY_NAME).first()
-            if api_key is None:
-                _, key = ApiKey.issue(agency, KEY_NAME, list(API_CAPABILITIES))
-            else:
-                # Only a digest of the key is kept, so showing it again means rolling it.
-                key = api_key.roll()
+            accounts = _demo_accounts(agency)
+            _demo_intake_form(agency)
+            links = [
+                _demo_link(_demo_client(agency, *client[:5]), accounts, thank_you=client[5])
+                for client in DEMO_CLIENTS
+            ]
+            key = _demo_key(agency)
         site = settings.SITE_URL
+        client = links[0].client
+        link_lines = "\n".join(
+            f"  {link.client.get_language_display():<10} {link.url}" for link in links
+        )
         self.stdout.write(
             f"""
 AgencyAccess demo
@@ -42,36 +136,111 @@ AgencyAccess demo
              (a new key each start; the one printed before stops working)
   API docs:  {site}/api/docs
   Try it:    curl -s "{site}/api/clients/retrieve?id={client.public_id}" -H "X-Auth: {key}"
+
+Demo links (open one as the client; Google and Meta are local sandboxes):
+{link_lines}
+  The agency's side of the sandboxes: {site}/sandbox/google/inbox/?email={AGENCY_EMAIL}
+                                      {site}/sandbox/meta/business/100000000000001/requests/
+  E-mails sent are kept in {settings.EMAIL_FILE_PATH}
 """
         )
 
 
-def _demo_client(agency: Agency) -> Client:
-    client = Client.objects.filter(agency=agency, email="jane@example.com").first()
+def _demo_key(agency: Agency) -> str:
+    api_key = ApiKey.objects.live().filter(agency=agency, name=KEY_NAME).first()
+    if api_key is None:
+        return ApiKey.issue(agency, KEY_NAME, list(API_CAPABILITIES))[1]
+    # Only a digest of the key is kept, so showing it again means rolling it.
+    return api_key.roll()
+
+
+def _demo_client(
+    agency: Agency, name: str, email: str, company: str, website: str, language: str
+) -> Client:
+    client = Client.objects.filter(agency=agency, email=email).first()
     return client or Client.objects.create(
         agency=agency,
-        name="Jane Doe",
-        email="jane@example.com",
-        company="Jane's Bakery",
-        website="https://janes-bakery.example",
-        language="en",
+        name=name,
+        email=email,
+        company=company,
+        website=f"https://{website}",
+        language=language,
         metadata={"source": "demo"},
     )
 
 
-def _demo_accounts(agency: Agency) -> None:
-    if not ConnectedAccount.objects.filter(agency=agency, platform="google").exists():
-        add_manual_account(
-            agency,
-            platform_by_key("google"),
-            email="ads@demo-agency.example",
-            name="Demo Agency Google",
-            fields={"google_ads_manager_ids": "123-456-7890"},
-        )
-    if not ConnectedAccount.objects.filter(agency=agency, platform="meta").exists():
-        add_manual_account(
-            agency,
-            platform_by_key("meta"),
-            name="Demo Agency Business",
-            fields={"business_id": "100000000000001"},
-        )
+def _demo_accounts(agency: Agency) -> dict[str, ConnectedAccount]:
+    wanted: dict[str, dict[str, Any]] = {
+        "google": {"email": AGENCY_EMAIL, "fields": {"google_ads_manager_ids": [MCC_ID]}},
+        "meta": {"fields": {"business_id": "100000000000001"}},
+        "shopify": {
+            "email": AGENCY_EMAIL,
+            "fields": {"partner_organization": "Demo Agency Partners"},
+        },
+    }
+    accounts = {}
+    for platform, values in wanted.items():
+        account = ConnectedAccount.objects.filter(agency=agency, platform=platform).first()
+        if account is None:
+            account = ConnectedAccount.objects.create(
+                agency=agency,
+                platform=platform,
+                name=f"Demo Agency {platform_by_key(platform).name}",
+                email=values.get("email", ""),
+                fields=values["fields"],
+            )
+        _sign_in_to_sandbox(account)
+        accounts[platform] = account
+    return accounts
+
+
+def _sign_in_to_sandbox(account: ConnectedAccount) -> None:
+    """Connect the agency's account to its platform's sandbox, once, as if it signed in."""
+    client = registry.client_for(account.platform)
+    sign_in = SANDBOX_SIGN_INS.get(account.platform)
+    if client is None or sign_in is None or not client.config().sandbox:
+        return
+    if account.latest_token() is not None:
+        return
+    token = PlatformToken(connected_account=account, platform=account.platform)
+    token.store(sign_in())
+    token.save()
+    account.method = ConnectionMethod.OAUTH
+    account.save(update_fields=["method"])
+
+
+def _demo_intake_form(agency: Agency) -> None:
+    if not IntakeForm.objects.filter(agency=agency).exists():
+        replace_questions(agency, parse_questions(INTAKE_QUESTIONS), enabled=True)
+
+
+def _demo_link(client: Client, accounts: dict[str, ConnectedAccount], *, thank_you: str) -> Link:
+    link = client.links.order_by("created").first()
+    if link is not None:
+        return link
+    google = [{"internalAccountID": accounts["google"].public_id}]
+    meta = [{"internalAccountID": accounts["meta"].public_id}]
+    requested_accounts = {
+        "Google": {
+            "Google Ads": {
+                "accessLevel": "ADMIN",
+                "requestedAccountLinks": [{**google[0], "googleAdsMCCAccountID": MCC_ID}],
+            },
+            "Google Analytics": {"accessLevel": "EDITOR", "requestedAccountLinks": google},
+        },
+        "Meta": {
+            "Meta Ads": {"accessLevel": "ADVERTISE", "requestedAccountLinks": meta},
+            "Facebook Pages": {"accessLevel": "CREATE_CONTENT", "requestedAccountLinks": meta},
+        },
+        "Shopify": {
+            "Shopify Store Collaborator": {
+                "requestedAccountLinks": [{"internalAccountID": accounts["shopify"].public_id}]
+            }
+        },
+    }
+    return create_link(
+        client,
+        parse_services(client.agency_id, client, requested_accounts),
+        intake_form=True,
+        thank_you_message=thank_you,
+    )

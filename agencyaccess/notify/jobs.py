@@ -1,0 +1,113 @@
+"""Sending the queued e-mails, run by the worker (DESIGN.md, convention 10)."""
+
+import logging
+from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db.models import F
+from django.utils import timezone
+
+from agencyaccess.accounts.models import Agency
+from agencyaccess.notify.models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+# After the n-th failed attempt, wait RETRY_DELAYS[n-1]; after the last one, give up.
+RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=12),
+)
+# A worker that dies while sending leaves the row claimed; after this it is tried again.
+LEASE = timedelta(minutes=10)
+BATCH = 50
+
+Status = OutgoingEmail.Status
+
+
+def send_queued_emails() -> int:
+    """Send the e-mails that are due; returns how many were sent."""
+    now = timezone.now()
+    due = (
+        OutgoingEmail.objects.filter(
+            status__in=[Status.QUEUED, Status.SENDING], next_attempt__lte=now
+        )
+        .select_related("agency")
+        .order_by("next_attempt")[:BATCH]
+    )
+    connection = get_connection()
+    return sum(_send(email, connection) for email in due if claim(email, now))
+
+
+def claim(email: OutgoingEmail, now: datetime) -> bool:
+    """Take the row for this worker. A conditional UPDATE on the state read: of several workers
+    that read the same row, exactly one changes it."""
+    claimed = OutgoingEmail.objects.filter(
+        pk=email.pk, status=email.status, next_attempt=email.next_attempt
+    ).update(status=Status.SENDING, next_attempt=now + LEASE, attempts=F("attempts") + 1)
+    if claimed:
+        email.attempts += 1
+    return bool(claimed)
+
+
+def _send(email: OutgoingEmail, connection: BaseEmailBackend) -> int:
+    try:
+        _message(email, connection).send()
+    except Exception as e:  # whatever a backend raises, the row is retried, the batch goes on
+        _failed(email, e)
+        return 0
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=Status.SENT, sent=timezone.now(), last_error=""
+    )
+    return 1
+
+
+def _failed(email: OutgoingEmail, error: Exception) -> None:
+    gave_up = email.attempts > len(RETRY_DELAYS)
+    logger.warning(
+        "e-mail %s (%s), attempt %d failed%s: %s",
+        email.pk,
+        email.kind,
+        email.attempts,
+        ", giving up" if gave_up else "",
+        error,
+    )
+    outcome = (
+        {"status": Status.FAILED}
+        if gave_up
+        else {
+            "status": Status.QUEUED,
+            "next_attempt": timezone.now() + RETRY_DELAYS[email.attempts - 1],
+        }
+    )
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        last_error=f"{type(error).__name__}: {error}"[:2000], **outcome
+    )
+
+
+def _message(email: OutgoingEmail, connection: BaseEmailBackend) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.text,
+        from_email=_sender(email.agency),
+        to=email.to,
+        cc=email.cc,
+        reply_to=email.reply_to,
+        connection=connection,
+    )
+    if email.html:
+        message.attach_alternative(email.html, "text/html")
+    return message
+
+
+def _sender(agency: Agency | None) -> str:
+    """The install's own address under the agency's name: the client sees who writes to them,
+    and the mail still comes from a domain the install may send from."""
+    if agency is None:
+        return settings.DEFAULT_FROM_EMAIL
+    return formataddr((agency.shown_name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OnboardingConfig(AppConfig):
+    """The pages a client reaches through a link."""
+
+    name = "agencyaccess.onboarding"
+    label = "onboarding"

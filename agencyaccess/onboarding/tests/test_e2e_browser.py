@@ -1,0 +1,346 @@
+"""María's whole journey, end to end, in a real browser: on her phone, in Spanish, she opens
+Alice's link, signs in to the Google and Meta sandboxes, shares some of what she has, skips
+Facebook Pages, follows the Shopify steps, answers the intake form, reads the thank-you
+message and lands on Alice's website. Then the API tells Alice exactly that.
+
+A full-page screenshot of every step is written to artifacts/e2e/, in order, for CI to keep
+as artefacts.
+"""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from playwright.sync_api import Browser, Locator, Page, Route, expect
+
+from agencyaccess.clients.models import Client
+from agencyaccess.links.intake_questions import parse_questions, replace_questions
+from agencyaccess.links.models import Grant, Link
+from agencyaccess.onboarding.tests.live import BrowserTestCase, use_sandboxes
+from agencyaccess.platforms.base import GrantState
+from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens
+from agencyaccess.platforms.google.sandbox.world import JANE, TEST_AGENCY
+from agencyaccess.platforms.models import ConnectedAccount, ConnectionMethod, PlatformToken
+from agencyaccess.test import MCC_ID, LiveServerBaseTestCase
+
+SCREENSHOTS = Path(settings.BASE_DIR).parent / "artifacts" / "e2e"
+PHONE_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36"
+)
+WEBSITE = "https://example.com/gracias"  # Alice's website, where María ends up
+THANK_YOU = "¡Gracias, María! Empezamos con tus campañas esta semana."
+
+# What María shares (the Google and Meta sandboxes' Jane is who she signs in as).
+ADS_ACCOUNT = "customers/1111111111"  # 111-111-1111, which she administers
+PROPERTY = "properties/2001"  # her Google Analytics property
+AD_ACCOUNT = "act_400000000000004"  # "Jane's Bakery - Weddings", owned by her business
+COLLABORATOR_CODE = "4821"
+
+QUESTIONS = [
+    {
+        "key": "website_platform",
+        "type": "single_choice",
+        "required": True,
+        "labels": {"en": "What is your website built with?", "es": "¿Con qué está hecha tu web?"},
+        "choices": [
+            {"key": "shopify", "labels": {"en": "Shopify", "es": "Shopify"}},
+            {"key": "other", "labels": {"en": "Something else", "es": "Otra cosa"}},
+        ],
+    },
+    {
+        "key": "monthly_budget",
+        "type": "number",
+        "labels": {"en": "Monthly ad budget (EUR)", "es": "Presupuesto mensual (EUR)"},
+    },
+    {
+        "key": "goals",
+        "type": "long_text",
+        "required": True,
+        "labels": {"en": "What should the campaigns achieve?", "es": "¿Qué buscas conseguir?"},
+    },
+]
+
+
+class ClientJourneyTests(BrowserTestCase, LiveServerBaseTestCase):
+    """Alice's agency (the cast), signed in to the Google sandbox as ads@alice.example, which
+    administers her manager account 123-456-7890 (so the agency's side of a manager link can
+    be requested); her Meta business is 100000000000001; she has a Shopify Partner
+    organization and an intake form. María is her Spanish-speaking client."""
+
+    marias_link: Link
+
+    def setUp(self) -> None:
+        super().setUp()
+        use_sandboxes(self)
+        agency_sign_in = PlatformToken(connected_account=self.google_a, platform="google")
+        agency_sign_in.store(issue_sandbox_tokens(TEST_AGENCY))
+        agency_sign_in.save()
+        self.google_a.method = ConnectionMethod.OAUTH
+        self.google_a.save()
+        self.shopify_a = ConnectedAccount.objects.create(
+            agency=self.agency_a,
+            platform="shopify",
+            fields={"partner_organization": "Alice & Co Partners"},
+        )
+        replace_questions(self.agency_a, parse_questions(QUESTIONS), enabled=True)
+        self.maria = Client.objects.create(
+            agency=self.agency_a,
+            name="María García",
+            email="maria@example.com",
+            company="Panadería María",
+            language="es",
+        )
+        self.shots = 0
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for old in SCREENSHOTS.glob("*.png"):
+            old.unlink()
+
+    def test_maria_shares_her_accounts_on_her_phone_in_spanish(self):
+        self.marias_link = self.create_link()
+        with self.chromium() as browser:
+            page = self.phone(browser)
+            requested: list[str] = []
+            page.on("request", lambda request: requested.append(request.url))
+
+            page.goto(self.marias_link.url)
+            expect(page.locator("html")).to_have_attribute("lang", "es")
+            expect(page.get_by_role("heading", name="Hola, María García")).to_be_visible()
+            expect(page.get_by_text("0 de 6 hechos")).to_be_visible()
+            self.snap(page, "link")
+
+            self.share_from_google(page)
+            self.share_from_meta(page)
+            self.skip_facebook_pages(page)
+            self.follow_the_shopify_steps(page)
+            self.answer_the_questions(page)
+
+            expect(page.get_by_text("6 de 6 hechos")).to_be_visible()
+            self.snap(page, "all-answered")
+            page.get_by_role("link", name="Terminar").click()
+            expect(page.get_by_role("heading", name="¡Gracias!")).to_be_visible()
+            expect(page.get_by_text(THANK_YOU)).to_be_visible()
+            self.snap(page, "thank-you")
+            # The page takes her to Alice's website by itself, after a few seconds.
+            page.wait_for_url(WEBSITE)
+            self.snap(page, "redirected")
+
+        off_site = [url for url in requested if not url.startswith((self.live_server_url, WEBSITE))]
+        self.assertEqual(off_site, [])
+        self.assertAliceSeesWhatMariaDid()
+
+    # The steps
+
+    def share_from_google(self, page: Page) -> None:
+        page.get_by_role("button", name="Conectar con Google").click()
+        page.wait_for_url(re.compile(re.escape(f"{self.live_server_url}/sandbox/google/")))
+        page.get_by_role("radio", name=re.compile(re.escape(JANE))).check()
+        self.snap(page, "google-consent")
+        page.get_by_role("button", name="Continue").click()
+
+        page.wait_for_url(self.url("platform/google/"))
+        expect(page.get_by_role("heading", name="Elige qué compartir de Google")).to_be_visible()
+        page.locator(f'input[name=google_ads][value="{ADS_ACCOUNT}"]').check()
+        page.locator(f'input[name=google_analytics][value="{PROPERTY}"]').check()
+        self.snap(page, "google-assets")
+        page.get_by_role("button", name="Compartir lo que he marcado").click()
+
+        expect(page.get_by_role("heading", name="Lo que se ha compartido")).to_be_visible()
+        expect(page.get_by_text("Alice & Co ya tiene acceso.")).to_have_count(2)
+        self.snap(page, "google-shared")
+        page.get_by_role("link", name="Volver al resumen").click()
+        expect(page.get_by_text("2 de 6 hechos")).to_be_visible()
+
+    def share_from_meta(self, page: Page) -> None:
+        page.get_by_role("button", name="Conectar con Meta").click()
+        page.wait_for_url(re.compile(re.escape(f"{self.live_server_url}/sandbox/meta/")))
+        page.get_by_role("radio", name=re.compile("Jane Doe")).check()
+        self.snap(page, "meta-consent")
+        page.get_by_role("button", name="Continue").click()
+
+        page.wait_for_url(self.url("platform/meta/"))
+        expect(page.get_by_role("heading", name="Elige qué compartir de Meta")).to_be_visible()
+        page.locator(f'input[name=meta_ads][value="{AD_ACCOUNT}"]').check()
+        self.snap(page, "meta-assets")
+        page.get_by_role("button", name="Compartir lo que he marcado").click()
+
+        expect(page.get_by_text("Alice & Co ya tiene acceso.")).to_have_count(1)
+        self.snap(page, "meta-shared")
+        page.get_by_role("link", name="Volver al resumen").click()
+        expect(page.get_by_text("3 de 6 hechos")).to_be_visible()
+
+    def skip_facebook_pages(self, page: Page) -> None:
+        self.service(page, "facebook_pages").get_by_role("button", name="Omitir").click()
+        expect(self.service(page, "facebook_pages").locator(".state")).to_have_text("Omitido")
+        expect(page.get_by_text("4 de 6 hechos")).to_be_visible()
+        self.snap(page, "facebook-pages-skipped")
+
+    def follow_the_shopify_steps(self, page: Page) -> None:
+        self.service(page, "shopify_collaborator").get_by_role("link", name="Ver los pasos").click()
+        expect(
+            page.get_by_role("heading", name=re.compile("^Da acceso a Alice & Co"))
+        ).to_be_visible()
+        expect(page.get_by_text("Alice & Co Partners").first).to_be_visible()
+        page.get_by_label("Código de solicitud de colaborador").fill(COLLABORATOR_CODE)
+        self.snap(page, "shopify-steps")
+        page.get_by_role("button", name="Ya lo he hecho").click()
+
+        page.wait_for_url(self.url())
+        expect(self.service(page, "shopify_collaborator").locator(".state")).to_have_text(
+            "Compartido"
+        )
+        expect(page.get_by_text("5 de 6 hechos")).to_be_visible()
+
+    def answer_the_questions(self, page: Page) -> None:
+        page.get_by_role("link", name="Responder a las preguntas").click()
+        page.get_by_role("radio", name="Shopify").check()
+        page.get_by_label("Presupuesto mensual (EUR)").fill("1500,50")
+        page.get_by_label("¿Qué buscas conseguir?").fill("Más pedidos de tartas.")
+        self.snap(page, "questions")
+        page.get_by_role("button", name="Enviar mis respuestas").click()
+        page.wait_for_url(self.url())
+
+    # What Alice sees
+
+    def assertAliceSeesWhatMariaDid(self) -> None:
+        link = self.marias_link
+        response = self.client.get(
+            "/api/links/retrieve", {"id": link.public_id}, headers={"X-Auth": self.alice_key}
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        data = response.json()["data"]
+        google = [{"internalAccountID": self.google_a.public_id}]
+        meta = [{"internalAccountID": self.meta_a.public_id}]
+
+        def service(level: str, accounts: list[dict], *, granted: bool = True) -> dict:
+            return {
+                "accessLevel": level,
+                "requested": True,
+                "granted": granted,
+                "skipped": not granted,
+                "requestedAccountLinks": accounts,
+            }
+
+        self.assertEqual(
+            data["requestedAccounts"],
+            {
+                "Google": {
+                    "Google Ads": service(
+                        "STANDARD", [google[0] | {"googleAdsMCCAccountID": MCC_ID}]
+                    ),
+                    "Google Analytics": service("EDITOR", google),
+                },
+                "Meta": {
+                    "Meta Ads": service("ADVERTISE", meta),
+                    "Facebook Pages": service("CREATE_CONTENT", meta, granted=False),
+                },
+                "Shopify": {
+                    "Shopify Store Collaborator": service(
+                        "COLLABORATOR", [{"internalAccountID": self.shopify_a.public_id}]
+                    )
+                },
+            },
+        )
+        self.assertEqual(data["intakeForm"], {"requested": True, "complete": True})
+        self.assertEqual(data["redirect"], "example.com/gracias")
+        self.assertEqual(data["thankYouMessage"], THANK_YOU)
+
+        grants = Grant.objects.filter(link=link)
+        self.assertEqual(
+            {(g.service_key, g.asset_id): g.state for g in grants},
+            {
+                # A manager link: Alice's manager account asked, María's sign-in accepted.
+                ("google_ads", ADS_ACCOUNT): GrantState.ACTIVE,
+                ("google_analytics", PROPERTY): GrantState.ACTIVE,
+                ("meta_ads", AD_ACCOUNT): GrantState.ACTIVE,
+                # Alice requests access with the code in her Partner Dashboard next.
+                ("shopify_collaborator", COLLABORATOR_CODE): GrantState.PENDING_AGENCY,
+            },
+        )
+        link.refresh_from_db()
+        self.assertEqual(
+            link.intake_answers,
+            {
+                "website_platform": "shopify",
+                "monthly_budget": "1500.50",
+                "goals": "Más pedidos de tartas.",
+            },
+        )
+        # Her sign-ins are forgotten once used; a skipped service leaves the link incomplete.
+        self.assertFalse(PlatformToken.objects.filter(link=link).exists())
+        self.assertIsNone(link.completed)
+
+    # Helpers
+
+    def create_link(self) -> Link:
+        """Alice asks María for Google Ads (through her manager account), Google Analytics,
+        Meta Ads, Facebook Pages, Shopify and the intake form, through the API."""
+        google = {"internalAccountID": self.google_a.public_id}
+        meta = [{"internalAccountID": self.meta_a.public_id}]
+        body = {
+            "clientID": self.maria.public_id,
+            "requestedAccounts": {
+                "Google": {
+                    "Google Ads": {
+                        "accessLevel": "STANDARD",
+                        "requestedAccountLinks": [google | {"googleAdsMCCAccountID": MCC_ID}],
+                    },
+                    "Google Analytics": {
+                        "accessLevel": "EDITOR",
+                        "requestedAccountLinks": [google],
+                    },
+                },
+                "Meta": {
+                    "Meta Ads": {"accessLevel": "ADVERTISE", "requestedAccountLinks": meta},
+                    "Facebook Pages": {
+                        "accessLevel": "CREATE_CONTENT",
+                        "requestedAccountLinks": meta,
+                    },
+                },
+                "Shopify": {
+                    "Shopify Store Collaborator": {
+                        "requestedAccountLinks": [{"internalAccountID": self.shopify_a.public_id}]
+                    }
+                },
+            },
+            "intakeForm": True,
+            "thankYouMessage": THANK_YOU,
+            "redirect": "example.com/gracias",
+        }
+        response = self.client.post(
+            "/api/links/create",
+            body,
+            content_type="application/json",
+            headers={"X-Auth": self.alice_key},
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        return Link.objects.get(public_id=response.json()["data"])
+
+    def phone(self, browser: Browser) -> Page:
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            user_agent=PHONE_USER_AGENT,
+            locale="es-ES",
+        )
+        context.set_default_timeout(20_000)
+        # Alice's website cannot load here: the browser gets a stand-in page.
+        context.route(f"{WEBSITE}*", self._website)
+        return context.new_page()
+
+    @staticmethod
+    def _website(route: Route) -> None:
+        route.fulfill(content_type="text/html", body="<h1>Panadería, la web de Alice</h1>")
+
+    def url(self, suffix: str = "") -> str:
+        return f"{self.marias_link.url}{suffix}"
+
+    def service(self, page: Page, service_key: str) -> Locator:
+        """The row of one requested service on the link page."""
+        return page.locator("li.service", has=page.locator(f"#service-{service_key}"))
+
+    def snap(self, page: Page, step: str) -> None:
+        self.shots += 1
+        page.screenshot(path=SCREENSHOTS / f"{self.shots:02d}-{step}.png", full_page=True)

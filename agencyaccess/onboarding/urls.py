@@ -1,0 +1,17 @@
+"""The client's pages, all under the link's own address."""
+
+from django.urls import path
+
+from agencyaccess.onboarding import guided, intake, views
+
+urlpatterns = [
+    path("l/<str:link_id>/", views.link_page, name="onboarding-link"),
+    path("l/<str:link_id>/language/", views.set_language, name="onboarding-language"),
+    path("l/<str:link_id>/connect/<str:platform>/", views.connect, name="onboarding-connect"),
+    path("l/<str:link_id>/platform/<str:platform>/", views.assets, name="onboarding-assets"),
+    path("l/<str:link_id>/skip/<str:service>/", views.skip, name="onboarding-skip"),
+    path("l/<str:link_id>/done/", views.done, name="onboarding-done"),
+    path("l/<str:link_id>/steps/<str:service>/", guided.steps, name="onboarding-steps"),
+    path("l/<str:link_id>/intake/", intake.form, name="onboarding-intake"),
+    path("l/<str:link_id>/intake/save/", intake.save, name="onboarding-intake-save"),
+]

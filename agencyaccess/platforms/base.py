@@ -1,0 +1,237 @@
+"""The connector interface (spec/platforms.md §14), which every API-backed platform implements.
+
+A platform package (platforms/google/, platforms/meta/) provides one `PlatformClient` (its OAuth)
+and one `ServiceConnector` per group of services (Google Ads, GA4, …). The core never talks
+HTTP itself: it asks a connector, and a connector answers with explicit states or raises a
+`ConnectorError` that says whether trying again can help.
+
+Synchronous on purpose: the web views and the worker are synchronous, and a grant is a short
+sequence of dependent calls, so an event loop would add machinery without any concurrency.
+"""
+
+from __future__ import annotations
+
+import abc
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+
+class GrantState(enum.StrEnum):
+    ACTIVE = "active"
+    PENDING_CLIENT = "pending_client"  # the client still has to accept (e.g. in the platform)
+    PENDING_AGENCY = "pending_agency"  # the agency has to accept an invitation or request
+    PENDING_REVIEW = "pending_review"  # the platform reviews it (Google Ads multi-party approval)
+    MANUAL_REQUIRED = "manual_required"  # no API for it, or the API refused: steps to follow
+    FAILED = "failed"
+    REVOKED = "revoked"
+
+    @property
+    def is_pending(self) -> bool:
+        return self in (self.PENDING_CLIENT, self.PENDING_AGENCY, self.PENDING_REVIEW)
+
+    @property
+    def counts_as_granted(self) -> bool:
+        """The client did their part: the service shows as granted."""
+        return self == self.ACTIVE or self.is_pending
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    """OAuth tokens of one sign-in. Never logged, never put in a URL; stored encrypted."""
+
+    access_token: str
+    refresh_token: str | None = None
+    expires_at: datetime | None = None  # None: does not expire, or unknown
+    scopes: frozenset[str] = frozenset()
+    subject_id: str | None = None  # the platform's id of the person who signed in
+    email: str | None = None
+    name: str | None = None
+
+    def __repr__(self) -> str:  # a token printed by accident must not leak
+        return f"TokenSet(subject_id={self.subject_id!r}, scopes={sorted(self.scopes)!r})"
+
+
+@dataclass(frozen=True)
+class Asset:
+    """Something a client can share: an ad account, a property, a page, a catalog…"""
+
+    asset_type: str  # "ad_account", "property", "container", "site", "page", …
+    external_id: str  # the platform's id or resource name ("customers/123", "act_789")
+    name: str
+    parent_id: str | None = None  # e.g. the GA4 account, the owning Business Manager
+    parent_name: str | None = None
+    grantable: bool = True  # the signed-in user has the rights needed to share it
+    not_grantable_reason: str = ""  # shown to the client when not grantable
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AgencyIdentity:
+    """Who receives the access: the agency's connected account, as the connector needs it."""
+
+    account_id: str  # the connected account's public id
+    email: str = ""
+    fields: Mapping[str, Any] = field(default_factory=dict)  # business_id, manager ids, …
+    mcc_id: str = ""  # Google Ads: the manager account to link under, when the link names one
+    tokens: TokenSet | None = None  # the agency's own sign-in, when it connected by OAuth
+
+
+@dataclass(frozen=True)
+class GrantRequest:
+    service_key: str
+    asset: Asset
+    agency: AgencyIdentity
+    level: str  # the catalogue's canonical level key, e.g. "STANDARD"
+    native_role: str  # the catalogue's native role for that level
+
+
+@dataclass(frozen=True)
+class GrantRef:
+    """What is kept to verify or revoke a grant later."""
+
+    service_key: str
+    asset_id: str
+    native_ref: str  # e.g. "properties/4/accessBindings/5", "customers/1/customerManagerLinks/2~3"
+    native_role: str
+    agency: AgencyIdentity
+
+
+@dataclass(frozen=True)
+class GrantOutcome:
+    state: GrantState
+    native_ref: str = ""
+    native_role: str = ""
+    message: str = ""  # for the client and the agency: what happened, what happens next
+    next_action_url: str | None = None  # where someone has to go to finish (accept, approve)
+    retry_after: float | None = None  # seconds before verifying again is worth it
+
+
+class ConnectorError(Exception):
+    """A platform call that failed. `permanent` errors are shown with what to do; the others
+    are retried (the worker retries, the client can press the button again)."""
+
+    permanent = True
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        platform_code: str | None = None,
+        http_status: int | None = None,
+        retry_after: float | None = None,
+        permanent: bool | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.platform_code = platform_code
+        self.http_status = http_status
+        self.retry_after = retry_after
+        if permanent is not None:
+            self.permanent = permanent
+
+
+class TokenExpired(ConnectorError):
+    """The sign-in is no longer valid: sign in again."""
+
+
+class MissingScope(ConnectorError):
+    """A permission was unticked on the consent screen: sign in again and allow it."""
+
+
+class InsufficientRights(ConnectorError):
+    """The signed-in user is not an admin of the asset."""
+
+
+class RateLimited(ConnectorError):
+    permanent = False
+
+
+class NotSupported(ConnectorError):
+    pass
+
+
+@dataclass(frozen=True)
+class OAuthConfig:
+    client_id: str
+    client_secret: str
+    authorize_url: str
+    token_url: str
+    sandbox: bool  # True when the platform's local fake stands in for it
+
+
+class PlatformClient(abc.ABC):
+    """A platform's OAuth: one sign-in serves every service of the platform."""
+
+    platform: ClassVar[str]  # the catalogue's platform key
+    supports_pkce: ClassVar[bool] = False
+
+    @abc.abstractmethod
+    def config(self) -> OAuthConfig:
+        """Read from settings on every call, so tests and the sandbox can redirect it."""
+
+    @abc.abstractmethod
+    def scopes_for(self, service_keys: Sequence[str]) -> list[str]:
+        """The scopes to ask for when the client connects for these services."""
+
+    @abc.abstractmethod
+    def authorize_url(
+        self,
+        *,
+        state: str,
+        redirect_uri: str,
+        scopes: Sequence[str],
+        code_challenge: str | None = None,
+        login_hint: str | None = None,
+    ) -> str: ...
+
+    @abc.abstractmethod
+    def exchange_code(
+        self, *, code: str, redirect_uri: str, code_verifier: str | None = None
+    ) -> TokenSet: ...
+
+    @abc.abstractmethod
+    def refresh(self, tokens: TokenSet) -> TokenSet:
+        """A fresh access token; raises TokenExpired when the sign-in is gone."""
+
+    def revoke_token(self, tokens: TokenSet) -> None:  # noqa: B027 (optional)
+        """Tell the platform to forget the token; best effort."""
+
+
+class ServiceConnector(abc.ABC):
+    """Lists and grants the assets of some services of a platform (e.g. GA4 properties)."""
+
+    service_keys: ClassVar[tuple[str, ...]]
+    required_scopes: ClassVar[frozenset[str]] = frozenset()
+    # Whether grant() needs the agency's own sign-in (a Google Ads manager link does).
+    needs_agency_tokens: ClassVar[bool] = False
+
+    @abc.abstractmethod
+    def list_assets(self, tokens: TokenSet, service_key: str) -> Sequence[Asset]:
+        """What the signed-in client can see for this service, grantable or not."""
+
+    @abc.abstractmethod
+    def grant(self, tokens: TokenSet, request: GrantRequest) -> GrantOutcome:
+        """Give the agency access. Idempotent: "already has access" is ACTIVE."""
+
+    @abc.abstractmethod
+    def verify(self, ref: GrantRef, *, client_tokens: TokenSet | None = None) -> GrantOutcome:
+        """Where the grant stands now. Never changes anything. Uses the agency's tokens
+        (ref.agency.tokens) and, when still held, the client's."""
+
+    def revoke(self, ref: GrantRef, *, client_tokens: TokenSet | None = None) -> GrantOutcome:
+        raise NotSupported("This service cannot be revoked through its API.")
+
+    def missing_scopes(self, tokens: TokenSet) -> frozenset[str]:
+        return self.required_scopes - tokens.scopes
+
+
+@dataclass(frozen=True)
+class Integration:
+    """Everything one platform package provides to the registry."""
+
+    client: PlatformClient
+    connectors: tuple[ServiceConnector, ...]
+    sandbox_urls: str  # dotted path of the sandbox's urlconf, mounted at /sandbox/<platform>/

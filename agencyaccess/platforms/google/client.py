@@ -1,0 +1,162 @@
+"""Google's OAuth (spec/platforms.md §1): one sign-in serves every Google service."""
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencyaccess.platforms.base import (
+    ConnectorError,
+    OAuthConfig,
+    PlatformClient,
+    RateLimited,
+    TokenExpired,
+    TokenSet,
+)
+from agencyaccess.platforms.google import api
+from agencyaccess.platforms.google.config import (
+    SANDBOX_CLIENT_ID,
+    SANDBOX_CLIENT_SECRET,
+    base_url,
+    in_sandbox,
+)
+from agencyaccess.platforms.google.scopes import IDENTITY, SERVICE_SCOPES
+
+
+class GoogleClient(PlatformClient):
+    platform = "google"
+    supports_pkce = True
+
+    def config(self) -> OAuthConfig:
+        sandbox = in_sandbox()
+        return OAuthConfig(
+            client_id=SANDBOX_CLIENT_ID if sandbox else settings.GOOGLE_CLIENT_ID,
+            client_secret=SANDBOX_CLIENT_SECRET if sandbox else settings.GOOGLE_CLIENT_SECRET,
+            authorize_url=base_url("authorize"),
+            token_url=base_url("token"),
+            sandbox=sandbox,
+        )
+
+    def scopes_for(self, service_keys: Sequence[str]) -> list[str]:
+        wanted = {scope for key in service_keys for scope in SERVICE_SCOPES.get(key, ())}
+        return [*sorted(wanted), *IDENTITY]
+
+    def authorize_url(
+        self,
+        *,
+        state: str,
+        redirect_uri: str,
+        scopes: Sequence[str],
+        code_challenge: str | None = None,
+        login_hint: str | None = None,
+    ) -> str:
+        config = self.config()
+        params = {
+            "client_id": config.client_id,
+            "redirect_uri": redirect_uri,
+            "response_type": "code",
+            "scope": " ".join(scopes),
+            "state": state,
+            "access_type": "offline",  # a refresh token, so grants can be verified later
+            "include_granted_scopes": "true",
+            # Without it Google gives no new refresh token to someone who consented before.
+            "prompt": "consent",
+        }
+        if code_challenge:
+            params |= {"code_challenge": code_challenge, "code_challenge_method": "S256"}
+        if login_hint:
+            params["login_hint"] = login_hint
+        return f"{config.authorize_url}?{urlencode(params)}"
+
+    def exchange_code(
+        self, *, code: str, redirect_uri: str, code_verifier: str | None = None
+    ) -> TokenSet:
+        form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+        if code_verifier:
+            form["code_verifier"] = code_verifier
+        answer = self._token_request(form)
+        tokens = _token_set(answer)
+        person = api.GOOGLE_IDENTITY.call("GET", "", tokens)
+        return TokenSet(
+            access_token=tokens.access_token,
+            refresh_token=tokens.refresh_token,
+            expires_at=tokens.expires_at,
+            scopes=tokens.scopes,
+            subject_id=person.get("sub"),
+            email=person.get("email"),
+            name=person.get("name"),
+        )
+
+    def refresh(self, tokens: TokenSet) -> TokenSet:
+        if not tokens.refresh_token:
+            raise TokenExpired(api.sign_in_expired_message())
+        answer = self._token_request(
+            {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token}
+        )
+        fresh = _token_set(answer)
+        # Google keeps the refresh token and the person; only the access token changes.
+        return TokenSet(
+            access_token=fresh.access_token,
+            refresh_token=fresh.refresh_token or tokens.refresh_token,
+            expires_at=fresh.expires_at,
+            scopes=fresh.scopes or tokens.scopes,
+            subject_id=tokens.subject_id,
+            email=tokens.email,
+            name=tokens.name,
+        )
+
+    def revoke_token(self, tokens: TokenSet) -> None:
+        """Best effort: revoking the refresh token also ends its access tokens
+        (developers.google.com/identity/protocols/oauth2/web-server#tokenrevoke)."""
+        token = tokens.refresh_token or tokens.access_token
+        try:
+            api.send_form(base_url("revoke"), {"token": token})
+        except ConnectorError:
+            api.logger.warning("Google token revocation failed; the token expires on its own")
+
+    def _token_request(self, form: dict[str, str]) -> dict[str, Any]:
+        config = self.config()
+        response = api.send_form(
+            config.token_url,
+            form | {"client_id": config.client_id, "client_secret": config.client_secret},
+        )
+        answer = api.json_body(response)
+        if response.is_success:
+            return answer
+        error = answer.get("error", "")
+        api.logger.warning(
+            "Google token endpoint refused: %s %s", error, answer.get("error_description")
+        )
+        if error == "invalid_grant":
+            raise TokenExpired(api.sign_in_expired_message(), platform_code=error, http_status=400)
+        if response.status_code == 429:
+            raise RateLimited(
+                _("Google is busy right now. Please wait a minute and try again."),
+                http_status=429,
+                retry_after=api.retry_after(response),
+            )
+        raise ConnectorError(
+            _(
+                "Google refused the sign-in. Please try again; if it keeps failing, tell your "
+                "agency so the administrator of this installation can check its Google settings."
+            ),
+            platform_code=error or None,
+            http_status=response.status_code,
+            permanent=response.status_code < 500,
+        )
+
+
+def _token_set(answer: dict[str, Any]) -> TokenSet:
+    """Google's token response. `scope` says what the person really allowed: with granular
+    consent any box can be unticked (spec/platforms.md §1)."""
+    expires_in = answer.get("expires_in")
+    return TokenSet(
+        access_token=answer["access_token"],
+        refresh_token=answer.get("refresh_token"),
+        expires_at=timezone.now() + timedelta(seconds=int(expires_in)) if expires_in else None,
+        scopes=frozenset(answer.get("scope", "").split()),
+    )

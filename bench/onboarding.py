@@ -1,0 +1,485 @@
+"""Benchmark of the client's pages (not part of the tests).
+
+Server time of the link page and of the asset list (p50, p99 at a fixed concurrency, 16 by
+default), measured side by side with a static file served by the same server, and the bytes
+a phone downloads for the link page (HTML, CSS, JS, images, fonts; no third-party requests).
+Aims (the issue's): a first page under 60 KB, and the link page's server time within twice
+the static file's.
+
+The server is the one `make run` starts (bench/demo.py: `agencyaccess serve`, gunicorn as
+serve.gunicorn_command() runs it, and the background worker) on a throwaway database seeded
+with `seed_demo`, plus a client sign-in to the Google sandbox on the English demo link, which
+the asset list needs.
+
+The asset list lists what Jane's sign-in can share by calling Google, here the sandbox, over
+HTTP: that wait is part of its server time. By default the sandbox is served by a second,
+identical gunicorn (the Google URLs point at it), standing in for Google as a separate
+service: the measured server then spends its threads on its own pages only, and the sandbox's
+share (its calls, their time, its CPU) is reported separately. `--sandbox same` keeps the
+sandbox in the measured server, as the demo runs it; at a concurrency near its thread count
+the pages then wait on calls that wait for a free thread of the same server.
+
+    .venv/bin/python bench/onboarding.py [--duration S] [--runs N] [--concurrency N]
+        [--sandbox separate|same]
+"""
+
+import argparse
+import gzip
+import http.client
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import cpu
+import load
+from demo import AGENCYACCESS, ROOT, Demo, free_port, running_demo
+
+from agencyaccess.management.commands.serve import Command as ServeCommand
+from agencyaccess.management.commands.serve import gunicorn_command
+from agencyaccess.platforms.google.config import BASE_URLS
+
+PHONE_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36"
+)
+# What a phone's browser sends; the load uses the same headers.
+PHONE_HEADERS = {
+    "User-Agent": PHONE_USER_AGENT,
+    "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+    "Accept-Language": "en",
+}
+FIRST_PAGE_BUDGET = 60 * 1024
+TARGET_RATIO = 2.0
+JANE = "jane@janes-bakery.example"
+SIGN_JANE_IN = """
+from agencyaccess.links.actions import store_client_token
+from agencyaccess.links.models import Link
+from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens
+link = Link.objects.get(public_id={link_id!r})
+store_client_token(link, "google", issue_sandbox_tokens({email!r}))
+"""
+SANDBOX_LOG_FORMAT = "%(r)s %(s)s %(D)s"  # request line, status, microseconds
+
+
+def main() -> None:
+    args = parse_args()
+    sandbox_port = free_port()
+    sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+    extra_env = (
+        {
+            f"GOOGLE_{name.upper()}_URL": f"{sandbox_url}/sandbox/google/{path}"
+            for name, (_real, path) in BASE_URLS.items()
+        }
+        if args.sandbox == "separate"
+        else {}
+    )
+    print_header(args)
+    with running_demo(workers=args.workers, extra_env=extra_env) as demo:
+        sandbox = (
+            Sandbox.start(demo, sandbox_port, args.workers) if args.sandbox == "separate" else None
+        )
+        try:
+            bench(demo, sandbox, args)
+        finally:
+            if sandbox is not None:
+                sandbox.stop()
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=10, help="seconds of each run")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="rounds of runs, one of each page in turn (median)"
+    )
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of load per page first")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=ServeCommand().create_parser("agencyaccess", "serve").parse_args([]).workers,
+        help="gunicorn workers (default: what `agencyaccess serve` uses)",
+    )
+    parser.add_argument("--sandbox", choices=["separate", "same"], default="separate")
+    return parser.parse_args()
+
+
+def print_header(args: argparse.Namespace) -> None:
+    print("AgencyAccess client pages benchmark")
+    print(
+        f"  server:   `agencyaccess serve` as `make run` starts it: gunicorn, {args.workers}"
+        " workers x 4 threads (gthread), and the background worker; SQLite (the default),"
+        " seeded with seed_demo"
+    )
+    print(
+        f"  load:     {load.generator_name()}, {args.concurrency} keep-alive connections; per"
+        f" page {args.warmup:g} s warm-up, then {args.runs} rounds of {args.duration:g} s runs,"
+        " the pages in turn (side by side); the median run is shown"
+    )
+    where = (
+        "a second gunicorn (same command), standing in for Google"
+        if args.sandbox == "separate"
+        else "the measured server itself, as the demo runs it"
+    )
+    print(f"  sandbox:  the asset list's calls to Google go to {where}")
+    print(
+        f"  machine:  {os.cpu_count()} CPU cores shared by the servers, the database and the"
+        " load generator"
+    )
+
+
+@dataclass
+class Sandbox:
+    """The Google sandbox in a gunicorn of its own, with an access log that times each call."""
+
+    process: subprocess.Popen
+    log: Path
+
+    @classmethod
+    def start(cls, demo: Demo, port: int, workers: int) -> "Sandbox":
+        log = demo.data_dir / "sandbox-access.log"
+        command = [
+            *gunicorn_command("127.0.0.1", port, workers),
+            *("--access-logfile", str(log), "--access-logformat", SANDBOX_LOG_FORMAT),
+        ]
+        process = subprocess.Popen(
+            command,
+            env=demo.env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while not log.exists() or get(f"http://127.0.0.1:{port}", "/sandbox/google/")[0] != 200:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise SystemExit("the sandbox's gunicorn did not start")
+            time.sleep(0.2)
+        return cls(process, log)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def calls(self, since: int) -> list[tuple[str, float]]:
+        """(request line, milliseconds) of each call logged after byte `since`."""
+        with self.log.open("rb") as f:
+            f.seek(since)
+            lines = f.read().decode(errors="replace").splitlines()
+        calls = []
+        for line in lines:
+            request, _, micros = line.rpartition(" ")
+            if micros.isdigit():
+                calls.append((request.rsplit(" ", 1)[0], int(micros) / 1000))
+        return calls
+
+    def log_size(self) -> int:
+        return self.log.stat().st_size
+
+    def stop(self) -> None:
+        stop_group(self.process, signal.SIGTERM)
+
+
+def stop_group(process: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(process.pid, sig)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass
+
+
+@dataclass(frozen=True)
+class Run:
+    result: load.Result
+    server_cpu: float | None  # seconds, the measured gunicorn and its workers
+    sandbox_cpu: float | None  # seconds, the sandbox's gunicorn
+    others_share: float | None  # CPU other processes took, as a share of all cores
+    sandbox_calls: tuple[tuple[str, float], ...] = ()
+
+
+def bench(demo: Demo, sandbox: Sandbox | None, args: argparse.Namespace) -> None:
+    link = demo.links["English"]
+    link_path = urlsplit(link).path
+    link_id = link_path.strip("/").split("/")[-1]
+    subprocess.run(
+        [*AGENCYACCESS, "shell", "-c", SIGN_JANE_IN.format(link_id=link_id, email=JANE)],
+        env=demo.env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    status, _, page = get(demo.url, link_path)
+    stylesheet = next((u for u in Subresources.of(page.decode()).urls if u.endswith(".css")), None)
+    if status != 200 or stylesheet is None:
+        raise SystemExit(f"the link page answered {status} with no stylesheet")
+    pages = {
+        "static file": urlsplit(stylesheet).path,
+        "link page": link_path,
+        "asset list": f"{link_path}platform/google/",
+    }
+    for name, path in pages.items():
+        status, _, body = get(demo.url, path)
+        print(f"  {name:<12} GET {path}: HTTP {status}, {len(body):,} bytes")
+        if status != 200 or (name == "asset list" and b"Jane&#x27;s Bakery" not in body):
+            raise SystemExit(f"{name}: not the page expected:\n{body[:2000].decode()}")
+
+    for path in pages.values():
+        load.run(demo.url, request(path), concurrency=args.concurrency, seconds=args.warmup)
+    gunicorn = gunicorn_master(demo.pid)
+    drain(demo, [gunicorn] + ([sandbox.pid] if sandbox else []))
+    runs: dict[str, list[Run]] = {name: [] for name in pages}
+    for _ in range(args.runs):
+        for name, path in pages.items():
+            runs[name].append(measure(demo, gunicorn, sandbox, path, args))
+    report(runs, sandbox is not None)
+    errors = demo.server_errors()
+    print("\nserver log: " + ("no errors" if not errors else "\n  ".join(["", *errors[:20]])))
+    phone_download(demo, link_path)
+
+
+def request(path: str) -> load.Request:
+    return load.Request("GET", path, PHONE_HEADERS)
+
+
+def measure(
+    demo: Demo, gunicorn: int, sandbox: Sandbox | None, path: str, args: argparse.Namespace
+) -> Run:
+    pids = [gunicorn] + ([sandbox.pid] if sandbox else [])
+    before = [cpu.tree_seconds(pid) for pid in pids]
+    machine_before = cpu.machine_busy_seconds()
+    log_before = sandbox.log_size() if sandbox else 0
+    result = load.run(demo.url, request(path), concurrency=args.concurrency, seconds=args.duration)
+    machine = delta(machine_before, cpu.machine_busy_seconds())
+    used = [delta(b, cpu.tree_seconds(pid)) for b, pid in zip(before, pids, strict=True)]
+    calls = tuple(sandbox.calls(log_before)) if sandbox else ()
+    others = (
+        None
+        if machine is None or None in used
+        else max(0.0, machine - sum(u or 0 for u in used) - result.client_cpu)
+        / result.seconds
+        / (os.cpu_count() or 1)
+    )
+    drain(demo, pids)
+    return Run(result, used[0], used[1] if sandbox else None, others, calls)
+
+
+def drain(demo: Demo, pids: list[int]) -> None:
+    """Wait until the servers are idle and answer at once: the requests the load generator
+    left unanswered when it stopped would otherwise slow the next run down."""
+    deadline = time.monotonic() + 120
+    idle = 0
+    while idle < 2 and time.monotonic() < deadline:
+        before = sum(cpu.tree_seconds(pid) or 0 for pid in pids)
+        time.sleep(0.25)
+        busy = (sum(cpu.tree_seconds(pid) or 0 for pid in pids) - before) / 0.25
+        began = time.perf_counter()
+        get(demo.url, "/static/onboarding/onboarding.css")
+        quick = time.perf_counter() - began < 0.05
+        idle = idle + 1 if busy < 0.1 and quick else 0
+
+
+def gunicorn_master(serve_pid: int) -> int:
+    """The gunicorn that `agencyaccess serve` started (its other child is the worker)."""
+    for pid in cpu.children(serve_pid):
+        if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return pid
+    raise SystemExit("no gunicorn under `agencyaccess serve`")
+
+
+def delta(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
+
+
+def median_run(runs: list[Run]) -> Run:
+    return sorted(runs, key=lambda run: run.result.rps)[len(runs) // 2]
+
+
+def report(runs: dict[str, list[Run]], separate_sandbox: bool) -> None:
+    print(
+        f"\n  {'':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+        f" {'CPU ms/req':>11} {'others':>7}"
+    )
+    medians = {name: median_run(page_runs) for name, page_runs in runs.items()}
+    for name, run in medians.items():
+        r = run.result
+        cpu_ms = (
+            f"{run.server_cpu / r.requests * 1000:.1f}" if run.server_cpu and r.requests else "-"
+        )
+        errors = sum(x.result.errors for x in runs[name])
+        shares = [x.others_share for x in runs[name] if x.others_share is not None]
+        others = f"{max(shares):.0%}" if shares else "-"
+        print(
+            f"  {name:<12} {r.rps:>8.0f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {errors:>7}"
+            f" {cpu_ms:>11} {others:>7}"
+        )
+        spread = [f"{x.result.rps:.0f}" for x in runs[name]]
+        print(f"  {'':<12} (req/s of the runs: {', '.join(spread)})")
+    print(
+        "  CPU ms/req: the measured gunicorn's CPU per answered request; others: the largest"
+        " share of the machine's CPU that other processes took during a run (noise)"
+    )
+
+    static, page, assets = (medians[n].result for n in ("static file", "link page", "asset list"))
+    if not assets.requests:
+        print(
+            "  NO asset list was answered: each holds a thread of the server while it calls the"
+            " sandbox on the same server, and with as many pages loading as the server has"
+            " threads, those calls wait for a thread that never comes free (until the"
+            " platform calls time out)"
+        )
+    p50_ratio, p99_ratio = page.p50_ms / static.p50_ms, page.p99_ms / static.p99_ms
+    verdict = "within" if p50_ratio <= TARGET_RATIO else "OVER"
+    print(
+        f"\n  link page / static file: p50 x{p50_ratio:.2f}, p99 x{p99_ratio:.2f},"
+        f" req/s x{page.rps / static.rps:.2f} ({verdict} the aim of x{TARGET_RATIO:g} on p50)"
+    )
+    if assets.requests:
+        print(
+            f"  asset list / static file: p50 x{assets.p50_ms / static.p50_ms:.1f},"
+            f" p99 x{assets.p99_ms / static.p99_ms:.1f}"
+        )
+
+    run = medians["asset list"]
+    if separate_sandbox and run.result.requests:
+        calls = run.sandbox_calls
+        per_page = len(calls) / run.result.requests
+        sandbox_ms = sum(ms for _, ms in calls) / run.result.requests
+        kinds: dict[str, int] = {}
+        for line, _ in calls:
+            kind = re.sub(r"/\d+", "/{id}", line.split("?")[0].removesuffix(" HTTP/1.1"))
+            kinds[kind] = kinds.get(kind, 0) + 1
+        print(
+            f"\n  the asset list's calls to the sandbox (Google's stand-in), per page: {per_page:.1f}"
+            f" calls, {sandbox_ms:.0f} ms of sandbox server time in all"
+            f" (p50 of one call {statistics.median(ms for _, ms in calls):.1f} ms),"
+            f" {run.sandbox_cpu / run.result.requests * 1000:.1f} ms of sandbox CPU"
+            if calls and run.sandbox_cpu is not None
+            else "\n  the sandbox logged no calls"
+        )
+        for kind, count in sorted(kinds.items(), key=lambda item: -item[1]):
+            print(f"    {count / run.result.requests:5.1f} x {kind}")
+        own = run.server_cpu / run.result.requests * 1000 if run.server_cpu else float("nan")
+        print(
+            f"  so of the asset list's p50 {run.result.p50_ms:.0f} ms, about {sandbox_ms:.0f} ms is"
+            f" waiting on the platform (sequential calls), the rest our own work"
+            f" ({own:.1f} ms CPU per page, listing, checks and rendering)"
+        )
+
+
+# -- What a phone downloads -------------------------------------------------------------------
+
+
+class Subresources(HTMLParser):
+    """Every URL a browser fetches to show a page: stylesheets, scripts, images, icons,
+    preloads, and url(...) in inline styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @classmethod
+    def of(cls, html: str) -> "Subresources":
+        parser = cls()
+        parser.feed(html)
+        return parser
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {name: value or "" for name, value in attrs}
+        rel = a.get("rel", "").lower().split()
+        if tag == "link" and ({"stylesheet", "icon", "preload", "modulepreload"} & set(rel)):
+            self.urls.append(a.get("href", ""))
+        elif tag in ("script", "img", "source", "iframe", "audio", "video") and a.get("src"):
+            self.urls.append(a["src"])
+        if a.get("srcset"):
+            self.urls += [part.split()[0] for part in a["srcset"].split(",") if part.strip()]
+        if a.get("style"):
+            self.urls += css_urls(a["style"])
+
+    def handle_data(self, data: str) -> None:
+        if self.lasttag == "style":
+            self.urls += css_urls(data)
+
+
+def css_urls(css: str) -> list[str]:
+    found = re.findall(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""", css)
+    found += re.findall(r"""@import\s+['"]([^'"]+)['"]""", css)
+    return [url for url in found if not url.startswith("data:")]
+
+
+def phone_download(demo: Demo, link_path: str) -> None:
+    """Fetch the link page as a phone does and everything it references; sum the bytes."""
+    print(f"\nWhat a phone downloads for the link page ({link_path}):")
+    site = urlsplit(demo.url)
+    pending = [urljoin(demo.url, link_path)]
+    fetched: dict[str, tuple[int, bytes, int]] = {}  # url -> status, body, bytes as sent
+    off_site = []
+    while pending:
+        url = pending.pop(0)
+        if url in fetched:
+            continue
+        parts = urlsplit(url)
+        if (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
+            off_site.append(url)
+            continue
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        status, headers, body = get(demo.url, path)
+        _, compressed_headers, sent = get(demo.url, path, {"Accept-Encoding": "gzip, deflate, br"})
+        fetched[url] = (status, body, len(sent))
+        kind = headers.get("content-type", "")
+        encoding = compressed_headers.get("content-encoding", "none")
+        print(
+            f"  {status} {path}: {len(body):,} bytes ({kind}), {len(sent):,} as sent with"
+            f" Accept-Encoding (encoding: {encoding})"
+        )
+        if "text/html" in kind:
+            pending += [urljoin(url, u) for u in Subresources.of(body.decode()).urls if u]
+        elif "text/css" in kind:
+            pending += [urljoin(url, u) for u in css_urls(body.decode())]
+
+    raw = sum(len(body) for _, body, _ in fetched.values())
+    compressed = sum(len(gzip.compress(body, 6)) for _, body, _ in fetched.values())
+    sent = sum(n for _, _, n in fetched.values())
+    print(
+        f"  total: {len(fetched)} requests, {raw:,} bytes raw, {compressed:,} gzip-compressed,"
+        f" {sent:,} as this server sends them to a browser that accepts compression"
+    )
+    favicon_status, _, favicon = get(demo.url, "/favicon.ico")
+    print(
+        f"  (a browser also asks for /favicon.ico when a page names no icon: HTTP"
+        f" {favicon_status}, {len(favicon):,} bytes; with it {raw + len(favicon):,} bytes raw)"
+    )
+    verdict = "under" if raw + len(favicon) < FIRST_PAGE_BUDGET else "OVER"
+    print(f"  {verdict} the aim of {FIRST_PAGE_BUDGET // 1024} KB for a first page (raw bytes)")
+    if off_site:
+        raise SystemExit("third-party requests: " + ", ".join(off_site))
+    print("  no URL points off-host: no third-party requests")
+
+
+def get(
+    base_url: str, path: str, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    url = urlsplit(base_url)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    try:
+        conn.request("GET", path, headers=PHONE_HEADERS | (headers or {}))
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    except OSError:
+        return 0, {}, b""
+    finally:
+        conn.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
