@@ -8,13 +8,14 @@ vocabulary says what a member, an owner and a key may do (apikeys/capabilities.p
 
 from collections.abc import Callable
 from functools import wraps
+from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from agencyaccess.accounts.models import Membership
+from agencyaccess.accounts.models import Membership, User
 from agencyaccess.apikeys.capabilities import ROLE_CAPABILITIES
 
 SESSION_AGENCY = "agency"
@@ -22,7 +23,8 @@ SESSION_AGENCY = "agency"
 
 def current_membership(request: HttpRequest) -> Membership | None:
     """The membership of the agency chosen in this session, else the user's oldest one."""
-    memberships = Membership.objects.filter(user_id=request.user.pk).select_related("agency")
+    user = cast(User, request.user)  # agency_view runs behind login_required
+    memberships = Membership.objects.filter(user=user).select_related("agency")
     chosen = request.session.get(SESSION_AGENCY)
     membership = memberships.filter(agency__public_id=chosen).first() if chosen else None
     return membership or memberships.order_by("created").first()
