@@ -14,6 +14,8 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker as TaskWorker
 
 from agencyaccess.apikeys.jobs import purge_idempotency_records
+from agencyaccess.clients.jobs import analyze_sqlite
+from agencyaccess.notify.reminders import send_due_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +28,11 @@ class Job:
     every: float
 
 
-JOBS: tuple[Job, ...] = (Job(purge_idempotency_records, every=3600),)
+JOBS: tuple[Job, ...] = (
+    Job(send_due_reminders, every=300),
+    Job(purge_idempotency_records, every=3600),
+    Job(analyze_sqlite, every=6 * 3600),
+)
 
 
 class Worker:
