@@ -1,9 +1,17 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from agencyaccess.lib.ids import PublicIdField
+
+INVITATION_LIFETIME = timedelta(days=14)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -26,6 +34,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Two-factor login: the TOTP secret, encrypted at rest (lib/crypto); empty while it is off.
+    totp_secret = models.TextField(blank=True)
+    # The last TOTP time step accepted, so that a code seen over a shoulder cannot be replayed.
+    totp_last_step = models.BigIntegerField(default=0)
 
     objects = UserManager()
 
@@ -34,6 +46,46 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def has_two_factor(self) -> bool:
+        return bool(self.totp_secret)
+
+
+class RecoveryCode(models.Model):
+    """One single-use code that replaces the authenticator app at login; only a digest is kept."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="unique_recovery_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user_id}"
+
+
+class LogoStorage(FileSystemStorage):
+    """Logos are files under MEDIA_ROOT like any upload, but nothing serves MEDIA_URL in
+    production, so their URLs point at the app's own view (accounts-serve-logo)."""
+
+    def url(self, name: str | None) -> str:
+        _, agency_id, filename = (name or "").split("/")
+        return reverse("accounts-serve-logo", args=[agency_id, filename])
+
+
+def logo_path(agency: "Agency", filename: str) -> str:
+    """logos/<agency public id>/<random>.<extension>: unguessable, and new on every upload, so
+    that browsers may keep a logo for ever."""
+    extension = filename.rpartition(".")[2].lower()
+    return f"logos/{agency.public_id}/{secrets.token_urlsafe(16)}.{extension}"
+
+
+def default_reminder_days() -> list[int]:
+    return [2, 5, 10]
 
 
 class Theme(models.TextChoices):
@@ -63,7 +115,7 @@ class Agency(models.Model):
     support_email = models.EmailField(blank=True)
     # Branding of the client's pages and e-mails.
     display_name = models.CharField(max_length=200, blank=True)
-    logo = models.ImageField(upload_to="logos/", blank=True)
+    logo = models.ImageField(upload_to=logo_path, storage=LogoStorage(), blank=True)
     brand_color = models.CharField(
         max_length=7,
         default="#2563eb",
@@ -72,6 +124,9 @@ class Agency(models.Model):
     theme = models.CharField(max_length=5, choices=Theme.choices, default=Theme.LIGHT)
     # Links the agency may create in a calendar month (UTC); empty means no limit.
     monthly_link_limit = models.PositiveIntegerField(null=True, blank=True)
+    # Automatic reminders to clients who have not finished: days after the link was created.
+    reminders_enabled = models.BooleanField(default=True)
+    reminder_days = models.JSONField(default=default_reminder_days)
     created = models.DateTimeField(default=timezone.now)
 
     objects = AgencyQuerySet.as_manager()
@@ -101,10 +156,15 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """One user's place in one agency, with a role."""
 
+    public_id = PublicIdField()
     user = models.ForeignKey(User, models.CASCADE, related_name="memberships")
     agency = models.ForeignKey(Agency, models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     created = models.DateTimeField(default=timezone.now)
+    # Which e-mails this member gets about the agency's links.
+    notify_service_granted = models.BooleanField(default=False)
+    notify_intake_completed = models.BooleanField(default=True)
+    notify_link_completed = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
@@ -116,3 +176,51 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.agency} ({self.role})"
+
+
+def invitation_digest(token: str) -> str:
+    # The token is 256 random bits: a plain hash is as good as a password hash, and searchable.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def for_token(self, token: str) -> "Invitation | None":
+        return self.select_related("agency").filter(digest=invitation_digest(token)).first()
+
+
+class Invitation(models.Model):
+    """An e-mail address invited to an agency's team that has not joined yet.
+
+    The e-mailed link carries a token of which only a digest is kept. Joining deletes the row,
+    so a link works once; inviting the same address again renews the row with a new token.
+    """
+
+    public_id = PublicIdField()
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "email"], name="one_invitation_per_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.agency}"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires <= timezone.now()
+
+    def renew(self) -> str:
+        """A new token and a new expiry (unsaved); returns the token for the e-mail."""
+        token = secrets.token_urlsafe(32)
+        self.digest = invitation_digest(token)
+        self.created = timezone.now()
+        self.expires = self.created + INVITATION_LIFETIME
+        return token

@@ -123,7 +123,7 @@ class ApiKey(models.Model):
 
 
 class RateLimitCounter(models.Model):
-    """Requests counted in the current one-minute window of one bucket (a key or an address).
+    """Requests counted in the current window of one bucket (an API key, an address, a login).
 
     One row per bucket, rewritten in place: no clean-up needed. Used when there is no Redis.
     """

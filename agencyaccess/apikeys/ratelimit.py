@@ -1,7 +1,8 @@
-"""Fixed one-minute windows of requests per bucket, shared by every process.
+"""Fixed windows of requests per bucket (one minute unless the caller says otherwise), shared
+by every process.
 
 Counted in Redis when REDIS_URL is set, else in one database row per bucket with an atomic
-upsert: one round trip per request either way.
+upsert: one round trip per request either way. A bucket always uses the same window length.
 """
 
 import math
@@ -11,6 +12,8 @@ from functools import cache
 
 from django.conf import settings
 from django.db import connection
+
+from agencyaccess.apikeys.models import RateLimitCounter
 
 WINDOW_SECONDS = 60
 
@@ -49,11 +52,26 @@ class Usage:
         }
 
 
-def hit(bucket: str, limit: int) -> Usage:
+def hit(bucket: str, limit: int, window_seconds: int = WINDOW_SECONDS) -> Usage:
     """Count one request in `bucket`; the caller refuses it when `exceeded`."""
-    window = int(time.time() // WINDOW_SECONDS)
-    hits = _hit_redis(bucket, window) if settings.REDIS_URL else _hit_database(bucket, window)
-    return Usage(limit=limit, hits=hits, reset_at=(window + 1) * WINDOW_SECONDS)
+    window = int(time.time() // window_seconds)
+    if settings.REDIS_URL:
+        hits = _hit_redis(bucket, window, window_seconds)
+    else:
+        hits = _hit_database(bucket, window)
+    return Usage(limit=limit, hits=hits, reset_at=(window + 1) * window_seconds)
+
+
+def peek(bucket: str, limit: int, window_seconds: int = WINDOW_SECONDS) -> Usage:
+    """What `bucket` has counted so far in its current window, without counting anything: for
+    limits on failures, which are counted only once they have happened."""
+    window = int(time.time() // window_seconds)
+    if settings.REDIS_URL:
+        hits = int(_redis().get(_redis_key(bucket, window)) or 0)
+    else:
+        row = RateLimitCounter.objects.filter(bucket=bucket, window_start=window).first()
+        hits = row.hits if row else 0
+    return Usage(limit=limit, hits=hits, reset_at=(window + 1) * window_seconds)
 
 
 def _hit_database(bucket: str, window: int) -> int:
@@ -69,10 +87,14 @@ def _redis():
     return redis.Redis.from_url(settings.REDIS_URL)
 
 
-def _hit_redis(bucket: str, window: int) -> int:
-    key = f"ratelimit:{bucket}:{window}"
+def _redis_key(bucket: str, window: int) -> str:
+    return f"ratelimit:{bucket}:{window}"
+
+
+def _hit_redis(bucket: str, window: int, window_seconds: int) -> int:
+    key = _redis_key(bucket, window)
     pipe = _redis().pipeline()
     pipe.incr(key)
-    pipe.expire(key, WINDOW_SECONDS * 2)
+    pipe.expire(key, window_seconds * 2)
     hits, _ = pipe.execute()
     return int(hits)

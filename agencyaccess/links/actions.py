@@ -13,6 +13,7 @@ from agencyaccess.accounts.models import Agency
 from agencyaccess.catalog.requested_accounts import ServiceSpec, parse_requested_accounts
 from agencyaccess.clients.models import Client
 from agencyaccess.lib.errors import ActionError, Conflict
+from agencyaccess.lib.ids import looks_like_public_id
 from agencyaccess.links.models import (
     Grant,
     IntakeForm,
@@ -45,7 +46,10 @@ RETAINED_CLIENT_TOKEN_LIFETIME = timedelta(days=30)
 def parse_services(
     agency_id: int, client: Client, requested_accounts: dict[str, Any]
 ) -> list[ServiceSpec]:
-    """Validate `requestedAccounts` against the catalogue and the agency's connected accounts."""
+    """Validate `requestedAccounts` against the catalogue and the agency's connected accounts.
+
+    A disconnected account is not one of them any more: it cannot receive new access.
+    """
     wanted = {
         link.get("internalAccountID")
         for services in requested_accounts.values()
@@ -55,7 +59,9 @@ def parse_services(
     accounts = {
         account.public_id: account
         for account in ConnectedAccount.objects.filter(
-            agency_id=agency_id, public_id__in=[w for w in wanted if isinstance(w, str)]
+            agency_id=agency_id,
+            disconnected__isnull=True,
+            public_id__in=[w for w in wanted if looks_like_public_id(w)],
         )
     }
     return parse_requested_accounts(requested_accounts, accounts, prospect=client.is_prospect)

@@ -1,12 +1,15 @@
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from agencyaccess.accounts.models import Agency
 from agencyaccess.catalog import PLATFORM_CHOICES, Service, service_by_key
-from agencyaccess.clients.models import Client
+from agencyaccess.clients.models import Client, ClientType
 from agencyaccess.lib.errors import NotFound
-from agencyaccess.lib.ids import PublicIdField
+from agencyaccess.lib.ids import PublicIdField, looks_like_public_id
 from agencyaccess.platforms.base import GrantState
 from agencyaccess.platforms.models import ConnectedAccount
 
@@ -17,19 +20,74 @@ class LinkQuerySet(models.QuerySet["Link"]):
 
     def with_services(self) -> "LinkQuerySet":
         """Everything the API's retrieve shows, in a fixed number of queries."""
-        return self.select_related("client").prefetch_related(
-            models.Prefetch(
-                "services",
-                RequestedService.objects.order_by("position").prefetch_related(
-                    models.Prefetch(
-                        "account_links",
-                        RequestedAccountLink.objects.select_related("connected_account")
-                        .only("requested_service_id", "mcc_id", "connected_account__public_id")
-                        .order_by("position"),
-                    )
-                ),
+        return self.select_related("client", "access_page").prefetch_related(
+            _services_with(
+                RequestedAccountLink.objects.select_related("connected_account").only(
+                    "requested_service_id", "mcc_id", "connected_account__public_id"
+                )
             )
         )
+
+    def with_grants(self) -> "LinkQuerySet":
+        """Everything the dashboard's link page shows (the receiving accounts in full, and every
+        grant), in a fixed number of queries."""
+        return self.select_related("client", "access_page").prefetch_related(
+            _services_with(RequestedAccountLink.objects.select_related("connected_account")),
+            models.Prefetch(
+                "grants",
+                Grant.objects.select_related("connected_account").order_by("created", "id"),
+            ),
+        )
+
+    def in_status(self, status: "LinkStatus") -> "LinkQuerySet":
+        """The links Link.status puts in `status`, asked of the database."""
+        if status == LinkStatus.COMPLETE:
+            return self.filter(completed__isnull=False)
+        started = models.Q(intake_completed__isnull=False) | models.Exists(
+            RequestedService.objects.filter(link=models.OuterRef("pk")).exclude(
+                status=ServiceStatus.PENDING
+            )
+        )
+        open_links = self.filter(completed__isnull=True)
+        return open_links.filter(started if status == LinkStatus.IN_PROGRESS else ~started)
+
+    def for_list(self) -> "LinkQuerySet":
+        """What a list row shows (client, services, progress), in two queries for any number of
+        rows."""
+        return self.select_related("client").prefetch_related(
+            models.Prefetch("services", RequestedService.objects.order_by("position"))
+        )
+
+
+def _services_with(account_links: "models.QuerySet[RequestedAccountLink]") -> models.Prefetch:
+    return models.Prefetch(
+        "services",
+        RequestedService.objects.order_by("position").prefetch_related(
+            models.Prefetch("account_links", account_links.order_by("position"))
+        ),
+    )
+
+
+class AccessPage(models.Model):
+    """A reusable public page ("static link"): each visitor who enters a name, e-mail and company
+    becomes a client with a new link built from this page's template."""
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="access_pages")
+    public_id = PublicIdField()
+    name = models.CharField(max_length=200)
+    # The links it creates ask for these, in the API's requestedAccounts shape.
+    requested_accounts = models.JSONField(default=dict)
+    intake_form = models.BooleanField(default=False)
+    client_type = models.CharField(
+        max_length=8, choices=ClientType.choices, default=ClientType.CLIENT
+    )
+    thank_you_message = models.TextField(blank=True)
+    redirect = models.CharField(max_length=500, blank=True)
+    enabled = models.BooleanField(default=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Link(models.Model):
@@ -51,12 +109,25 @@ class Link(models.Model):
     cc = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(default=timezone.now)
     last_reminder = models.DateTimeField(default=timezone.now)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
     completed = models.DateTimeField(null=True, blank=True)
+    # The access page this link was made from (the API's staticLinkRef).
+    access_page = models.ForeignKey(
+        AccessPage, models.SET_NULL, null=True, blank=True, related_name="links"
+    )
 
     objects = LinkQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["agency", "-created"])]
+        indexes = [
+            models.Index(fields=["agency", "-created"]),
+            # The reminder job looks for links still open after some days (notify/reminders.py).
+            models.Index(
+                fields=["created"],
+                condition=models.Q(completed__isnull=True),
+                name="link_open_by_created",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.public_id
@@ -65,6 +136,57 @@ class Link(models.Model):
     def url(self) -> str:
         """The address the client opens."""
         return f"{settings.SITE_URL}/l/{self.public_id}/"
+
+    def requested_services(self) -> list["RequestedService"]:
+        """The services asked for, from the prefetched ones when loaded with for_list(),
+        with_services() or with_grants()."""
+        return [service for service in self.services.all() if service.requested]
+
+    def progress(self) -> tuple[int, int]:
+        """(services granted, services requested)."""
+        requested = self.requested_services()
+        return sum(s.status == ServiceStatus.GRANTED for s in requested), len(requested)
+
+    def services_and_grants(self) -> list[tuple[Service, "RequestedService | None", list["Grant"]]]:
+        """Each requested service with the grants made for it, then grants of services the link
+        no longer asks for (access the client gave stays given); from with_grants()."""
+        grants: dict[str, list[Grant]] = {}
+        for grant in self.grants.all():
+            grants.setdefault(grant.service_key, []).append(grant)
+        rows = [
+            (service.service, service, grants.pop(service.service_key, []))
+            for service in self.services.all()
+        ]
+        return rows + [(service_by_key(key), None, rest) for key, rest in grants.items()]
+
+    def shown_intake(self, questions: "Iterable[IntakeQuestion]") -> list[tuple[str, str]]:
+        """The intake answers as (question, answer), in the form's order; answers to questions
+        removed since come last, under their keys."""
+        answers = dict(self.intake_answers)
+        rows = [
+            (question.label(), question.shown_answer(answers.pop(question.key)))
+            for question in questions
+            if question.key in answers
+        ]
+        return rows + [(key, str(answer)) for key, answer in answers.items()]
+
+    @property
+    def status(self) -> "LinkStatus":
+        if self.completed is not None:
+            return LinkStatus.COMPLETE
+        answered = any(s.status != ServiceStatus.PENDING for s in self.services.all())
+        if answered or self.intake_completed is not None:
+            return LinkStatus.IN_PROGRESS
+        return LinkStatus.NOT_STARTED
+
+
+class LinkStatus(models.TextChoices):
+    """Where a link stands, as the dashboard shows it; only `complete` is stored (as
+    Link.completed), the others follow from its services."""
+
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "Complete"
 
 
 class ServiceStatus(models.TextChoices):
@@ -177,6 +299,22 @@ class Grant(models.Model):
             return self.action_url
         return ""
 
+    @property
+    def shown_state(self) -> tuple[str, str]:
+        """The state as the agency reads it, and its tone (a badge class: ok, warn, bad)."""
+        return _SHOWN_GRANT_STATES.get(self.state, (self.state, ""))
+
+
+_SHOWN_GRANT_STATES: dict[str, tuple[str, str]] = {
+    GrantState.ACTIVE: ("Active", "ok"),
+    GrantState.PENDING_CLIENT: ("Waiting for the client", "warn"),
+    GrantState.PENDING_AGENCY: ("Waiting for you to accept", "warn"),
+    GrantState.PENDING_REVIEW: ("In review by the platform", "warn"),
+    GrantState.MANUAL_REQUIRED: ("Needs manual steps", "warn"),
+    GrantState.FAILED: ("Failed", "bad"),
+    GrantState.REVOKED: ("Revoked", "bad"),
+}
+
 
 class IntakeForm(models.Model):
     """An agency's intake questions, which a link can ask the client to answer."""
@@ -219,9 +357,30 @@ class IntakeQuestion(models.Model):
     def __str__(self) -> str:
         return self.key
 
+    def label(self, language: str = "en") -> str:
+        return self.labels.get(language) or self.labels.get("en") or self.key
+
+    def shown_answer(self, answer: Any, language: str = "en") -> str:
+        """A stored answer as a person reads it: choice keys by their labels ("yes", a choice
+        key, or a list of choice keys), text as it is."""
+        if self.type == QuestionType.YES_NO:
+            labels = {"yes": "Yes", "no": "No"}
+        else:
+            labels = {
+                choice["key"]: choice["labels"].get(language) or choice["labels"].get("en", "")
+                for choice in self.choices
+            }
+        picked = answer if isinstance(answer, list) else [answer]
+        return ", ".join(
+            labels.get(str(key)) or str(key) for key in picked if key not in (None, "")
+        )
+
 
 def get_link_for_request(request, public_id: str, queryset: LinkQuerySet | None = None) -> Link:
     """The link of the request's agency with this id; another agency's is not found."""
+    # Anything that cannot be an id is not looked up (PostgreSQL refuses a NUL byte outright).
+    if not looks_like_public_id(public_id):
+        raise NotFound(f'No link of your agency has the id "{public_id}".')
     queryset = Link.objects.all() if queryset is None else queryset
     link = queryset.filter(agency_id=request.agency_id, public_id=public_id).first()
     if link is None:

@@ -13,24 +13,42 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from agencyaccess.accounts.models import Agency
-from agencyaccess.links.models import Link
+from agencyaccess.links.models import Link, ServiceStatus
 from agencyaccess.notify.models import OutgoingEmail
 
 
 def invitation(link: Link) -> OutgoingEmail:
     """The link, to the client and the link's cc, in the client's language, in the agency's
     name and colours; replies go to the agency's support address."""
+    return _to_client("invitation", link, services=link.services.filter(requested=True))
+
+
+def reminder(link: Link) -> OutgoingEmail:
+    """A reminder of what the client has not granted yet (notify/reminders.py decides when)."""
+    return _to_client("reminder", link, services=_waiting_for(link))
+
+
+def link_updated(link: Link) -> OutgoingEmail:
+    """The dashboard's "e-mail the client that the request changed" (the API guide's
+    sendUpdateEmail, which only the dashboard offers)."""
+    return _to_client("link_updated", link, services=_waiting_for(link))
+
+
+def _waiting_for(link: Link):
+    return link.services.filter(requested=True).exclude(status=ServiceStatus.GRANTED)
+
+
+def _to_client(kind: str, link: Link, *, services) -> OutgoingEmail:
     client = link.client
-    services = link.services.filter(requested=True).order_by("position")
     context = {
         "client": client,
         "brand": branding(link.agency),
         "link_url": link.url,
-        "services": [service.service.name for service in services],
-        "intake": link.intake_form_requested,
+        "services": [service.service.name for service in services.order_by("position")],
+        "intake": link.intake_form_requested and link.intake_completed is None,
     }
     return _queue(
-        "invitation",
+        kind,
         link,
         to=[formataddr((client.name, client.email))],
         cc=[formataddr((cc.get("name", ""), cc["email"])) for cc in link.cc],

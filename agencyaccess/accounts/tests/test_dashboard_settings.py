@@ -1,0 +1,100 @@
+from agencyaccess.accounts.models import Agency, Membership
+from agencyaccess.accounts.tests.pages import PageChecks
+from agencyaccess.test import BaseTestCase
+
+SETTINGS = "/account/settings/"
+
+
+class SettingsTests(PageChecks, BaseTestCase):
+    def setUp(self):
+        self.client.force_login(self.alice)
+
+    def settings_data(self, **changes) -> dict:
+        """The form as the page shows it, with changes."""
+        r = self.client.get(SETTINGS)
+        data = {
+            name: field.value()
+            for name, field in ((n, r.context["form"][n]) for n in r.context["form"].fields)
+        }
+        data |= {
+            name: "on" for name, field in r.context["notifications"].fields.items() if field.initial
+        }
+        return {k: v for k, v in (data | changes).items() if v not in (None, False)}
+
+    def test_the_page_shows_every_setting_with_a_label(self):
+        r = self.client.get(SETTINGS)
+        self.assertContains(r, 'value="2, 5, 10"')
+        self.assertContains(r, "bob@example.org")
+        self.assertAccessiblePage(r)
+
+    def test_alice_changes_the_agency_details_limit_and_reminders(self):
+        r = self.client.post(
+            SETTINGS,
+            self.settings_data(
+                name="Alice and Partners",
+                website="alice.example",
+                support_email="help@alice.example",
+                monthly_link_limit="25",
+                reminder_days="10; 3 ,3",
+            ),
+        )
+        self.assertRedirects(r, SETTINGS)
+        agency = Agency.objects.get(pk=self.agency_a.pk)
+        self.assertEqual(agency.name, "Alice and Partners")
+        self.assertEqual(agency.website, "https://alice.example")
+        self.assertEqual(agency.support_email, "help@alice.example")
+        self.assertEqual(agency.monthly_link_limit, 25)
+        self.assertEqual(agency.reminder_days, [3, 10])
+        self.assertTrue(agency.reminders_enabled)
+
+    def test_an_empty_limit_means_none_and_reminders_can_be_off(self):
+        self.agency_a.monthly_link_limit = 5
+        self.agency_a.save()
+        data = self.settings_data(monthly_link_limit="", reminder_days="")
+        del data["reminders_enabled"]
+        self.assertRedirects(self.client.post(SETTINGS, data), SETTINGS)
+        agency = Agency.objects.get(pk=self.agency_a.pk)
+        self.assertIsNone(agency.monthly_link_limit)
+        self.assertFalse(agency.reminders_enabled)
+
+    def test_reminder_days_are_checked(self):
+        for days, message in [
+            ("2, five", "whole numbers"),
+            ("0, 3", "between 1 and 60"),
+            ("90", "between 1 and 60"),
+            (", ".join(str(d) for d in range(1, 12)), "At most 10"),
+            ("", "at least one day"),
+        ]:
+            with self.subTest(days):
+                r = self.client.post(SETTINGS, self.settings_data(reminder_days=days))
+                self.assertContains(r, message, status_code=400)
+        self.assertEqual(Agency.objects.get(pk=self.agency_a.pk).reminder_days, [2, 5, 10])
+
+    def test_other_fields_are_checked(self):
+        r = self.client.post(
+            SETTINGS,
+            self.settings_data(name="", support_email="not an address", monthly_link_limit="0"),
+        )
+        self.assertEqual(r.status_code, 400)
+        self.assertEqual(
+            set(r.context["form"].errors), {"name", "support_email", "monthly_link_limit"}
+        )
+
+    def test_alice_chooses_who_is_notified_of_what(self):
+        bob = Membership.objects.get(user=self.bob)
+        data = self.settings_data()
+        data[f"{bob.public_id}-notify_service_granted"] = "on"
+        del data[f"{bob.public_id}-notify_link_completed"]
+        self.assertRedirects(self.client.post(SETTINGS, data), SETTINGS)
+        bob.refresh_from_db()
+        self.assertTrue(bob.notify_service_granted)
+        self.assertTrue(bob.notify_intake_completed)
+        self.assertFalse(bob.notify_link_completed)
+
+    def test_charlies_members_cannot_be_reached_through_alices_settings(self):
+        charlie = Membership.objects.get(user=self.charlie)
+        data = self.settings_data()
+        data[f"{charlie.public_id}-notify_service_granted"] = "on"
+        self.client.post(SETTINGS, data)
+        charlie.refresh_from_db()
+        self.assertFalse(charlie.notify_service_granted)

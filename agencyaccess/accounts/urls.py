@@ -1,0 +1,94 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from agencyaccess.accounts.forms import AccountPasswordResetForm
+from agencyaccess.accounts.views import agency, auth, invitations, security, team
+
+# Django's own password-reset views, with our templates and e-mail.
+password_reset_urls = [
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=AccountPasswordResetForm,
+            template_name="accounts/password_reset.html",
+            email_template_name="accounts/emails/password_reset.txt",
+            subject_template_name="accounts/emails/password_reset_subject.txt",
+            # Links in e-mails use the configured address, not the Host header of the request.
+            extra_email_context={"site_url": settings.SITE_URL},
+            success_url=reverse_lazy("accounts-reset-password-sent"),
+        ),
+        name="accounts-reset-password",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html"),
+        name="accounts-reset-password-sent",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("accounts-reset-password-done"),
+        ),
+        name="accounts-confirm-password-reset",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_done.html"
+        ),
+        name="accounts-reset-password-done",
+    ),
+]
+
+urlpatterns = [
+    path("signup/", auth.sign_up, name="accounts-signup"),
+    path("login/", auth.login_view, name="accounts-login"),
+    path("login/code/", auth.verify_code, name="accounts-verify-code"),
+    path("logout/", auth_views.LogoutView.as_view(), name="accounts-logout"),
+    *password_reset_urls,
+    path("security/", security.security, name="accounts-security"),
+    path("security/password/", security.change_password, name="accounts-change-password"),
+    path("security/two-factor/", security.enable_two_factor, name="accounts-enable-two-factor"),
+    path(
+        "security/two-factor/disable/",
+        security.disable_two_factor,
+        name="accounts-disable-two-factor",
+    ),
+    path(
+        "security/recovery-codes/",
+        security.renew_recovery_codes,
+        name="accounts-renew-recovery-codes",
+    ),
+    path("switch/", agency.switch_agency, name="accounts-switch-agency"),
+    path("no-agency/", agency.no_agency, name="accounts-no-agency"),
+    path("team/", team.team, name="accounts-team"),
+    path(
+        "team/invitations/<str:invitation_id>/revoke/",
+        team.revoke_invitation,
+        name="accounts-revoke-invitation",
+    ),
+    path(
+        "team/members/<str:membership_id>/make-owner/",
+        team.transfer_ownership,
+        name="accounts-transfer-ownership",
+    ),
+    path(
+        "team/members/<str:membership_id>/remove/",
+        team.remove_member,
+        name="accounts-remove-member",
+    ),
+    path(
+        "invitations/<str:token>/", invitations.accept_invitation, name="accounts-accept-invitation"
+    ),
+    path("settings/", agency.agency_settings, name="accounts-settings"),
+    path("branding/", agency.branding, name="accounts-branding"),
+    path("branding/preview/", agency.preview_branding, name="accounts-preview-branding"),
+    path("branding/logo/remove/", agency.remove_logo, name="accounts-remove-logo"),
+    path(
+        "branding/logo/<str:agency_id>/<str:filename>",
+        agency.serve_logo,
+        name="accounts-serve-logo",
+    ),
+]

@@ -1,0 +1,133 @@
+"""The agency's own pages: settings, branding and its logo, and choosing or starting an agency."""
+
+from typing import cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from agencyaccess.accounts import actions
+from agencyaccess.accounts.access import SESSION_AGENCY, agency_view
+from agencyaccess.accounts.forms import (
+    LOGO_CONTENT_TYPES,
+    AgencyNameForm,
+    BrandingForm,
+    NotificationsForm,
+    SettingsForm,
+)
+from agencyaccess.accounts.models import Agency, Membership, User
+from agencyaccess.apikeys.capabilities import SETTINGS_MANAGE
+
+
+@agency_view(SETTINGS_MANAGE)
+def agency_settings(request: HttpRequest) -> HttpResponse:
+    agency = request.agency  # type: ignore[attr-defined]
+    memberships = list(agency.memberships.select_related("user").order_by("-role", "created"))
+    form = SettingsForm(request.POST or None, instance=agency)
+    notifications = NotificationsForm(memberships, request.POST or None)
+    # A list, not `and`: both forms are checked, so both show their errors.
+    if request.method == "POST" and all([form.is_valid(), notifications.is_valid()]):
+        with transaction.atomic():
+            form.save()
+            notifications.save()
+        messages.success(request, "Settings saved.")
+        return redirect("accounts-settings")
+    context = {"form": form, "notifications": notifications}
+    return render(request, "accounts/settings.html", context, status=400 if form.errors else 200)
+
+
+def _brand(agency: Agency) -> dict[str, str]:
+    """The branding as the client's pages read it (onboarding/pages.py)."""
+    return {
+        "name": agency.shown_name,
+        "color": agency.brand_color,
+        "theme": agency.theme,
+        "logo_url": agency.logo.url if agency.logo else "",
+    }
+
+
+@agency_view(SETTINGS_MANAGE)
+def branding(request: HttpRequest) -> HttpResponse:
+    agency = request.agency  # type: ignore[attr-defined]
+    form = BrandingForm(request.POST or None, request.FILES or None, instance=agency)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            if logo := form.cleaned_data["logo"]:
+                actions.set_logo(agency, logo, form.logo_extension)
+        messages.success(request, "Branding saved. Your clients see it on their next page.")
+        return redirect("accounts-branding")
+    context = {"form": form, "brand": _brand(agency)}
+    return render(request, "accounts/branding.html", context, status=400 if form.errors else 200)
+
+
+@agency_view(SETTINGS_MANAGE)
+@require_POST
+def preview_branding(request: HttpRequest) -> HttpResponse:
+    """The preview for the values being typed (htmx), saving nothing; a value that is not valid
+    yet shows the saved one."""
+    agency = request.agency  # type: ignore[attr-defined]
+    BrandingForm(request.POST, instance=agency).is_valid()  # sets the valid values on `agency`
+    return render(request, "accounts/_brand_preview.html", {"brand": _brand(agency)})
+
+
+@agency_view(SETTINGS_MANAGE)
+@require_POST
+def remove_logo(request: HttpRequest) -> HttpResponse:
+    actions.remove_logo(request.agency)  # type: ignore[attr-defined]
+    messages.success(request, "The logo is removed: clients see your name's first letter.")
+    return redirect("accounts-branding")
+
+
+@require_safe
+def serve_logo(request: HttpRequest, agency_id: str, filename: str) -> HttpResponseBase:
+    """An agency's current logo, for anyone (clients see it); uploads are not served otherwise."""
+    agency = Agency.objects.filter(public_id=agency_id).only("logo").first()
+    if agency is None or agency.logo.name != f"logos/{agency_id}/{filename}":
+        raise Http404
+    try:
+        file = agency.logo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = LOGO_CONTENT_TYPES[filename.rpartition(".")[2]]
+    response = FileResponse(file, content_type=content_type)
+    # A new logo gets a new name, so this one never changes.
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    # Checked to be an image when uploaded; should a file still hide a document, it runs nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def switch_agency(request: HttpRequest) -> HttpResponse:
+    """Work in another of the user's agencies, for this session."""
+    membership = (
+        Membership.objects.select_related("agency")
+        .filter(user=cast(User, request.user), agency__public_id=request.POST.get("agency", ""))
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    request.session[SESSION_AGENCY] = membership.agency.public_id
+    messages.success(request, f"You are working in {membership.agency.name}.")
+    return redirect(settings.LOGIN_REDIRECT_URL)
+
+
+@login_required
+def no_agency(request: HttpRequest) -> HttpResponse:
+    """For a user in no agency (removed from their team, say): start one."""
+    user = cast(User, request.user)
+    if user.memberships.exists():
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = AgencyNameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        agency = actions.start_agency(user, form.cleaned_data["name"])
+        request.session[SESSION_AGENCY] = agency.public_id
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/no_agency.html", {"form": form})

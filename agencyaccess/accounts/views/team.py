@@ -1,0 +1,125 @@
+"""The team page (owner only): members, pending invitations, inviting, ownership, removal."""
+
+import logging
+from collections.abc import Callable
+from typing import cast
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from agencyaccess.accounts import actions
+from agencyaccess.accounts.access import (
+    agency_view,
+    get_invitation_for_request,
+    get_membership_for_request,
+)
+from agencyaccess.accounts.forms import InviteForm
+from agencyaccess.accounts.models import Membership, Role, User
+from agencyaccess.apikeys.capabilities import TEAM_MANAGE
+from agencyaccess.lib.errors import ActionError
+
+logger = logging.getLogger(__name__)
+
+
+@agency_view(TEAM_MANAGE)
+def team(request: HttpRequest) -> HttpResponse:
+    """The list, and the invite form (POSTed here, also to send an invitation again)."""
+    agency = request.agency  # type: ignore[attr-defined]
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            actions.invite_member(agency, email, cast(User, request.user))
+        except ActionError as e:
+            form.add_error("email", e.message)
+        except OSError:
+            # The invitation is saved; only the e-mail failed. "Send again" retries it.
+            logger.exception("invitation e-mail to %s failed", email)
+            messages.error(
+                request, f"The invitation to {email} is saved but the e-mail could not be sent."
+            )
+            return redirect("accounts-team")
+        else:
+            messages.success(request, f"Invitation sent to {email}.")
+            return redirect("accounts-team")
+    context = {
+        "form": form,
+        # "owner" sorts after "member": the owner comes first.
+        "memberships": agency.memberships.select_related("user").order_by("-role", "created"),
+        "invitations": agency.invitations.order_by("email"),
+    }
+    return render(request, "accounts/team.html", context, status=400 if form.errors else 200)
+
+
+@agency_view(TEAM_MANAGE)
+@require_POST
+def revoke_invitation(request: HttpRequest, invitation_id: str) -> HttpResponse:
+    invitation = get_invitation_for_request(request, invitation_id)
+    invitation.delete()
+    messages.success(request, f"The invitation to {invitation.email} is revoked.")
+    return redirect("accounts-team")
+
+
+@agency_view(TEAM_MANAGE)
+def transfer_ownership(request: HttpRequest, membership_id: str) -> HttpResponse:
+    membership = get_membership_for_request(request, membership_id)
+    if request.method == "POST":
+        return _act(
+            request,
+            lambda: actions.transfer_ownership(request.membership, membership),  # type: ignore[attr-defined]
+            f"{membership.user.email} is now the owner. You are a member of the team.",
+            # The former owner may no longer see the team page.
+            done_url="home",
+        )
+    return _confirm(
+        request,
+        membership,
+        title=f"Make {membership.user.email} the owner?",
+        text="They will manage the team, the API keys, the branding and the settings. "
+        "You will become a member, and only they can make you the owner again.",
+        button="Make owner",
+    )
+
+
+@agency_view(TEAM_MANAGE)
+def remove_member(request: HttpRequest, membership_id: str) -> HttpResponse:
+    membership = get_membership_for_request(request, membership_id)
+    if request.method == "POST":
+        return _act(
+            request,
+            lambda: actions.remove_member(membership),
+            f"{membership.user.email} is removed from the team.",
+        )
+    return _confirm(
+        request,
+        membership,
+        title=f"Remove {membership.user.email} from the team?",
+        text="They will no longer see this agency's clients, links and accounts. "
+        "Their account stays, and you can invite them again.",
+        button="Remove",
+    )
+
+
+def _act(
+    request: HttpRequest, action: Callable[[], None], success: str, done_url: str = "accounts-team"
+) -> HttpResponse:
+    """Run a team action; its refusal is shown on the team page."""
+    try:
+        action()
+    except ActionError as e:
+        messages.error(request, e.message)
+        return redirect("accounts-team")
+    messages.success(request, success)
+    return redirect(done_url)
+
+
+def _confirm(
+    request: HttpRequest, membership: Membership, *, title: str, text: str, button: str
+) -> HttpResponse:
+    if membership.role == Role.OWNER:
+        messages.error(request, "That is the owner: make someone else the owner first.")
+        return redirect("accounts-team")
+    context = {"membership": membership, "title": title, "text": text, "button": button}
+    return render(request, "accounts/confirm_member_change.html", context)

@@ -1,0 +1,201 @@
+"""The Requested Accounts Builder: the dashboard's form for what a link asks of the client.
+
+It speaks the API's JSON (api-guide.md): a submitted builder becomes a `requestedAccounts`
+object, which links.actions.parse_services then checks exactly as it checks the API's, and a
+link being edited is shown from its API JSON. So the builder refuses what the API refuses, with
+the same message, and the JSON it shows is what an integrator would send.
+
+Its form fields, per catalogue service (by the service's key):
+    service-<key>               checkbox: the service is requested
+    level-<key>                 the access level
+    account-<key>               a receiving connected account's id (one per account chosen)
+    mcc-<key>-<account id>      Google Ads: the account's manager (MCC) account to link under
+"""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.forms import BaseFormSet, Form
+from django.http import QueryDict
+
+from agencyaccess.catalog import PLATFORMS, Platform, Service
+from agencyaccess.clients.models import Client
+from agencyaccess.platforms.models import ConnectedAccount
+
+RequestedAccounts = dict[str, dict[str, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class AccountChoice:
+    """A connected account that can receive a service, as one checkbox of the builder."""
+
+    account: ConnectedAccount
+    chosen: bool
+    mcc: str  # the manager account chosen for it, Google Ads only
+
+    @property
+    def manager_ids(self) -> list[str]:
+        return self.account.fields.get("google_ads_manager_ids") or []
+
+
+@dataclass(frozen=True)
+class ServiceChoice:
+    service: Service
+    chosen: bool
+    level: str
+    accounts: list[AccountChoice]
+
+    @property
+    def level_label(self) -> str:
+        level = self.service.level(self.level)
+        return level.label if level else self.level
+
+
+@dataclass(frozen=True)
+class PlatformChoice:
+    platform: Platform
+    services: list[ServiceChoice]
+    has_accounts: bool
+
+    @property
+    def chosen(self) -> int:
+        """How many of its services are chosen."""
+        return sum(service.chosen for service in self.services)
+
+
+def receiving_accounts(agency_id: int) -> dict[str, list[ConnectedAccount]]:
+    """The agency's accounts that can receive new access (not disconnected), by platform."""
+    accounts: dict[str, list[ConnectedAccount]] = {}
+    for account in ConnectedAccount.objects.filter(
+        agency_id=agency_id, disconnected__isnull=True
+    ).order_by("name", "email", "id"):
+        accounts.setdefault(account.platform, []).append(account)
+    return accounts
+
+
+def requested_accounts_from(data: QueryDict, *, prospect: bool) -> RequestedAccounts:
+    """The `requestedAccounts` JSON of a submitted builder, in catalogue order, unchecked: the
+    ids and levels are as sent, for parse_services to accept or refuse."""
+    requested: RequestedAccounts = {}
+    for platform in PLATFORMS:
+        for service in platform.services:
+            if not data.get(f"service-{service.key}"):
+                continue
+            account_links = []
+            for account_id in data.getlist(f"account-{service.key}"):
+                account_link = {"internalAccountID": account_id}
+                mcc = data.get(f"mcc-{service.key}-{account_id}", "")
+                if service.accepts_mcc and mcc:
+                    account_link["googleAdsMCCAccountID"] = mcc
+                account_links.append(account_link)
+            # A prospect gets the read-only level whatever is asked: say so in the JSON too.
+            level = service.read_only if prospect else data.get(f"level-{service.key}")
+            requested.setdefault(platform.name, {})[service.name] = {
+                "accessLevel": level or service.default,
+                "requested": True,
+                "requestedAccountLinks": account_links,
+            }
+    return requested
+
+
+def as_request(retrieved: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> RequestedAccounts:
+    """A retrieved link's `requestedAccounts` as create and update take it: without the
+    client's answers (granted, skipped)."""
+    return {
+        platform: {
+            service: {key: value for key, value in config.items() if key not in _ANSWERS}
+            for service, config in services.items()
+        }
+        for platform, services in retrieved.items()
+    }
+
+
+_ANSWERS = ("granted", "skipped")
+
+
+def builder_choices(
+    requested: Mapping[str, Mapping[str, Any]],
+    accounts: Mapping[str, list[ConnectedAccount]],
+    *,
+    prospect: bool,
+) -> list[PlatformChoice]:
+    """The builder's checkboxes and menus, showing `requested` (the API's JSON)."""
+    platforms = []
+    for platform in PLATFORMS:
+        platform_accounts = accounts.get(platform.key, [])
+        services = [
+            _service_choice(
+                service,
+                requested.get(platform.name, {}).get(service.name),
+                platform_accounts,
+                prospect=prospect,
+            )
+            for service in platform.services
+        ]
+        platforms.append(PlatformChoice(platform, services, bool(platform_accounts)))
+    return platforms
+
+
+def _service_choice(
+    service: Service,
+    config: Mapping[str, Any] | None,
+    accounts: list[ConnectedAccount],
+    *,
+    prospect: bool,
+) -> ServiceChoice:
+    config = config or {}
+    chosen_links = {
+        link.get("internalAccountID"): link.get("googleAdsMCCAccountID") or ""
+        for link in config.get("requestedAccountLinks") or []
+    }
+    level = service.level(str(config.get("accessLevel") or service.default))
+    return ServiceChoice(
+        service,
+        chosen=bool(config) and bool(config.get("requested", True)),
+        level=service.read_only if prospect else (level.key if level else service.default),
+        accounts=[
+            AccountChoice(
+                account,
+                # Not chosen yet: a platform's only account is ticked in advance.
+                chosen=account.public_id in chosen_links if config else len(accounts) == 1,
+                mcc=chosen_links.get(account.public_id, ""),
+            )
+            for account in accounts
+        ],
+    )
+
+
+def create_body(
+    client: Client, requested: RequestedAccounts, options: Form, cc: BaseFormSet
+) -> str:
+    """The POST /api/links/create body the builder's form stands for, as typed (the API cleans
+    the redirect and the addresses itself), for an integrator to copy. Read from the forms, so
+    an unsubmitted form shows its initial values."""
+
+    def text(form: Form, name: str) -> str:
+        return (form[name].value() or "").strip()
+
+    body: dict[str, Any] = {
+        "clientID": client.public_id,
+        "requestedAccounts": requested,
+        "intakeForm": bool(options["intake_form"].value()),
+        "sendEmail": bool(options["send_email"].value()),
+        "thankYouMessage": text(options, "thank_you_message"),
+        "redirect": text(options, "redirect"),
+        "retainTokens": bool(options["retain_tokens"].value()),
+    }
+    rows = [{"name": text(row, "name"), "email": text(row, "email")} for row in cc.forms]
+    if cc_rows := [row for row in rows if row["name"] or row["email"]]:
+        body["cc"] = cc_rows
+    return _json(body)
+
+
+def update_body(link_id: str, requested: RequestedAccounts) -> str:
+    """The POST /api/links/update body for the edited requested accounts."""
+    return _json({"id": link_id, "requestedAccounts": requested})
+
+
+def _json(body: dict[str, Any]) -> str:
+    return json.dumps(body, indent=2, ensure_ascii=False)

@@ -1,0 +1,237 @@
+"""The dashboard's link pages: the list (the dashboard's home), creating a link with the
+Requested Accounts Builder, a link's page, editing what it requests, reminding, deleting.
+
+Creating and editing run the API's own workflow (links.actions: parse_services, then
+create_link or replace_services), so the dashboard and the API accept and refuse the same
+links with the same messages. An htmx request to either form's address only previews: it
+answers with the equivalent API JSON and never saves.
+"""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agencyaccess.accounts.access import agency_view
+from agencyaccess.apikeys.capabilities import LINKS_CREATE, LINKS_EDIT, LINKS_RETRIEVE
+from agencyaccess.clients.models import Client, get_client_for_request
+from agencyaccess.lib.errors import ActionError
+from agencyaccess.lib.pages import AgencyRequest, get_or_404, page_number, paginate
+from agencyaccess.links.actions import (
+    create_link,
+    has_enabled_intake_form,
+    parse_services,
+    replace_services,
+)
+from agencyaccess.links.api import link_to_api
+from agencyaccess.links.builder import (
+    RequestedAccounts,
+    as_request,
+    builder_choices,
+    create_body,
+    receiving_accounts,
+    requested_accounts_from,
+    update_body,
+)
+from agencyaccess.links.forms import CcRows, LinkOptionsForm, UpdateOptionsForm
+from agencyaccess.links.models import IntakeQuestion, Link, LinkStatus, get_link_for_request
+from agencyaccess.notify.emails import link_updated
+from agencyaccess.notify.reminders import remind
+
+# Clients offered when a link is started without one.
+CLIENT_CHOICES = 10
+
+
+@agency_view(LINKS_RETRIEVE)
+@require_GET
+def links_list(request: AgencyRequest) -> HttpResponse:
+    links = Link.objects.filter(agency_id=request.agency_id)
+    status = request.GET.get("status", "")
+    if status in LinkStatus.values:
+        links = links.in_status(LinkStatus(status))
+    else:
+        status = ""
+    client = None
+    if client_id := request.GET.get("client"):
+        client = get_or_404(get_client_for_request, request, client_id)
+        links = links.filter(client=client)
+    page = paginate(
+        links.for_list().order_by("-created", "-id"), page_number(request.GET.get("page"))
+    )
+    return render(
+        request,
+        "links/list.html",
+        {"page": page, "status": status, "statuses": LinkStatus.choices, "client": client},
+    )
+
+
+@agency_view(LINKS_CREATE)
+@require_http_methods(["GET", "POST"])
+def links_create(request: AgencyRequest) -> HttpResponse:
+    """Step 1 without ?client=: choose the client. Step 2: the builder, for that client."""
+    if not request.GET.get("client"):
+        return _choose_client(request)
+    client = get_or_404(get_client_for_request, request, request.GET["client"])
+    data = request.POST if request.method == "POST" else None
+    options = LinkOptionsForm(data, intake_available=has_enabled_intake_form(request.agency_id))
+    cc = CcRows(data, prefix="cc")
+    requested = requested_accounts_from(data, prospect=client.is_prospect) if data else {}
+    body = create_body(client, requested, options, cc)
+    if request.htmx:
+        return _preview(request, client, requested, body)
+
+    error, status = "", 200
+    if data is not None:
+        if all([options.is_valid(), cc.is_valid()]):
+            try:
+                link = _create(request, client, requested, options.cleaned_data, cc.cleaned_data)
+            except ActionError as e:
+                error, status = e.message, e.status
+            else:
+                messages.success(request, f"The link for {client.name} is ready.")
+                return redirect("links-detail", link.public_id)
+        else:
+            status = 400
+    return render(
+        request,
+        "links/create.html",
+        {
+            "client": client,
+            "platforms": builder_choices(
+                requested, receiving_accounts(request.agency_id), prospect=client.is_prospect
+            ),
+            "options": options,
+            "cc": cc,
+            "body": body,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _choose_client(request: AgencyRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    clients = Client.objects.filter(agency_id=request.agency_id).search(search)
+    order = ("name", "id") if search else ("-created", "-id")
+    return render(
+        request,
+        "links/choose_client.html",
+        {"clients": clients.order_by(*order)[:CLIENT_CHOICES], "search": search},
+    )
+
+
+def _create(request: AgencyRequest, client: Client, requested, options, cc) -> Link:
+    services = parse_services(request.agency_id, client, requested)
+    return create_link(
+        client,
+        services,
+        intake_form=options["intake_form"],
+        send_email=options["send_email"],
+        thank_you_message=options["thank_you_message"],
+        redirect=options["redirect"],
+        retain_tokens=options["retain_tokens"],
+        cc=[row for row in cc if row],  # the formset's untouched rows clean to {}
+    )
+
+
+def _preview(
+    request: AgencyRequest, client: Client, requested: RequestedAccounts, body: str
+) -> HttpResponse:
+    """The API JSON of the form as it is, and what the API would say of its requestedAccounts."""
+    try:
+        parse_services(request.agency_id, client, requested)
+    except ActionError as e:
+        problem = e.message
+    else:
+        problem = ""
+    return render(request, "links/_api_json.html", {"body": body, "problem": problem})
+
+
+@agency_view(LINKS_RETRIEVE)
+@require_GET
+def links_detail(request: AgencyRequest, link_id: str) -> HttpResponse:
+    link = get_or_404(get_link_for_request, request, link_id, Link.objects.with_grants())
+    questions = (
+        IntakeQuestion.objects.filter(form__agency_id=request.agency_id)
+        if link.intake_answers
+        else IntakeQuestion.objects.none()
+    )
+    return render(
+        request, "links/detail.html", {"link": link, "intake": link.shown_intake(questions)}
+    )
+
+
+@agency_view(LINKS_EDIT)
+@require_http_methods(["GET", "POST"])
+def links_edit(request: AgencyRequest, link_id: str) -> HttpResponse:
+    """What the API's update does: the link asks for exactly the services chosen, and each is
+    asked of the client again."""
+    link = get_or_404(get_link_for_request, request, link_id, Link.objects.with_services())
+    client = link.client
+    data = request.POST if request.method == "POST" else None
+    if data is None:
+        requested = as_request(link_to_api(link)["requestedAccounts"])
+    else:
+        requested = requested_accounts_from(data, prospect=client.is_prospect)
+    body = update_body(link.public_id, requested)
+    if request.htmx:
+        return _preview(request, client, requested, body)
+
+    options = UpdateOptionsForm(data)
+    error, status = "", 200
+    if data is not None and options.is_valid():
+        try:
+            with transaction.atomic():
+                replace_services(link, parse_services(request.agency_id, client, requested))
+                if options.cleaned_data["send_update_email"]:
+                    link_updated(link)
+        except ActionError as e:
+            error, status = e.message, e.status
+        else:
+            messages.success(request, "The requested accounts were saved.")
+            return redirect("links-detail", link.public_id)
+    return render(
+        request,
+        "links/edit.html",
+        {
+            "link": link,
+            "client": client,
+            "platforms": builder_choices(
+                requested, receiving_accounts(request.agency_id), prospect=client.is_prospect
+            ),
+            "options": options,
+            "body": body,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@agency_view(LINKS_EDIT)
+@require_POST
+def links_remind(request: AgencyRequest, link_id: str) -> HttpResponse:
+    link = get_or_404(
+        get_link_for_request, request, link_id, Link.objects.select_related("agency", "client")
+    )
+    if link.completed is not None:
+        messages.error(request, "This link is complete: there is nothing to remind the client of.")
+    elif remind(link):
+        messages.success(request, f"A reminder is on its way to {link.client.email}.")
+    else:
+        messages.error(
+            request,
+            "The link changed in the meantime (completed or just reminded): no e-mail was sent.",
+        )
+    return redirect("links-detail", link.public_id)
+
+
+@agency_view(LINKS_EDIT)
+@require_http_methods(["GET", "POST"])
+def links_delete(request: AgencyRequest, link_id: str) -> HttpResponse:
+    link = get_or_404(get_link_for_request, request, link_id, Link.objects.select_related("client"))
+    if request.method == "POST":
+        link.delete()
+        messages.success(request, f"The link for {link.client.name} was deleted.")
+        return redirect("links-list")
+    return render(request, "links/delete.html", {"link": link})
