@@ -58,11 +58,14 @@ class InvitationTests(BaseTestCase):
 
     def test_the_agencys_colour_and_logo_brand_the_html(self):
         self.agency_a.brand_color = "#ff5500"
-        self.agency_a.logo.name = "logos/alice.png"
+        self.agency_a.logo.name = f"logos/{self.agency_a.public_id}/alice.png"
         self.agency_a.save()
         email = emails.invitation(self.link)
         self.assertIn("background:#ff5500", email.html)
-        self.assertIn('src="http://127.0.0.1:8000/media/logos/alice.png"', email.html)
+        self.assertIn(
+            f'src="http://127.0.0.1:8000/account/branding/logo/{self.agency_a.public_id}/alice.png"',
+            email.html,
+        )
 
     def test_without_a_support_address_there_is_no_reply_to(self):
         self.agency_a.support_email = ""

@@ -47,10 +47,10 @@ class LinkPageTests(FlowTestCase):
         self.assertContains(r, "Google Ads")
 
     def test_the_agency_logo_replaces_the_initial(self):
-        self.agency_a.logo.name = "logos/alice.png"
+        self.agency_a.logo.name = f"logos/{self.agency_a.public_id}/alice.png"
         self.agency_a.save()
         r = self.client.get(self.url())
-        self.assertContains(r, 'src="/media/logos/alice.png"')
+        self.assertContains(r, f'src="/account/branding/logo/{self.agency_a.public_id}/alice.png"')
         self.assertNotContains(r, 'class="initial"')
 
     def test_only_requested_services_are_shown(self):
