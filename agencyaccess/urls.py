@@ -1,11 +1,23 @@
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.urls import include, path
 
 from agencyaccess.api import api
 
+
+def home(request):
+    return redirect("links-list" if request.user.is_authenticated else "accounts-login")
+
+
 urlpatterns = [
+    path("", home, name="home"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("agencyaccess.platforms.urls")),
     path("", include("agencyaccess.onboarding.urls")),
+    path("account/", include("agencyaccess.accounts.urls")),
+    path("", include("agencyaccess.clients.urls")),
+    path("", include("agencyaccess.links.urls")),
+    path("", include("agencyaccess.apikeys.urls")),
+    path("", include("agencyaccess.platforms.dashboard_urls")),
 ]

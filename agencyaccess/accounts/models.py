@@ -36,6 +36,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.email
 
 
+def default_reminder_days() -> list[int]:
+    return [2, 5, 10]
+
+
 class Theme(models.TextChoices):
     LIGHT = "light", "Light"
     DARK = "dark", "Dark"
@@ -72,6 +76,9 @@ class Agency(models.Model):
     theme = models.CharField(max_length=5, choices=Theme.choices, default=Theme.LIGHT)
     # Links the agency may create in a calendar month (UTC); empty means no limit.
     monthly_link_limit = models.PositiveIntegerField(null=True, blank=True)
+    # Automatic reminders to clients who have not finished: days after the link was created.
+    reminders_enabled = models.BooleanField(default=True)
+    reminder_days = models.JSONField(default=default_reminder_days)
     created = models.DateTimeField(default=timezone.now)
 
     objects = AgencyQuerySet.as_manager()
@@ -105,6 +112,10 @@ class Membership(models.Model):
     agency = models.ForeignKey(Agency, models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     created = models.DateTimeField(default=timezone.now)
+    # Which e-mails this member gets about the agency's links.
+    notify_service_granted = models.BooleanField(default=False)
+    notify_intake_completed = models.BooleanField(default=True)
+    notify_link_completed = models.BooleanField(default=True)
 
     class Meta:
         constraints = [

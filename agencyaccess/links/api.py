@@ -203,7 +203,7 @@ def link_to_api(link: Link) -> dict[str, Any]:
             "complete": link.intake_completed is not None,
         },
         "redirect": link.redirect,
-        "staticLinkRef": "",
+        "staticLinkRef": link.access_page.public_id if link.access_page else "",
         "thankYouMessage": link.thank_you_message,
         "retainTokens": link.retain_tokens,
     }

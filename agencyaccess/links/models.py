@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from agencyaccess.accounts.models import Agency
 from agencyaccess.catalog import PLATFORM_CHOICES, Service, service_by_key
-from agencyaccess.clients.models import Client
+from agencyaccess.clients.models import Client, ClientType
 from agencyaccess.lib.errors import NotFound
 from agencyaccess.lib.ids import PublicIdField
 from agencyaccess.platforms.base import GrantState
@@ -17,7 +17,7 @@ class LinkQuerySet(models.QuerySet["Link"]):
 
     def with_services(self) -> "LinkQuerySet":
         """Everything the API's retrieve shows, in a fixed number of queries."""
-        return self.select_related("client").prefetch_related(
+        return self.select_related("client", "access_page").prefetch_related(
             models.Prefetch(
                 "services",
                 RequestedService.objects.order_by("position").prefetch_related(
@@ -30,6 +30,28 @@ class LinkQuerySet(models.QuerySet["Link"]):
                 ),
             )
         )
+
+
+class AccessPage(models.Model):
+    """A reusable public page ("static link"): each visitor who enters a name, e-mail and company
+    becomes a client with a new link built from this page's template."""
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="access_pages")
+    public_id = PublicIdField()
+    name = models.CharField(max_length=200)
+    # The links it creates ask for these, in the API's requestedAccounts shape.
+    requested_accounts = models.JSONField(default=dict)
+    intake_form = models.BooleanField(default=False)
+    client_type = models.CharField(
+        max_length=8, choices=ClientType.choices, default=ClientType.CLIENT
+    )
+    thank_you_message = models.TextField(blank=True)
+    redirect = models.CharField(max_length=500, blank=True)
+    enabled = models.BooleanField(default=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Link(models.Model):
@@ -51,7 +73,12 @@ class Link(models.Model):
     cc = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(default=timezone.now)
     last_reminder = models.DateTimeField(default=timezone.now)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
     completed = models.DateTimeField(null=True, blank=True)
+    # The access page this link was made from (the API's staticLinkRef).
+    access_page = models.ForeignKey(
+        AccessPage, models.SET_NULL, null=True, blank=True, related_name="links"
+    )
 
     objects = LinkQuerySet.as_manager()
 

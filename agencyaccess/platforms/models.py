@@ -34,6 +34,9 @@ class ConnectedAccount(models.Model):
         max_length=10, choices=ConnectionMethod.choices, default=ConnectionMethod.MANUAL
     )
     created = models.DateTimeField(default=timezone.now)
+    # Disconnected accounts keep their row (links and grants still name them) but lose their
+    # tokens and cannot be chosen for new links.
+    disconnected = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["agency", "platform"])]
