@@ -18,6 +18,8 @@ urlpatterns = [
     path("account/", include("agencyaccess.accounts.urls")),
     path("", include("agencyaccess.clients.urls")),
     path("", include("agencyaccess.links.urls")),
+    path("", include("agencyaccess.links.intake_urls")),
+    path("", include("agencyaccess.links.access_page_urls")),
     path("", include("agencyaccess.apikeys.urls")),
     path("", include("agencyaccess.platforms.dashboard_urls")),
 ]
