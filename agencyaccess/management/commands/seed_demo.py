@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -169,7 +170,7 @@ def _demo_client(
 
 
 def _demo_accounts(agency: Agency) -> dict[str, ConnectedAccount]:
-    wanted = {
+    wanted: dict[str, dict[str, Any]] = {
         "google": {"email": AGENCY_EMAIL, "fields": {"google_ads_manager_ids": [MCC_ID]}},
         "meta": {"fields": {"business_id": "100000000000001"}},
         "shopify": {
