@@ -7,14 +7,16 @@ client and Google account. Cross-tenant tests read "as Charlie, touch Alice's li
 
 import io
 import json
+from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from typing import Any
 from unittest import mock
 
 from django.core.management import ManagementUtility
-from django.db import connections
+from django.db import connection, connections
 from django.test import LiveServerTestCase, TestCase
+from django.test.utils import CaptureQueriesContext
 
 from agencyaccess.accounts.models import Agency, Membership, Role, User
 from agencyaccess.apikeys.capabilities import API_CAPABILITIES
@@ -102,6 +104,15 @@ class BaseTestCase(TestCase):
             headers["X-Auth"] = key
         data = body if isinstance(body, str | bytes) else json.dumps(body)
         return self.client.post(path, data, content_type="application/json", headers=headers)
+
+    def assertQueriesDoNotGrow(self, url: str, add_rows: Callable[[], Any]) -> Any:
+        """GET the page, add rows, GET it again: the second costs as many queries as the first
+        (DESIGN.md, convention 14). Returns the second response."""
+        with CaptureQueriesContext(connection) as before:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        add_rows()
+        with self.assertNumQueries(len(before)):
+            return self.client.get(url)
 
     def assertError(self, response, status: int, msg: str | None = None) -> dict:
         """The response is the error envelope with this status (and message, if given)."""

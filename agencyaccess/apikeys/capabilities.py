@@ -27,7 +27,7 @@ API_CAPABILITIES: dict[str, str] = {
 ACCOUNTS_MANAGE = "accounts:manage"  # connected accounts
 TEAM_MANAGE = "team:manage"
 APIKEYS_MANAGE = "apikeys:manage"
-SETTINGS_MANAGE = "settings:manage"  # agency details, branding, intake form, limits
+SETTINGS_MANAGE = "settings:manage"  # agency details, branding, limits
 
 _MEMBER = frozenset(API_CAPABILITIES) | {ACCOUNTS_MANAGE}
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {

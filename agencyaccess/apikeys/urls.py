@@ -1,7 +1,10 @@
 from django.urls import path
 
-from agencyaccess.lib.pending import pending_page
+from agencyaccess.apikeys import views
 
 urlpatterns = [
-    path("api-keys/", pending_page, name="apikeys-list"),
+    path("api-keys/", views.api_keys, name="apikeys-list"),
+    path("api-keys/new/", views.create_api_key, name="apikeys-create"),
+    path("api-keys/<str:lookup>/roll/", views.roll_api_key, name="apikeys-roll"),
+    path("api-keys/<str:lookup>/revoke/", views.revoke_api_key, name="apikeys-revoke"),
 ]

@@ -28,6 +28,7 @@ class AccountRef(Protocol):
     public_id: str
     platform: str
     fields: dict[str, Any]
+    disconnected: Any  # when the agency disconnected it; None while connected
 
     def field_value(self, key: str) -> Any: ...
 
@@ -147,6 +148,11 @@ def _account_link(
         raise RequestedAccountsError(
             f'{where}.internalAccountID: "{account_id}" is not a connected {platform.name} '
             f"account of your agency, which {service.name} needs."
+        )
+    if account.disconnected is not None:
+        raise RequestedAccountsError(
+            f'{where}.internalAccountID: connected account "{account_id}" was disconnected, so '
+            "it cannot receive new access. Connect it again in the dashboard, or name another account."
         )
     for account_field in platform.account_fields:
         if account_field.required and not account.field_value(account_field.key):

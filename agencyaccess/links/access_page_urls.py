@@ -1,7 +1,16 @@
 from django.urls import path
 
-from agencyaccess.lib.pending import pending_page
+from agencyaccess.links import access_pages as views
 
 urlpatterns = [
-    path("access-pages/", pending_page, name="links-access-pages"),
+    path("access-pages/", views.access_pages, name="links-access-pages"),
+    path("access-pages/new/", views.create_access_page, name="links-create-access-page"),
+    path("access-pages/<str:page_id>/", views.edit_access_page, name="links-edit-access-page"),
+    path(
+        "access-pages/<str:page_id>/delete/",
+        views.delete_access_page,
+        name="links-delete-access-page",
+    ),
+    # The public page visitors open (outside the dashboard, like the client's /l/<link>/).
+    path("p/<str:page_id>/", views.visit, name="links-visit-access-page"),
 ]

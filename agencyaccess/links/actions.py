@@ -15,6 +15,7 @@ from agencyaccess.clients.models import Client
 from agencyaccess.lib.errors import ActionError, Conflict
 from agencyaccess.lib.ids import looks_like_public_id
 from agencyaccess.links.models import (
+    AccessPage,
     Grant,
     IntakeForm,
     Link,
@@ -77,11 +78,9 @@ def create_link(
     redirect: str = "",
     retain_tokens: bool = False,
     cc: Iterable[dict[str, str]] = (),
+    access_page: AccessPage | None = None,
 ) -> Link:
-    if not any(spec.requested for spec in services) and not intake_form:
-        raise ActionError(
-            "A link must request at least one service (requestedAccounts) or the intake form."
-        )
+    check_asks_something(services, intake_form=intake_form)
     if intake_form and not has_enabled_intake_form(client.agency_id):
         raise Conflict(
             "intakeForm: your agency's intake form is disabled or has no questions. "
@@ -99,6 +98,7 @@ def create_link(
             redirect=redirect,
             retain_tokens=retain_tokens,
             cc=list(cc),
+            access_page=access_page,
             created=now,
             last_reminder=now,
         )
@@ -107,6 +107,14 @@ def create_link(
         if send_email:
             emails.invitation(link)
     return link
+
+
+def check_asks_something(services: Sequence[ServiceSpec], *, intake_form: bool) -> None:
+    """A link (or an access page, which makes links) must ask the client for something."""
+    if not any(spec.requested for spec in services) and not intake_form:
+        raise ActionError(
+            "A link must request at least one service (requestedAccounts) or the intake form."
+        )
 
 
 def replace_services(link: Link, services: Sequence[ServiceSpec]) -> Link:

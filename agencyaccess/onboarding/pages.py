@@ -1,9 +1,12 @@
 """What every client page shares: finding the link, its language, its branding."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
+from agencyaccess.accounts.models import Agency
 from agencyaccess.links.models import Link
 
 SESSION_LANGUAGE = "onboarding_language"
@@ -38,10 +41,13 @@ def render_page(
     request: HttpRequest, link: Link, template: str, context: dict | None = None, status: int = 200
 ) -> HttpResponse:
     """Render a client page with the link, the agency's branding and the language switcher."""
-    agency = link.agency
-    base = {
-        "link": link,
-        "client": link.client,
+    base = {"link": link, "client": link.client, **branding(link.agency)}
+    return render(request, template, base | (context or {}), status=status)
+
+
+def branding(agency: Agency) -> dict[str, Any]:
+    """What onboarding/base.html needs to dress a page in the agency's colours."""
+    return {
         "agency": agency,
         "brand": {
             "name": agency.shown_name,
@@ -51,7 +57,6 @@ def render_page(
         },
         "languages": LANGUAGES,
     }
-    return render(request, template, base | (context or {}), status=status)
 
 
 def not_found(request: HttpRequest) -> HttpResponse:

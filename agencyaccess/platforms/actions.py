@@ -14,6 +14,20 @@ def add_manual_account(
     agency: Agency, platform: Platform, *, email: str = "", name: str = "", fields: dict[str, str]
 ) -> ConnectedAccount:
     """A connected account entered by hand: its fields checked against the catalogue."""
+    account = ConnectedAccount(agency=agency, platform=platform.key, method=ConnectionMethod.MANUAL)
+    return save_manual_account(account, platform, email=email, name=name, fields=fields)
+
+
+def save_manual_account(
+    account: ConnectedAccount,
+    platform: Platform,
+    *,
+    email: str = "",
+    name: str = "",
+    fields: dict[str, str],
+) -> ConnectedAccount:
+    """Give an account these hand-entered details, checked against the catalogue, replacing
+    what it held. A disconnected account is connected again: it holds what it needs now."""
     known = {f.key: f for f in platform.account_fields}
     unknown = sorted(set(fields) - set(known) - {"email"})
     if unknown:
@@ -31,14 +45,12 @@ def add_manual_account(
             raise ActionError(
                 f"{platform.name} accounts need {account_field.label.lower()} ({account_field.key})."
             )
-    return ConnectedAccount.objects.create(
-        agency=agency,
-        platform=platform.key,
-        name=name.strip() or email,
-        email=email,
-        fields=values,
-        method=ConnectionMethod.MANUAL,
-    )
+    account.name = name.strip() or email
+    account.email = email
+    account.fields = values
+    account.disconnected = None
+    account.save()
+    return account
 
 
 def _clean_field(account_field: AccountField, raw: str) -> Any:

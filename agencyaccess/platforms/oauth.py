@@ -35,6 +35,7 @@ CALLBACKS_PER_MINUTE = 30
 # What finishes a flow, by purpose: f(request, flow payload, tokens or None, error or None).
 HANDLERS: dict[str, str] = {
     "link": "agencyaccess.onboarding.views.platform_connected",
+    "agency": "agencyaccess.platforms.dashboard_views.account_connected",
 }
 
 Handler = Callable[[HttpRequest, dict[str, Any], TokenSet | None, str | None], HttpResponse]

@@ -362,6 +362,19 @@ class GoogleAds(ServiceConnector):
         return revoked(ref.native_ref)
 
 
+def manager_ids(tokens: TokenSet) -> list[str]:
+    """The Google Ads manager accounts (MCCs) the signed-in person reaches directly: what the
+    agency's connected Google account can link clients' accounts under."""
+    require_scopes(tokens, GoogleAds.required_scopes, ADS.product)
+    names = ADS.call("GET", "/customers:listAccessibleCustomers", tokens).get("resourceNames", [])
+    ids = []
+    for customer_id in sorted(name.removeprefix("customers/") for name in names):
+        [row] = ADS.search(tokens, customer_id, CUSTOMER, login=customer_id)
+        if row["customer"].get("manager"):
+            ids.append(customer_id)
+    return ids
+
+
 def _request_link(agency: TokenSet, mcc: str, customer_id: str) -> dict[str, Any] | None:
     """The agency's manager account asks to manage the account (§2.2 step 1). Returns the link,
     or None when the account is already managed deeper in the agency's hierarchy."""

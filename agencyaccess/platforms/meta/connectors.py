@@ -318,5 +318,22 @@ def agency_business_id(agency: AgencyIdentity) -> str:
     return business
 
 
+def agency_businesses(tokens: TokenSet) -> list[tuple[str, str]]:
+    """The Business Managers the signed-in person belongs to, as (id, name): the businesses an
+    agency's connected Meta account can receive shares with (graph-api/reference/user/businesses,
+    which needs business_management)."""
+    if "business_management" not in tokens.scopes:
+        # Only the agency reads this (on its dashboard), so it is not translated.
+        raise MissingScope(
+            "Facebook did not give the business_management permission, which lists your "
+            "Business Managers. Connect again and keep every permission switched on."
+        )
+    graph = Graph(tokens.access_token)
+    return [
+        (business["id"], business.get("name") or business["id"])
+        for business in graph.items("me/businesses", fields="id,name")
+    ]
+
+
 def native_ref(asset_id: str, business: str) -> str:
     return f"{asset_id}/agencies/{business}"

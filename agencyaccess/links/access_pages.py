@@ -1,0 +1,531 @@
+"""Access pages, the reusable "static" links (reference-product.md §1.5, §2.9): the agency's
+list and editor, and the public page where a visitor becomes a client with a new link.
+
+A page keeps what its links ask for in the API's `requestedAccounts` shape, and it is checked
+by what checks the API (links.api's types, links.actions.parse_services), against a client of
+the page's type: a page the editor accepts makes the links the API would make. Each visit
+checks it again, since accounts can be disconnected and limits reached after it was saved.
+
+Members edit access pages as they create links: no capability beyond membership.
+
+Views leave `request` unannotated: accounts.access.agency_view adds request.agency and
+request.agency_id, which HttpRequest does not declare.
+"""
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pydantic
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from agencyaccess.accounts.access import agency_view
+from agencyaccess.api import validation_message
+from agencyaccess.apikeys import ratelimit
+from agencyaccess.catalog import PLATFORMS, Platform, Service, platform_by_name
+from agencyaccess.catalog.requested_accounts import ServiceSpec
+from agencyaccess.clients.actions import create_client
+from agencyaccess.clients.models import Client, ClientType
+from agencyaccess.lib.errors import ActionError
+from agencyaccess.links.actions import (
+    check_asks_something,
+    create_link,
+    has_enabled_intake_form,
+    parse_services,
+)
+from agencyaccess.links.api import RequestedAccountsIn
+from agencyaccess.links.models import AccessPage, Link
+from agencyaccess.links.validation import clean_redirect
+from agencyaccess.onboarding.pages import LANGUAGES, branding, not_found, remember_language
+from agencyaccess.platforms.models import ConnectedAccount
+
+logger = logging.getLogger(__name__)
+
+# Visitors' submissions a minute from one address: a person sends one, a bot many.
+VISITS_PER_MINUTE = 10
+MAX_JSON = 50_000
+REQUESTED_ACCOUNTS = pydantic.TypeAdapter(RequestedAccountsIn)
+
+RequestedAccounts = dict[str, dict[str, dict[str, Any]]]
+
+
+def get_access_page_for_request(request, public_id: str) -> AccessPage:
+    """The access page of the request's agency with this id; another agency's is a 404."""
+    page = AccessPage.objects.filter(
+        agency_id=request.agency_id,
+        public_id=public_id,
+    ).first()
+    if page is None:
+        raise Http404("No access page of your agency has this id.")
+    return page
+
+
+def public_url(page: AccessPage) -> str:
+    return settings.SITE_URL + reverse("links-visit-access-page", args=[page.public_id])
+
+
+def account_ids(requested_accounts: RequestedAccounts) -> set[str]:
+    """The internalAccountIDs a requestedAccounts object names."""
+    return {
+        link.get("internalAccountID")
+        for services in requested_accounts.values()
+        for config in services.values()
+        for link in config.get("requestedAccountLinks") or []
+    }
+
+
+def pages_naming(account: ConnectedAccount) -> list[AccessPage]:
+    """The access pages of the account's agency whose links would give it access. An agency
+    has a handful of pages: they are read whole rather than searched inside their JSON."""
+    pages = AccessPage.objects.filter(agency_id=account.agency_id).order_by("name")
+    return [page for page in pages if account.public_id in account_ids(page.requested_accounts)]
+
+
+# -- Checking what a page asks for ----------------------------------------------------------------
+
+
+def check_page(
+    agency_id: int, client_type: str, requested_accounts: Any, *, intake_form: bool
+) -> RequestedAccounts:
+    """The page's requestedAccounts as its links would store them (canonical names and levels),
+    or ActionError saying what the API would say about it."""
+    try:
+        typed = REQUESTED_ACCOUNTS.dump_python(
+            REQUESTED_ACCOUNTS.validate_python(requested_accounts)
+        )
+    except pydantic.ValidationError as e:
+        raise ActionError(shape_message(e)) from None
+    client = Client(agency_id=agency_id, type=client_type)  # a stand-in: only its type counts
+    specs = parse_services(agency_id, client, typed)
+    check_asks_something(specs, intake_form=intake_form)
+    if intake_form and not has_enabled_intake_form(agency_id):
+        raise ActionError(
+            "Your agency's intake form is disabled or has no questions: enable it on the "
+            "Intake form page, or switch the intake form off here."
+        )
+    return requested_accounts_of(specs)
+
+
+def shape_message(error: pydantic.ValidationError) -> str:
+    """The API's own sentences for a requestedAccounts of the wrong shape."""
+    located = [
+        {**e, "loc": ("body", "payload", "requestedAccounts", *e["loc"])} for e in error.errors()
+    ]
+    return validation_message(located)
+
+
+def requested_accounts_of(specs: list[ServiceSpec]) -> RequestedAccounts:
+    requested: RequestedAccounts = {}
+    for spec in specs:
+        requested.setdefault(spec.service.platform.name, {})[spec.service.name] = {
+            "accessLevel": spec.access_level,
+            "requested": spec.requested,
+            "requestedAccountLinks": [
+                {"internalAccountID": link.account.public_id}
+                | ({"googleAdsMCCAccountID": link.mcc_id} if link.mcc_id else {})
+                for link in spec.account_links
+            ],
+        }
+    return requested
+
+
+def page_problem(page: AccessPage) -> str:
+    """What visitors of a saved page would be told is wrong (for the agency's eyes), or ""."""
+    try:
+        check_page(
+            page.agency_id,
+            page.client_type,
+            page.requested_accounts,
+            intake_form=page.intake_form,
+        )
+    except ActionError as e:
+        return e.message
+    return ""
+
+
+# -- The editor -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuilderRow:
+    """One service in the editor: ask for it, at which level, for which of the agency's
+    accounts (a Google account once for each of its manager accounts, for Google Ads)."""
+
+    service: Service
+
+    @property
+    def ask(self) -> str:
+        return f"service-{self.service.key}"
+
+    @property
+    def level(self) -> str:
+        return f"level-{self.service.key}"
+
+    @property
+    def account(self) -> str:
+        return f"account-{self.service.key}"
+
+
+def account_choices(service: Service, accounts: list[ConnectedAccount]) -> list[tuple[str, str]]:
+    """Values are "<account id>" or "<account id>:<manager id>"."""
+    choices = []
+    for account in accounts:
+        name = account.name or account.email or account.public_id
+        if not service.requires_mcc:
+            choices.append((account.public_id, name))
+        if service.accepts_mcc:
+            for mcc in account.fields.get("google_ads_manager_ids") or []:
+                choices.append((f"{account.public_id}:{mcc}", f"{name}, manager account {mcc}"))
+    return choices
+
+
+class AccessPageForm(forms.Form):
+    name = forms.CharField(max_length=200, help_text="For your team; visitors do not see it.")
+    client_type = forms.ChoiceField(
+        choices=ClientType.choices,
+        label="Visitors become",
+        help_text="Prospects are asked for each service's most read-only level.",
+    )
+    intake_form = forms.BooleanField(required=False, label="Ask the intake form")
+    thank_you_message = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown when the client has finished.",
+    )
+    redirect = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Redirect to",
+        help_text="Your website to continue to when done, such as yourwebsite.com/thanks.",
+    )
+    enabled = forms.BooleanField(required=False, initial=True, label="Enabled")
+    requested_json = forms.CharField(
+        max_length=MAX_JSON,
+        required=False,
+        label="Or requestedAccounts JSON",
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text="As in the API, for what the choices above cannot say (several receiving "
+        "accounts for a service). When filled, it is used instead of the choices above.",
+    )
+
+    def __init__(self, agency_id: int, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agency_id = agency_id
+        self.builder: list[tuple[Platform, list[BuilderRow]]] = []
+        accounts: dict[str, list[ConnectedAccount]] = {}
+        for account in ConnectedAccount.objects.filter(
+            agency_id=agency_id, disconnected__isnull=True
+        ).order_by("created", "id"):
+            accounts.setdefault(account.platform, []).append(account)
+        for platform in PLATFORMS:
+            rows = [
+                self._add_row(service, choices)
+                for service in platform.services
+                if (choices := account_choices(service, accounts.get(platform.key, [])))
+            ]
+            if rows:
+                self.builder.append((platform, rows))
+
+    def _add_row(self, service: Service, choices: list[tuple[str, str]]) -> BuilderRow:
+        row = BuilderRow(service)
+        self.fields[row.ask] = forms.BooleanField(required=False, label=service.name)
+        # The table's headers name the columns; each select also says its row to a screen reader.
+        level_label = f"Access level for {service.name}"
+        self.fields[row.level] = forms.ChoiceField(
+            choices=[(level.key, level.label) for level in service.levels],
+            initial=service.default,
+            required=False,  # only rows ticked count
+            label=level_label,
+            widget=forms.Select(attrs={"aria-label": level_label, "style": "width:auto"}),
+        )
+        account_label = f"Account receiving {service.name}"
+        self.fields[row.account] = forms.ChoiceField(
+            choices=choices,
+            required=False,
+            label=account_label,
+            widget=forms.Select(attrs={"aria-label": account_label, "style": "width:auto"}),
+        )
+        return row
+
+    def basic_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("name", "client_type", "thank_you_message", "redirect")]
+
+    def bound_builder(self) -> list[tuple[Platform, list[tuple[forms.BoundField, ...]]]]:
+        return [
+            (platform, [(self[row.ask], self[row.level], self[row.account]) for row in rows])
+            for platform, rows in self.builder
+        ]
+
+    def rows(self) -> Iterator[BuilderRow]:
+        for _platform, rows in self.builder:
+            yield from rows
+
+    def clean_redirect(self) -> str:
+        try:
+            return clean_redirect(self.cleaned_data["redirect"])
+        except ValueError as e:
+            raise ValidationError(f"Redirect {e}.") from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            wanted = self.requested_accounts()
+            data["requested_accounts"] = check_page(
+                self.agency_id, data["client_type"], wanted, intake_form=data["intake_form"]
+            )
+        except ActionError as e:
+            raise ValidationError(e.message) from None
+        return data
+
+    def requested_accounts(self) -> Any:
+        """The JSON when given, else what the choices say."""
+        text = self.cleaned_data["requested_json"].strip()
+        if text:
+            try:
+                return json.loads(text)
+            except ValueError:
+                raise ActionError("The requestedAccounts JSON is not valid JSON.") from None
+        requested: RequestedAccounts = {}
+        for row in self.rows():
+            if self.cleaned_data[row.ask]:
+                account_id, _sep, mcc = self.cleaned_data[row.account].partition(":")
+                link = {"internalAccountID": account_id} | (
+                    {"googleAdsMCCAccountID": mcc} if mcc else {}
+                )
+                config: dict[str, Any] = {"requestedAccountLinks": [link]}
+                if level := self.cleaned_data[row.level]:  # else the default, as in the API
+                    config["accessLevel"] = level
+                requested.setdefault(row.service.platform.name, {})[row.service.name] = config
+        return requested
+
+
+def initial_of(form: AccessPageForm, page: AccessPage) -> dict[str, Any]:
+    """The form of a saved page: its services as choices when they can be said that way (one
+    receiving account each, one still offered), else as JSON."""
+    initial: dict[str, Any] = {
+        "name": page.name,
+        "client_type": page.client_type,
+        "intake_form": page.intake_form,
+        "thank_you_message": page.thank_you_message,
+        "redirect": page.redirect,
+        "enabled": page.enabled,
+    }
+    as_json = initial | {"requested_json": json.dumps(page.requested_accounts, indent=2)}
+    choices: dict[str, Any] = {}
+    for platform_name, services in page.requested_accounts.items():
+        platform = platform_by_name(platform_name)
+        for service_name, config in services.items():
+            service = platform.service(service_name) if platform else None
+            links = config.get("requestedAccountLinks") or []
+            if service is None or len(links) != 1 or not config.get("requested", True):
+                return as_json
+            value = links[0]["internalAccountID"]
+            if mcc := links[0].get("googleAdsMCCAccountID"):
+                value = f"{value}:{mcc}"
+            row = BuilderRow(service)
+            field = form.fields.get(row.account)
+            if not isinstance(field, forms.ChoiceField) or not field.valid_value(value):
+                return as_json
+            choices |= {row.ask: True, row.level: config.get("accessLevel"), row.account: value}
+    return initial | choices
+
+
+@dataclass(frozen=True)
+class PageRow:
+    page: AccessPage
+    url: str
+    services: list[str]  # "Google: Google Ads, Google Analytics"
+
+
+@require_GET
+@agency_view()
+def access_pages(request) -> HttpResponse:
+    pages = (
+        AccessPage.objects.filter(agency_id=request.agency_id)
+        .annotate(link_count=Count("links"))
+        .order_by("name", "id")
+    )
+    rows = [
+        PageRow(
+            page,
+            public_url(page),
+            [
+                f"{name}: {', '.join(services)}"
+                for name, services in page.requested_accounts.items()
+            ],
+        )
+        for page in pages
+    ]
+    return render(request, "links/access_pages.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@agency_view()
+def create_access_page(request) -> HttpResponse:
+    agency_id = request.agency_id
+    form = AccessPageForm(agency_id, request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        page = AccessPage(agency_id=agency_id)
+        save_page(page, form.cleaned_data)
+        messages.success(request, f"Access page {page.name} created: share {public_url(page)}")
+        return redirect("links-access-pages")
+    return render(
+        request,
+        "links/access_page_form.html",
+        {"form": form, "page": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@agency_view()
+def edit_access_page(request, page_id: str) -> HttpResponse:
+    page = get_access_page_for_request(request, page_id)
+    problem = ""
+    if request.method == "POST":
+        form = AccessPageForm(page.agency_id, request.POST)
+        if form.is_valid():
+            save_page(page, form.cleaned_data)
+            messages.success(request, f"Access page {page.name} saved.")
+            return redirect("links-access-pages")
+    else:
+        form = AccessPageForm(page.agency_id)
+        form.initial = initial_of(form, page)
+        problem = page_problem(page)
+    return render(
+        request,
+        "links/access_page_form.html",
+        {"form": form, "page": page, "url": public_url(page), "problem": problem},
+        status=400 if form.errors else 200,
+    )
+
+
+def save_page(page: AccessPage, data: dict[str, Any]) -> None:
+    for name in ("name", "client_type", "intake_form", "thank_you_message", "redirect", "enabled"):
+        setattr(page, name, data[name])
+    page.requested_accounts = data["requested_accounts"]
+    page.save()
+
+
+@require_http_methods(["GET", "POST"])
+@agency_view()
+def delete_access_page(request, page_id: str) -> HttpResponse:
+    page = get_access_page_for_request(request, page_id)
+    if request.method == "POST":
+        page.delete()
+        messages.success(request, f"Access page {page.name} deleted.")
+        return redirect("links-access-pages")
+    return render(
+        request,
+        "links/access_page_delete.html",
+        {"page": page, "link_count": page.links.count()},
+    )
+
+
+# -- The public page ------------------------------------------------------------------------------
+
+
+class VisitorForm(forms.Form):
+    name = forms.CharField(max_length=200, label=gettext_lazy("Your name"))
+    email = forms.EmailField(max_length=254, label=gettext_lazy("Your e-mail address"))
+    company = forms.CharField(max_length=200, required=False, label=gettext_lazy("Company"))
+    language = forms.ChoiceField(choices=settings.LANGUAGES, label=gettext_lazy("Language"))
+    # Left empty by people, who never see it; filled by bots that fill every field.
+    extra = forms.CharField(required=False)
+
+
+@require_http_methods(["GET", "POST"])
+def visit(request: HttpRequest, page_id: str) -> HttpResponse:
+    """GET /p/<page id>/: a visitor enters who they are, and is sent on to a new link."""
+    page = AccessPage.objects.select_related("agency").filter(public_id=page_id).first()
+    if page is None or not page.enabled:
+        return not_found(request)
+    language = request.POST.get("language") or request.GET.get("language")
+    if language in LANGUAGES:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+    problem = ""
+    if request.method == "POST":
+        usage = ratelimit.hit(
+            f"access-page:{request.META.get('REMOTE_ADDR', '')}", VISITS_PER_MINUTE
+        )
+        if usage.exceeded:
+            response = render(request, "onboarding/too_many.html", status=429)
+            response["Retry-After"] = str(usage.retry_after())
+            return response
+        form = VisitorForm(request.POST)
+        if form.is_valid() and not form.cleaned_data["extra"]:
+            try:
+                link = welcome(page, form.cleaned_data)
+            except ActionError as e:
+                logger.warning("access page %s refused a visitor: %s", page.public_id, e.message)
+                problem = _(
+                    "This page cannot take new requests right now. Please try again later, or "
+                    "get in touch with the agency that shared it."
+                )
+            else:
+                remember_language(request, link, form.cleaned_data["language"])
+                return HttpResponseRedirect(link.url)
+    else:
+        form = VisitorForm(initial={"language": translation.get_language()})
+    return render(
+        request,
+        "links/access_page_public.html",
+        {
+            **branding(page.agency),
+            "page": page,
+            "form": form,
+            "problem": problem,
+            "platforms": list(page.requested_accounts),
+        },
+        status=409 if problem else 400 if request.method == "POST" else 200,
+    )
+
+
+def welcome(page: AccessPage, visitor: dict[str, Any]) -> Link:
+    """The visitor becomes a client of the page's agency (the one already there with this
+    e-mail address, if any) with a new link built from the page. Nothing is kept when the
+    link cannot be made."""
+    with transaction.atomic():
+        client = (
+            Client.objects.filter(agency_id=page.agency_id, email__iexact=visitor["email"])
+            .order_by("created", "id")
+            .first()
+        )
+        # The same person coming back gets a new link for the client they already are. Their
+        # name and company are not changed: anyone can type an address into a public page.
+        if client is None:
+            client = create_client(
+                page.agency_id,
+                name=visitor["name"].strip(),
+                email=visitor["email"],
+                company=visitor["company"].strip(),
+                language=visitor["language"],
+                type=page.client_type,
+            )
+        services = parse_services(page.agency_id, client, page.requested_accounts)
+        return create_link(
+            client,
+            services,
+            intake_form=page.intake_form,
+            thank_you_message=page.thank_you_message,
+            redirect=page.redirect,
+            access_page=page,
+        )
