@@ -47,10 +47,8 @@ RETAINED_CLIENT_TOKEN_LIFETIME = timedelta(days=30)
 def parse_services(
     agency_id: int, client: Client, requested_accounts: dict[str, Any]
 ) -> list[ServiceSpec]:
-    """Validate `requestedAccounts` against the catalogue and the agency's connected accounts.
-
-    A disconnected account is not one of them any more: it cannot receive new access.
-    """
+    """Validate `requestedAccounts` against the catalogue and the agency's connected accounts
+    (disconnected ones included, so the refusal can say why)."""
     wanted = {
         link.get("internalAccountID")
         for services in requested_accounts.values()
@@ -61,7 +59,6 @@ def parse_services(
         account.public_id: account
         for account in ConnectedAccount.objects.filter(
             agency_id=agency_id,
-            disconnected__isnull=True,
             public_id__in=[w for w in wanted if looks_like_public_id(w)],
         )
     }

@@ -31,7 +31,7 @@ class CopyButtonTests(StaticLiveServerTestCase):
             blocked: list[str] = []
             page.on("console", lambda message: blocked.append(message.text))
             page.goto(self.live_server_url + "/account/login/?next=/api-keys/new/")
-            page.fill("input[name=username]", "alice@example.org")
+            page.fill("input[name=email]", "alice@example.org")
             page.fill("input[name=password]", "password")
             page.click("button:has-text('Log in')")
             page.fill("input[name=name]", "Zapier")

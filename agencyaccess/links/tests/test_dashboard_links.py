@@ -198,7 +198,7 @@ class LinkCreateTests(BuilderTestCase):
             ),
             "a disconnected account": (
                 {"google_ads": ("ADMIN", [(old_google, "")])},
-                f"requestedAccounts.Google.Google Ads.requestedAccountLinks[0].internalAccountID: &quot;{old_google.public_id}&quot; is not a connected Google account of your agency",
+                f"requestedAccounts.Google.Google Ads.requestedAccountLinks[0].internalAccountID: connected account &quot;{old_google.public_id}&quot; was disconnected",
             ),
             "charlie's account": (
                 {"google_ads": ("ADMIN", [(self.google_b, "")])},
