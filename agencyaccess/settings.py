@@ -174,6 +174,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # A password-reset link works for a day (the e-mail says so).
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+# Off: a private install, where nobody can sign up and start an agency from the login page;
+# people join a team by invitation (and `agencyaccess create_agency` still makes agencies).
+SIGNUP_ENABLED = envbool("SIGNUP_ENABLED", True)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español"), ("nl", "Nederlands")]

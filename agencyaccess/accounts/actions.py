@@ -3,11 +3,12 @@
 from django.core.files import File
 from django.db import transaction
 
-from agencyaccess.accounts import emails, twofactor
+from agencyaccess.accounts import twofactor
 from agencyaccess.accounts.models import Agency, Invitation, Membership, RecoveryCode, Role, User
 from agencyaccess.clients.validation import clean_email
 from agencyaccess.lib import crypto
 from agencyaccess.lib.errors import ActionError
+from agencyaccess.notify import emails
 
 
 def create_agency(name: str, owner_email: str, password: str | None = None) -> Agency:
@@ -52,8 +53,8 @@ def sign_up(*, agency_name: str, name: str, email: str, password: str) -> User:
 
 
 def invite_member(agency: Agency, email: str, invited_by: User) -> Invitation:
-    """Invite an address to the team and e-mail it a link; inviting it again sends a new link
-    and restarts the expiry. The e-mail is sent before returning: it may raise OSError."""
+    """Invite an address to the team and queue the e-mail with its link; inviting it again
+    sends a new link and restarts the expiry."""
     email = email.strip().lower()
     if agency.memberships.filter(user__email__iexact=email).exists():
         raise ActionError(f"{email} is already in the team.")
@@ -62,8 +63,9 @@ def invite_member(agency: Agency, email: str, invited_by: User) -> Invitation:
     )
     invitation.invited_by = invited_by
     token = invitation.renew()
-    invitation.save()
-    emails.send_invitation(invitation, token)
+    with transaction.atomic():
+        invitation.save()
+        emails.team_invitation(invitation, token)
     return invitation
 
 

@@ -12,6 +12,7 @@ from PIL import Image
 
 from agencyaccess.accounts import throttle, twofactor
 from agencyaccess.accounts.models import Agency, Invitation, Membership, Theme, User
+from agencyaccess.notify import emails
 
 LOGO_MAX_BYTES = 15 * 1024 * 1024
 LOGO_MAX_SIDE = 5000  # pixels; larger is no logo, and costs memory to check
@@ -45,10 +46,9 @@ def _password_field(label: str, autocomplete: str) -> forms.CharField:
 
 
 def throttled_message(minutes: int) -> str:
-    unit = "minute" if minutes == 1 else "minutes"
     return (
         f"Too many failed attempts. To protect the account, logging in is paused: "
-        f"try again in {minutes} {unit}, or reset your password."
+        f"try again in {throttle.in_minutes(minutes)}, or reset your password."
     )
 
 
@@ -228,10 +228,17 @@ class EnableTwoFactorForm(forms.Form):
 
 class AccountPasswordResetForm(PasswordResetForm):
     """Django's, except that it also reaches accounts made without a password (`create_agency`
-    without --password): here a reset e-mail is how such an owner sets their first one."""
+    without --password): here a reset e-mail is how such an owner sets their first one; and
+    that the e-mail is queued (notify.emails.password_reset) rather than sent."""
 
     def get_users(self, email):
         return User.objects.filter(email__iexact=email, is_active=True)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        # Queued, the worker retries it when the mail server fails (Django's would log and drop
+        # it), and the answer takes as long for an address with an account as for one without.
+        # The templates are the e-mail function's own, whatever the view names.
+        emails.password_reset(context["user"], context["uid"], context["token"])
 
 
 class InviteForm(forms.Form):

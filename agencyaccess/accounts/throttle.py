@@ -1,20 +1,33 @@
-"""Failed logins, counted per e-mail address and per client address in every process.
+"""Attempts counted per client address (and, for logins, per e-mail address) in 15-minute
+windows, in the shared rate-limit counter, so every process sees the same counts.
 
-Only failures count: a wrong password, or a wrong code at the two-factor step. The e-mail
+Logins count only failures: a wrong password, or a wrong code at the two-factor step. The e-mail
 limit stops guessing one account's password; the address limit, higher because an office shares
 one address, stops trying one common password on many accounts.
+
+Sign-ups and password-reset requests count every submission from an address: each can create
+an account or send an e-mail, and each answer tells something about an address typed.
 """
 
 import hashlib
 import math
+from collections.abc import Callable
+from functools import wraps
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from agencyaccess.apikeys import ratelimit
 
 WINDOW_SECONDS = 15 * 60
 FAILURES_PER_EMAIL = 5
 FAILURES_PER_ADDRESS = 20
+SIGN_UPS_PER_ADDRESS = 10
+RESETS_PER_ADDRESS = 10
+
+
+def _address_bucket(request: HttpRequest, action: str) -> str:
+    return f"{action}:ip:{request.META.get('REMOTE_ADDR', '')}"
 
 
 def _buckets(request: HttpRequest, email: str) -> list[tuple[str, int]]:
@@ -22,7 +35,7 @@ def _buckets(request: HttpRequest, email: str) -> list[tuple[str, int]]:
     email_digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
     return [
         (f"login:email:{email_digest}", FAILURES_PER_EMAIL),
-        (f"login:ip:{request.META.get('REMOTE_ADDR', '')}", FAILURES_PER_ADDRESS),
+        (_address_bucket(request, "login"), FAILURES_PER_ADDRESS),
     ]
 
 
@@ -40,3 +53,33 @@ def minutes_until_allowed(request: HttpRequest, email: str) -> int:
 def record_failure(request: HttpRequest, email: str) -> None:
     for bucket, limit in _buckets(request, email):
         ratelimit.hit(bucket, limit, WINDOW_SECONDS)
+
+
+def in_minutes(minutes: int) -> str:
+    """ "1 minute", "15 minutes"."""
+    return f"{minutes} minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def limit_posts_per_address(action: str, limit: int) -> Callable:
+    """A view decorator: every POST counts for the client's address; over `limit` in a window,
+    the view does not run and the person is told how long to wait (429 with Retry-After)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def throttled(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method == "POST":
+                usage = ratelimit.hit(_address_bucket(request, action), limit, WINDOW_SECONDS)
+                if usage.exceeded:
+                    return _too_many(request, usage.retry_after())
+            return view(request, *args, **kwargs)
+
+        return throttled
+
+    return decorator
+
+
+def _too_many(request: HttpRequest, seconds: int) -> HttpResponse:
+    wait = in_minutes(math.ceil(seconds / 60))
+    response = render(request, "accounts/too_many.html", {"wait": wait}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response

@@ -1,22 +1,21 @@
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from agencyaccess.accounts import throttle
 from agencyaccess.accounts.forms import AccountPasswordResetForm
 from agencyaccess.accounts.views import agency, auth, invitations, security, team
 
-# Django's own password-reset views, with our templates and e-mail.
+# Django's own password-reset views, with our templates; the e-mail is notify.emails's
+# password_reset, queued by the form, whose links use SITE_URL and not the request's Host header.
 password_reset_urls = [
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=AccountPasswordResetForm,
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/emails/password_reset.txt",
-            subject_template_name="accounts/emails/password_reset_subject.txt",
-            # Links in e-mails use the configured address, not the Host header of the request.
-            extra_email_context={"site_url": settings.SITE_URL},
-            success_url=reverse_lazy("accounts-reset-password-sent"),
+        throttle.limit_posts_per_address("password-reset", throttle.RESETS_PER_ADDRESS)(
+            auth_views.PasswordResetView.as_view(
+                form_class=AccountPasswordResetForm,
+                template_name="accounts/password_reset.html",
+                success_url=reverse_lazy("accounts-reset-password-sent"),
+            )
         ),
         name="accounts-reset-password",
     ),

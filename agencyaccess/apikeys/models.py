@@ -7,6 +7,7 @@ from django.utils.crypto import salted_hmac
 
 from agencyaccess.accounts.models import Agency
 from agencyaccess.lib.ids import ALPHABET
+from agencyaccess.lib.sql import PreparedQuery
 
 KEY_PREFIX = "aak_"
 LOOKUP_LENGTH = 12
@@ -44,12 +45,7 @@ class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
         if parts is None:
             return None
         lookup, secret = parts
-        api_key = (
-            self.live()
-            .filter(lookup=lookup)
-            .only("id", "agency_id", "digest", "capabilities", "rate_limit_per_minute", "last_used")
-            .first()
-        )
+        api_key = _KEY_BY_LOOKUP.first(lookup=lookup)
         if api_key is None or not hmac.compare_digest(api_key.digest, _digest(secret)):
             return None
         return api_key
@@ -120,6 +116,17 @@ class ApiKey(models.Model):
         secret = _random(SECRET_LENGTH)
         self.digest = _digest(secret)
         return f"{KEY_PREFIX}{self.lookup}_{secret}"
+
+
+# Every API request looks its key up: compiled once (lib/sql.py).
+_KEY_BY_LOOKUP = PreparedQuery(
+    lambda lookup: (
+        ApiKey.objects.live()
+        .filter(lookup=lookup)
+        .only("id", "agency_id", "digest", "capabilities", "rate_limit_per_minute", "last_used")[:1]
+    ),
+    lookup="lookup",
+)
 
 
 class RateLimitCounter(models.Model):

@@ -1,7 +1,8 @@
 """Access pages, the reusable "static" links (reference-product.md §1.5, §2.9): the agency's
 list and editor, and the public page where a visitor becomes a client with a new link.
 
-A page keeps what its links ask for in the API's `requestedAccounts` shape, and it is checked
+A page keeps what its links ask for in the API's `requestedAccounts` shape, chosen with the
+link pages' Requested Accounts Builder (links/builder.py) or pasted as JSON, and it is checked
 by what checks the API (links.api's types, links.actions.parse_services), against a client of
 the page's type: a page the editor accepts makes the links the API would make. Each visit
 checks it again, since accounts can be disconnected and limits reached after it was saved.
@@ -14,7 +15,6 @@ request.agency_id, which HttpRequest does not declare.
 
 import json
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -36,7 +36,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from agencyaccess.accounts.access import agency_view
 from agencyaccess.api import validation_message
 from agencyaccess.apikeys import ratelimit
-from agencyaccess.catalog import PLATFORMS, Platform, Service, platform_by_name
 from agencyaccess.catalog.requested_accounts import ServiceSpec
 from agencyaccess.clients.actions import create_client
 from agencyaccess.clients.models import Client, ClientType
@@ -48,6 +47,12 @@ from agencyaccess.links.actions import (
     parse_services,
 )
 from agencyaccess.links.api import RequestedAccountsIn
+from agencyaccess.links.builder import (
+    RequestedAccounts,
+    builder_choices,
+    receiving_accounts,
+    requested_accounts_from,
+)
 from agencyaccess.links.models import AccessPage, Link
 from agencyaccess.links.validation import clean_redirect
 from agencyaccess.onboarding.pages import LANGUAGES, branding, not_found, remember_language
@@ -59,8 +64,6 @@ logger = logging.getLogger(__name__)
 VISITS_PER_MINUTE = 10
 MAX_JSON = 50_000
 REQUESTED_ACCOUNTS = pydantic.TypeAdapter(RequestedAccountsIn)
-
-RequestedAccounts = dict[str, dict[str, dict[str, Any]]]
 
 
 def get_access_page_for_request(request, public_id: str) -> AccessPage:
@@ -160,45 +163,16 @@ def page_problem(page: AccessPage) -> str:
 # -- The editor -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BuilderRow:
-    """One service in the editor: ask for it, at which level, for which of the agency's
-    accounts (a Google account once for each of its manager accounts, for Google Ads)."""
-
-    service: Service
-
-    @property
-    def ask(self) -> str:
-        return f"service-{self.service.key}"
-
-    @property
-    def level(self) -> str:
-        return f"level-{self.service.key}"
-
-    @property
-    def account(self) -> str:
-        return f"account-{self.service.key}"
-
-
-def account_choices(service: Service, accounts: list[ConnectedAccount]) -> list[tuple[str, str]]:
-    """Values are "<account id>" or "<account id>:<manager id>"."""
-    choices = []
-    for account in accounts:
-        name = account.name or account.email or account.public_id
-        if not service.requires_mcc:
-            choices.append((account.public_id, name))
-        if service.accepts_mcc:
-            for mcc in account.fields.get("google_ads_manager_ids") or []:
-                choices.append((f"{account.public_id}:{mcc}", f"{name}, manager account {mcc}"))
-    return choices
-
-
 class AccessPageForm(forms.Form):
+    """A page's settings. What its links ask for comes from the Requested Accounts Builder's
+    fields (links/builder.py), which are not fields of this form, or from the pasted JSON."""
+
     name = forms.CharField(max_length=200, help_text="For your team; visitors do not see it.")
     client_type = forms.ChoiceField(
         choices=ClientType.choices,
         label="Visitors become",
-        help_text="Prospects are asked for each service's most read-only level.",
+        help_text="Prospects are asked for each service's most read-only level, whatever "
+        "level is chosen below.",
     )
     intake_form = forms.BooleanField(required=False, label="Ask the intake form")
     thank_you_message = forms.CharField(
@@ -217,63 +191,21 @@ class AccessPageForm(forms.Form):
     requested_json = forms.CharField(
         max_length=MAX_JSON,
         required=False,
-        label="Or requestedAccounts JSON",
+        label="requestedAccounts JSON",
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        help_text="As in the API, for what the choices above cannot say (several receiving "
-        "accounts for a service). When filled, it is used instead of the choices above.",
+        help_text="As in the API. When filled, it is used instead of the choices above.",
     )
 
-    def __init__(self, agency_id: int, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, agency_id: int, data: QueryDict | None = None, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
         self.agency_id = agency_id
-        self.builder: list[tuple[Platform, list[BuilderRow]]] = []
-        accounts: dict[str, list[ConnectedAccount]] = {}
-        for account in ConnectedAccount.objects.filter(
-            agency_id=agency_id, disconnected__isnull=True
-        ).order_by("created", "id"):
-            accounts.setdefault(account.platform, []).append(account)
-        for platform in PLATFORMS:
-            rows = [
-                self._add_row(service, choices)
-                for service in platform.services
-                if (choices := account_choices(service, accounts.get(platform.key, [])))
-            ]
-            if rows:
-                self.builder.append((platform, rows))
-
-    def _add_row(self, service: Service, choices: list[tuple[str, str]]) -> BuilderRow:
-        row = BuilderRow(service)
-        self.fields[row.ask] = forms.BooleanField(required=False, label=service.name)
-        # The table's headers name the columns; each select also says its row to a screen reader.
-        level_label = f"Access level for {service.name}"
-        self.fields[row.level] = forms.ChoiceField(
-            choices=[(level.key, level.label) for level in service.levels],
-            initial=service.default,
-            required=False,  # only rows ticked count
-            label=level_label,
-            widget=forms.Select(attrs={"aria-label": level_label, "style": "width:auto"}),
-        )
-        account_label = f"Account receiving {service.name}"
-        self.fields[row.account] = forms.ChoiceField(
-            choices=choices,
-            required=False,
-            label=account_label,
-            widget=forms.Select(attrs={"aria-label": account_label, "style": "width:auto"}),
-        )
-        return row
+        # The builder's choices as sent (unchecked), also to show them again after a mistake.
+        # The level menus are read as they are; a prospect page's levels are made read-only by
+        # parse_services, as the API does for a prospect's link.
+        self.chosen = requested_accounts_from(data, prospect=False) if data is not None else {}
 
     def basic_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ("name", "client_type", "thank_you_message", "redirect")]
-
-    def bound_builder(self) -> list[tuple[Platform, list[tuple[forms.BoundField, ...]]]]:
-        return [
-            (platform, [(self[row.ask], self[row.level], self[row.account]) for row in rows])
-            for platform, rows in self.builder
-        ]
-
-    def rows(self) -> Iterator[BuilderRow]:
-        for _platform, rows in self.builder:
-            yield from rows
 
     def clean_redirect(self) -> str:
         try:
@@ -285,66 +217,23 @@ class AccessPageForm(forms.Form):
         data = super().clean() or {}
         if self.errors:
             return data
+        pasted = data["requested_json"].strip()
         try:
-            wanted = self.requested_accounts()
+            wanted = parse_json(pasted) if pasted else self.chosen
             data["requested_accounts"] = check_page(
                 self.agency_id, data["client_type"], wanted, intake_form=data["intake_form"]
             )
         except ActionError as e:
-            raise ValidationError(e.message) from None
+            # Beside the JSON when it was pasted; else above the builder (a non-field error).
+            self.add_error("requested_json" if pasted else None, e.message)
         return data
 
-    def requested_accounts(self) -> Any:
-        """The JSON when given, else what the choices say."""
-        text = self.cleaned_data["requested_json"].strip()
-        if text:
-            try:
-                return json.loads(text)
-            except ValueError:
-                raise ActionError("The requestedAccounts JSON is not valid JSON.") from None
-        requested: RequestedAccounts = {}
-        for row in self.rows():
-            if self.cleaned_data[row.ask]:
-                account_id, _sep, mcc = self.cleaned_data[row.account].partition(":")
-                link = {"internalAccountID": account_id} | (
-                    {"googleAdsMCCAccountID": mcc} if mcc else {}
-                )
-                config: dict[str, Any] = {"requestedAccountLinks": [link]}
-                if level := self.cleaned_data[row.level]:  # else the default, as in the API
-                    config["accessLevel"] = level
-                requested.setdefault(row.service.platform.name, {})[row.service.name] = config
-        return requested
 
-
-def initial_of(form: AccessPageForm, page: AccessPage) -> dict[str, Any]:
-    """The form of a saved page: its services as choices when they can be said that way (one
-    receiving account each, one still offered), else as JSON."""
-    initial: dict[str, Any] = {
-        "name": page.name,
-        "client_type": page.client_type,
-        "intake_form": page.intake_form,
-        "thank_you_message": page.thank_you_message,
-        "redirect": page.redirect,
-        "enabled": page.enabled,
-    }
-    as_json = initial | {"requested_json": json.dumps(page.requested_accounts, indent=2)}
-    choices: dict[str, Any] = {}
-    for platform_name, services in page.requested_accounts.items():
-        platform = platform_by_name(platform_name)
-        for service_name, config in services.items():
-            service = platform.service(service_name) if platform else None
-            links = config.get("requestedAccountLinks") or []
-            if service is None or len(links) != 1 or not config.get("requested", True):
-                return as_json
-            value = links[0]["internalAccountID"]
-            if mcc := links[0].get("googleAdsMCCAccountID"):
-                value = f"{value}:{mcc}"
-            row = BuilderRow(service)
-            field = form.fields.get(row.account)
-            if not isinstance(field, forms.ChoiceField) or not field.valid_value(value):
-                return as_json
-            choices |= {row.ask: True, row.level: config.get("accessLevel"), row.account: value}
-    return initial | choices
+def parse_json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ActionError("The requestedAccounts JSON is not valid JSON.") from None
 
 
 @dataclass(frozen=True)
@@ -386,39 +275,54 @@ def create_access_page(request) -> HttpResponse:
         save_page(page, form.cleaned_data)
         messages.success(request, f"Access page {page.name} created: share {public_url(page)}")
         return redirect("links-access-pages")
-    return render(
-        request,
-        "links/access_page_form.html",
-        {"form": form, "page": None},
-        status=400 if form.errors else 200,
-    )
+    return editor(request, form, None, form.chosen)
 
 
 @require_http_methods(["GET", "POST"])
 @agency_view()
 def edit_access_page(request, page_id: str) -> HttpResponse:
     page = get_access_page_for_request(request, page_id)
-    problem = ""
     if request.method == "POST":
         form = AccessPageForm(page.agency_id, request.POST)
         if form.is_valid():
             save_page(page, form.cleaned_data)
             messages.success(request, f"Access page {page.name} saved.")
             return redirect("links-access-pages")
-    else:
-        form = AccessPageForm(page.agency_id)
-        form.initial = initial_of(form, page)
-        problem = page_problem(page)
+        return editor(request, form, page, form.chosen)
+    form = AccessPageForm(page.agency_id, initial={name: getattr(page, name) for name in FIELDS})
+    return editor(request, form, page, page.requested_accounts, problem=page_problem(page))
+
+
+def editor(
+    request,
+    form: AccessPageForm,
+    page: AccessPage | None,
+    shown: RequestedAccounts,
+    problem: str = "",
+) -> HttpResponse:
+    """The editor, its builder showing `shown` (the API's requestedAccounts shape)."""
+    accounts = receiving_accounts(form.agency_id)
+    context = {
+        "form": form,
+        "page": page,
+        "url": public_url(page) if page else "",
+        "problem": problem,
+        "platforms": builder_choices(shown, accounts, prospect=False),
+    }
     return render(
         request,
         "links/access_page_form.html",
-        {"form": form, "page": page, "url": public_url(page), "problem": problem},
+        context,
         status=400 if form.errors else 200,
     )
 
 
+# The page's own settings, as the form names them.
+FIELDS = ("name", "client_type", "intake_form", "thank_you_message", "redirect", "enabled")
+
+
 def save_page(page: AccessPage, data: dict[str, Any]) -> None:
-    for name in ("name", "client_type", "intake_form", "thank_you_message", "redirect", "enabled"):
+    for name in FIELDS:
         setattr(page, name, data[name])
     page.requested_accounts = data["requested_accounts"]
     page.save()
@@ -500,17 +404,11 @@ def visit(request: HttpRequest, page_id: str) -> HttpResponse:
 
 
 def welcome(page: AccessPage, visitor: dict[str, Any]) -> Link:
-    """The visitor becomes a client of the page's agency (the one already there with this
-    e-mail address, if any) with a new link built from the page. Nothing is kept when the
-    link cannot be made."""
+    """The visitor becomes a client of the page's agency (an existing one only when both the
+    e-mail address and the name match it) with a new link built from the page. Nothing is kept
+    when the link cannot be made."""
     with transaction.atomic():
-        client = (
-            Client.objects.filter(agency_id=page.agency_id, email__iexact=visitor["email"])
-            .order_by("created", "id")
-            .first()
-        )
-        # The same person coming back gets a new link for the client they already are. Their
-        # name and company are not changed: anyone can type an address into a public page.
+        client = returning_client(page.agency_id, visitor["email"], visitor["name"])
         if client is None:
             client = create_client(
                 page.agency_id,
@@ -529,3 +427,21 @@ def welcome(page: AccessPage, visitor: dict[str, Any]) -> Link:
             redirect=page.redirect,
             access_page=page,
         )
+
+
+def returning_client(agency_id: int, email: str, name: str) -> Client | None:
+    """The agency's oldest client with this e-mail address and this name (both in any case,
+    around spaces ignored), or None.
+
+    The address alone is not enough: the new link greets its client by name, so anyone typing a
+    client's address into a public page would read that client's name. Who also types the name
+    already knows it. The existing client's fields are never changed from here, for the same
+    reason: anyone can type anything into a public page."""
+    wanted = name.strip().casefold()
+    # The names are compared here rather than in SQL, where SQLite ignores case in ASCII only.
+    # Only ids and names are read: visitors typing one address with other names add clients.
+    candidates = Client.objects.filter(agency_id=agency_id, email__iexact=email.strip())
+    for pk, client_name in candidates.order_by("created", "id").values_list("pk", "name"):
+        if client_name.strip().casefold() == wanted:
+            return Client.objects.get(pk=pk)
+    return None

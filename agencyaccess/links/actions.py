@@ -13,7 +13,7 @@ from agencyaccess.accounts.models import Agency
 from agencyaccess.catalog.requested_accounts import ServiceSpec, parse_requested_accounts
 from agencyaccess.clients.models import Client
 from agencyaccess.lib.errors import ActionError, Conflict
-from agencyaccess.lib.ids import looks_like_public_id
+from agencyaccess.lib.sql import PreparedQuery
 from agencyaccess.links.models import (
     AccessPage,
     Grant,
@@ -55,12 +55,12 @@ def parse_services(
         for config in services.values()
         for link in config.get("requestedAccountLinks") or []
     }
+    # An agency has a handful of accounts: all of them, in a query compiled once, costs less
+    # than compiling one that names those wanted.
     accounts = {
         account.public_id: account
-        for account in ConnectedAccount.objects.filter(
-            agency_id=agency_id,
-            public_id__in=[w for w in wanted if looks_like_public_id(w)],
-        )
+        for account in _ACCOUNTS_OF_AGENCY.objects(agency_id=agency_id)
+        if account.public_id in wanted
     }
     return parse_requested_accounts(requested_accounts, accounts, prospect=client.is_prospect)
 
@@ -136,10 +136,15 @@ def has_enabled_intake_form(agency_id: int) -> bool:
 
 
 def _check_monthly_limit(agency_id: int) -> None:
-    """Refuse a link beyond the agency's monthly limit. Locks the agency row, so two requests
-    at once cannot both take the last link of the month."""
-    agency = Agency.objects.select_for_update().only("monthly_link_limit").get(pk=agency_id)
-    limit = agency.monthly_link_limit
+    """Refuse a link beyond the agency's monthly limit. With a limit, the agency row is locked
+    first, so two requests at once cannot both take the last link of the month."""
+    if _MONTHLY_LIMIT.rows(agency_id=agency_id) == [(None,)]:
+        return  # no limit: nothing to count, nothing to lock (the common case)
+    limit = (
+        Agency.objects.select_for_update()
+        .values_list("monthly_link_limit", flat=True)
+        .get(pk=agency_id)
+    )
     if limit is None:
         return
     month_start = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -148,6 +153,16 @@ def _check_monthly_limit(agency_id: int) -> None:
             f"Your agency has reached its limit of {limit} links a month. "
             "The count starts again on the 1st of next month (UTC)."
         )
+
+
+# Every link created asks these (lib/sql.py: compiled once).
+_MONTHLY_LIMIT = PreparedQuery(
+    lambda agency_id: Agency.objects.filter(pk=agency_id).values_list("monthly_link_limit"),
+    agency_id=-1,
+)
+_ACCOUNTS_OF_AGENCY = PreparedQuery(
+    lambda agency_id: ConnectedAccount.objects.filter(agency_id=agency_id), agency_id=-1
+)
 
 
 def _save_services(link: Link, services: Sequence[ServiceSpec]) -> None:

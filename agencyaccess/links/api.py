@@ -3,6 +3,7 @@
 from functools import partial
 from typing import Any
 
+from django.db.models import F
 from ninja import Field, Router, Schema
 from pydantic import (
     AliasChoices,
@@ -17,14 +18,22 @@ from agencyaccess.apikeys.auth import ApiKeyAuth
 from agencyaccess.apikeys.capabilities import LINKS_CREATE, LINKS_EDIT, LINKS_RETRIEVE
 from agencyaccess.apikeys.idempotency import idempotent
 from agencyaccess.catalog import service_by_key
-from agencyaccess.clients.models import Client
+from agencyaccess.clients.models import Client, client_of_agency
 from agencyaccess.clients.validation import clean_email
 from agencyaccess.lib.envelope import ok
 from agencyaccess.lib.errors import ActionError
+from agencyaccess.lib.ids import looks_like_public_id
 from agencyaccess.lib.schemas import ERRORS, Ok
+from agencyaccess.lib.sql import PreparedQuery
 from agencyaccess.lib.timestamps import epoch_ms
 from agencyaccess.links.actions import create_link, parse_services, replace_services
-from agencyaccess.links.models import Link, ServiceStatus, get_link_for_request
+from agencyaccess.links.models import (
+    Link,
+    RequestedService,
+    ServiceStatus,
+    get_link_for_request,
+    link_not_found,
+)
 from agencyaccess.links.validation import MAX_CC, clean_redirect
 
 router = Router(tags=["Links"])
@@ -174,43 +183,74 @@ class LinkOut(Schema):
     retainTokens: bool
 
 
-def link_to_api(link: Link) -> dict[str, Any]:
-    """The retrieve shape; `link` comes from `Link.objects.with_services()`."""
-    requested_accounts: dict[str, dict[str, Any]] = {}
-    for row in link.services.all():
+# links/retrieve in two queries compiled once (lib/sql.py): the link with its client's and
+# access page's ids, then one row per requested service and receiving account.
+_LINK_FOR_API = PreparedQuery(
+    lambda agency_id, public_id: Link.objects.filter(
+        agency_id=agency_id, public_id=public_id
+    ).annotate(client_ref=F("client__public_id"), static_link_ref=F("access_page__public_id"))[:1],
+    agency_id=-1,
+    public_id="public_id",
+)
+_SERVICES_FOR_API = PreparedQuery(
+    lambda link_id: (
+        RequestedService.objects.filter(link_id=link_id)
+        .annotate(
+            account_ref=F("account_links__connected_account__public_id"),
+            mcc=F("account_links__mcc_id"),
+        )
+        .order_by("position", "account_links__position")
+    ),
+    link_id=-1,
+)
+
+
+def requested_accounts_of(link_id: int) -> dict[str, dict[str, Any]]:
+    """The link's requestedAccounts as the API shows them, with granted and skipped."""
+    shaped: dict[str, dict[str, Any]] = {}
+    for row in _SERVICES_FOR_API.objects(link_id=link_id):
         service = service_by_key(row.service_key)
-        requested_accounts.setdefault(service.platform.name, {})[service.name] = {
-            "accessLevel": row.access_level,
-            "requested": row.requested,
-            "granted": row.status == ServiceStatus.GRANTED,
-            "skipped": row.status == ServiceStatus.SKIPPED,
-            "requestedAccountLinks": [
-                {"internalAccountID": al.connected_account.public_id}
-                | ({"googleAdsMCCAccountID": al.mcc_id} if al.mcc_id else {})
-                for al in row.account_links.all()
-            ],
-        }
+        entry = shaped.setdefault(service.platform.name, {}).setdefault(
+            service.name,
+            {
+                "accessLevel": row.access_level,
+                "requested": row.requested,
+                "granted": row.status == ServiceStatus.GRANTED,
+                "skipped": row.status == ServiceStatus.SKIPPED,
+                "requestedAccountLinks": [],
+            },
+        )
+        if row.account_ref:  # type: ignore[attr-defined]
+            entry["requestedAccountLinks"].append(
+                {"internalAccountID": row.account_ref}  # type: ignore[attr-defined]
+                | ({"googleAdsMCCAccountID": row.mcc} if row.mcc else {})  # type: ignore[attr-defined]
+            )
+    return shaped
+
+
+def link_to_api(link: Link) -> dict[str, Any]:
+    """The retrieve shape of a link from _LINK_FOR_API."""
     return {
         "id": link.public_id,
         "url": link.url,
         "cc": link.cc,
-        "clientID": link.client.public_id,
+        "clientID": link.client_ref,  # type: ignore[attr-defined]
         "created": epoch_ms(link.created),
         "lastReminderTimestamp": epoch_ms(link.last_reminder),
-        "requestedAccounts": requested_accounts,
+        "requestedAccounts": requested_accounts_of(link.pk),
         "intakeForm": {
             "requested": link.intake_form_requested,
             "complete": link.intake_completed is not None,
         },
         "redirect": link.redirect,
-        "staticLinkRef": link.access_page.public_id if link.access_page else "",
+        "staticLinkRef": link.static_link_ref or "",  # type: ignore[attr-defined]
         "thankYouMessage": link.thank_you_message,
         "retainTokens": link.retain_tokens,
     }
 
 
 def _client_for_link(request, client_id: str) -> Client:
-    client = Client.objects.filter(agency_id=request.agency_id, public_id=client_id).first()
+    client = client_of_agency(request.agency_id, client_id)
     if client is None:
         raise ActionError(INVALID_CLIENT)
     return client
@@ -254,4 +294,17 @@ def links_update(request, payload: LinkUpdateIn):
 )
 def links_retrieve(request, id: str):
     """Get a link: its settings and, per service, whether the client granted or skipped it."""
-    return ok(link_to_api(get_link_for_request(request, id, Link.objects.with_services())))
+    return ok(retrieve_link(request.agency_id, id))
+
+
+def retrieve_link(agency_id: int, public_id: str) -> dict[str, Any]:
+    """The agency's link with this id, in the retrieve shape; another agency's is not found."""
+    # Anything that cannot be an id is not looked up (PostgreSQL refuses a NUL byte outright).
+    link = (
+        _LINK_FOR_API.first(agency_id=agency_id, public_id=public_id)
+        if looks_like_public_id(public_id)
+        else None
+    )
+    if link is None:
+        raise link_not_found(public_id)
+    return link_to_api(link)

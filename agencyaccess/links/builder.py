@@ -1,4 +1,5 @@
-"""The Requested Accounts Builder: the dashboard's form for what a link asks of the client.
+"""The Requested Accounts Builder: the dashboard's form for what a link asks of the client, used
+by the link pages (links/views.py) and the access-page editor (links/access_pages.py) alike.
 
 It speaks the API's JSON (api-guide.md): a submitted builder becomes a `requestedAccounts`
 object, which links.actions.parse_services then checks exactly as it checks the API's, and a
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.forms import BaseFormSet, Form
-from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 
 from agencyaccess.catalog import PLATFORMS, Platform, Service
 from agencyaccess.clients.models import Client
@@ -75,7 +76,7 @@ def receiving_accounts(agency_id: int) -> dict[str, list[ConnectedAccount]]:
     return accounts
 
 
-def requested_accounts_from(data: QueryDict, *, prospect: bool) -> RequestedAccounts:
+def requested_accounts_from(data: MultiValueDict, *, prospect: bool) -> RequestedAccounts:
     """The `requestedAccounts` JSON of a submitted builder, in catalogue order, unchecked: the
     ids and levels are as sent, for parse_services to accept or refuse."""
     requested: RequestedAccounts = {}

@@ -18,16 +18,6 @@ class LinkQuerySet(models.QuerySet["Link"]):
     def created_since(self, moment) -> "LinkQuerySet":
         return self.filter(created__gte=moment)
 
-    def with_services(self) -> "LinkQuerySet":
-        """Everything the API's retrieve shows, in a fixed number of queries."""
-        return self.select_related("client", "access_page").prefetch_related(
-            _services_with(
-                RequestedAccountLink.objects.select_related("connected_account").only(
-                    "requested_service_id", "mcc_id", "connected_account__public_id"
-                )
-            )
-        )
-
     def with_grants(self) -> "LinkQuerySet":
         """Everything the dashboard's link page shows (the receiving accounts in full, and every
         grant), in a fixed number of queries."""
@@ -138,8 +128,8 @@ class Link(models.Model):
         return f"{settings.SITE_URL}/l/{self.public_id}/"
 
     def requested_services(self) -> list["RequestedService"]:
-        """The services asked for, from the prefetched ones when loaded with for_list(),
-        with_services() or with_grants()."""
+        """The services asked for, from the prefetched ones when loaded with for_list() or
+        with_grants()."""
         return [service for service in self.services.all() if service.requested]
 
     def progress(self) -> tuple[int, int]:
@@ -380,9 +370,13 @@ def get_link_for_request(request, public_id: str, queryset: LinkQuerySet | None 
     """The link of the request's agency with this id; another agency's is not found."""
     # Anything that cannot be an id is not looked up (PostgreSQL refuses a NUL byte outright).
     if not looks_like_public_id(public_id):
-        raise NotFound(f'No link of your agency has the id "{public_id}".')
+        raise link_not_found(public_id)
     queryset = Link.objects.all() if queryset is None else queryset
     link = queryset.filter(agency_id=request.agency_id, public_id=public_id).first()
     if link is None:
-        raise NotFound(f'No link of your agency has the id "{public_id}".')
+        raise link_not_found(public_id)
     return link
+
+
+def link_not_found(public_id: str) -> NotFound:
+    return NotFound(f'No link of your agency has the id "{public_id}".')

@@ -24,7 +24,7 @@ from agencyaccess.links.actions import (
     parse_services,
     replace_services,
 )
-from agencyaccess.links.api import link_to_api
+from agencyaccess.links.api import requested_accounts_of
 from agencyaccess.links.builder import (
     RequestedAccounts,
     as_request,
@@ -167,11 +167,11 @@ def links_detail(request: AgencyRequest, link_id: str) -> HttpResponse:
 def links_edit(request: AgencyRequest, link_id: str) -> HttpResponse:
     """What the API's update does: the link asks for exactly the services chosen, and each is
     asked of the client again."""
-    link = get_or_404(get_link_for_request, request, link_id, Link.objects.with_services())
+    link = get_or_404(get_link_for_request, request, link_id, Link.objects.select_related("client"))
     client = link.client
     data = request.POST if request.method == "POST" else None
     if data is None:
-        requested = as_request(link_to_api(link)["requestedAccounts"])
+        requested = as_request(requested_accounts_of(link.pk))
     else:
         requested = requested_accounts_from(data, prospect=client.is_prospect)
     body = update_body(link.public_id, requested)

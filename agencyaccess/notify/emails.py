@@ -1,20 +1,42 @@
 """The e-mails the product sends: one function per e-mail (DESIGN.md, convention 11).
 
-Each function renders `emails/<kind>.subject.txt`, `emails/<kind>.txt` and `emails/<kind>.html`
-in the recipient's language and queues an OutgoingEmail; the worker sends it (notify/jobs.py).
+Each function renders its templates in the recipient's language and queues an OutgoingEmail;
+the worker sends it, retrying on failure (notify/jobs.py). Nothing is sent during a request.
+E-mails to a link's client use `emails/<kind>.subject.txt`, `.txt` and `.html`; those to agency
+staff keep their text-only templates under `accounts/emails/`, in English like the dashboard.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from email.utils import formataddr
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
-from agencyaccess.accounts.models import Agency
+from agencyaccess.accounts.models import Agency, Invitation, User
 from agencyaccess.links.models import Link, ServiceStatus
 from agencyaccess.notify.models import OutgoingEmail
+
+# The staff pages, and so the e-mails to staff, are in English only.
+STAFF_LANGUAGE = "en"
+
+# E-mails whose link is a credential (it joins a team, or sets a password) while the database
+# keeps only a digest of it: the worker erases their text once it is done with them.
+CARRY_SECRETS = frozenset({"team_invitation", "password_reset"})
+
+
+@dataclass(frozen=True)
+class Templates:
+    subject: str
+    text: str
+    html: str = ""  # none: a text-only e-mail
+
+    @classmethod
+    def for_client(cls, kind: str) -> "Templates":
+        return cls(f"emails/{kind}.subject.txt", f"emails/{kind}.txt", f"emails/{kind}.html")
 
 
 def invitation(link: Link) -> OutgoingEmail:
@@ -34,6 +56,43 @@ def link_updated(link: Link) -> OutgoingEmail:
     return _to_client("link_updated", link, services=_waiting_for(link))
 
 
+def team_invitation(invitation: Invitation, token: str) -> OutgoingEmail:
+    """The link to join the agency's team; `token` is the one secret that opens it. Replies go
+    to the person who invited, not to a no-reply address."""
+    inviter = invitation.invited_by
+    context = {
+        "invitation": invitation,
+        "agency": invitation.agency,
+        "inviter": inviter,
+        "url": settings.SITE_URL + reverse("accounts-accept-invitation", args=[token]),
+    }
+    return _queue(
+        "team_invitation",
+        Templates("accounts/emails/invitation_subject.txt", "accounts/emails/invitation.txt"),
+        context,
+        language=STAFF_LANGUAGE,
+        agency=invitation.agency,
+        to=[invitation.email],
+        reply_to=[inviter.email] if inviter else [],
+    )
+
+
+def password_reset(user: User, uid: str, token: str) -> OutgoingEmail:
+    """The link to choose a new password (Django's uid and token; accounts/forms.py). From the
+    install, not from an agency: a user may belong to several."""
+    context = {"user": user, "uid": uid, "token": token, "site_url": settings.SITE_URL}
+    return _queue(
+        "password_reset",
+        Templates(
+            "accounts/emails/password_reset_subject.txt", "accounts/emails/password_reset.txt"
+        ),
+        context,
+        language=STAFF_LANGUAGE,
+        agency=None,
+        to=[user.email],
+    )
+
+
 def _waiting_for(link: Link):
     return link.services.filter(requested=True).exclude(status=ServiceStatus.GRANTED)
 
@@ -47,13 +106,17 @@ def _to_client(kind: str, link: Link, *, services) -> OutgoingEmail:
         "services": [service.service.name for service in services.order_by("position")],
         "intake": link.intake_form_requested and link.intake_completed is None,
     }
+    agency = link.agency
     return _queue(
         kind,
-        link,
+        Templates.for_client(kind),
+        context,
+        language=client.language,
+        agency=agency,
+        link=link,
         to=[formataddr((client.name, client.email))],
         cc=[formataddr((cc.get("name", ""), cc["email"])) for cc in link.cc],
-        language=client.language,
-        context=context,
+        reply_to=[agency.support_email] if agency.support_email else [],
     )
 
 
@@ -70,26 +133,32 @@ def branding(agency: Agency) -> dict[str, str]:
 
 def _queue(
     kind: str,
-    link: Link,
-    *,
-    to: Sequence[str],
-    cc: Sequence[str],
-    language: str,
+    templates: Templates,
     context: dict[str, Any],
+    *,
+    language: str,
+    agency: Agency | None,
+    link: Link | None = None,
+    to: Sequence[str],
+    cc: Sequence[str] = (),
+    reply_to: Sequence[str] = (),
 ) -> OutgoingEmail:
-    agency = link.agency
     with translation.override(language):
         # A subject is one line whatever the template's line breaks.
-        subject = " ".join(render_to_string(f"emails/{kind}.subject.txt", context).split())
-        text = render_to_string(f"emails/{kind}.txt", context)
-        html = render_to_string(f"emails/{kind}.html", context | {"language": language})
+        subject = " ".join(render_to_string(templates.subject, context).split())
+        text = render_to_string(templates.text, context)
+        html = (
+            render_to_string(templates.html, context | {"language": language})
+            if templates.html
+            else ""
+        )
     return OutgoingEmail.objects.create(
         agency=agency,
         link=link,
         kind=kind,
         to=list(to),
         cc=list(cc),
-        reply_to=[agency.support_email] if agency.support_email else [],
+        reply_to=list(reply_to),
         subject=subject[:300],
         text=text,
         html=html,

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from agencyaccess.accounts.models import Agency
+from agencyaccess.notify.emails import CARRY_SECRETS
 from agencyaccess.notify.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def _send(email: OutgoingEmail, connection: BaseEmailBackend) -> int:
         _failed(email, e)
         return 0
     OutgoingEmail.objects.filter(pk=email.pk).update(
-        status=Status.SENT, sent=timezone.now(), last_error=""
+        status=Status.SENT, sent=timezone.now(), last_error="", **_done_with(email)
     )
     return 1
 
@@ -78,7 +79,7 @@ def _failed(email: OutgoingEmail, error: Exception) -> None:
         error,
     )
     outcome = (
-        {"status": Status.FAILED}
+        {"status": Status.FAILED, **_done_with(email)}
         if gave_up
         else {
             "status": Status.QUEUED,
@@ -88,6 +89,12 @@ def _failed(email: OutgoingEmail, error: Exception) -> None:
     OutgoingEmail.objects.filter(pk=email.pk).update(
         last_error=f"{type(error).__name__}: {error}"[:2000], **outcome
     )
+
+
+def _done_with(email: OutgoingEmail) -> dict[str, str]:
+    """What to change in a row no longer to be sent: a text that carries a credential is erased
+    (the subject and addresses stay, as the record of what was sent to whom)."""
+    return {"text": "", "html": ""} if email.kind in CARRY_SECRETS else {}
 
 
 def _message(email: OutgoingEmail, connection: BaseEmailBackend) -> EmailMultiAlternatives:

@@ -1,7 +1,11 @@
+from django.test import override_settings
+
+from agencyaccess.accounts import throttle
 from agencyaccess.accounts.access import SESSION_AGENCY
 from agencyaccess.accounts.models import Agency, Membership, Role, User
 from agencyaccess.accounts.tests.pages import PageChecks
-from agencyaccess.test import BaseTestCase
+from agencyaccess.accounts.tests.test_dashboard_team import TeamTestCase
+from agencyaccess.test import BaseTestCase, rate_limit_clock
 
 SIGN_UP = "/account/signup/"
 
@@ -78,3 +82,53 @@ class NoAgencyTests(PageChecks, BaseTestCase):
         r = self.client.post("/account/no-agency/", {"name": "Bob's own"})
         self.assertRedirects(r, "/", fetch_redirect_response=False)
         self.assertFalse(Agency.objects.filter(name="Bob's own").exists())
+
+
+class SignUpThrottlingTests(BaseTestCase):
+    def sign_up(self, n: int, address: str = "192.0.2.1"):
+        data = sign_up_data(email=f"dana{n}@example.org", agency_name=f"Dana {n}")
+        response = self.client.post(SIGN_UP, data, REMOTE_ADDR=address)
+        self.client.logout()
+        return response
+
+    def test_one_address_signs_up_ten_times_in_fifteen_minutes_then_waits(self):
+        with rate_limit_clock():
+            for n in range(throttle.SIGN_UPS_PER_ADDRESS):
+                self.assertEqual(self.sign_up(n).status_code, 302)
+            r = self.sign_up(99)
+            self.assertContains(r, "too many attempts from your network", status_code=429)
+            self.assertContains(r, "try again in 15 minutes", status_code=429)
+            self.assertEqual(r["Retry-After"], str(15 * 60 - 30))
+            self.assertFalse(Agency.objects.filter(name="Dana 99").exists())
+            # Another address is not held back.
+            self.assertEqual(self.sign_up(99, address="198.51.100.7").status_code, 302)
+
+    def test_refused_submissions_count_too(self):
+        # Each answer says whether an address has an account: asking is what is limited.
+        with rate_limit_clock():
+            for _ in range(throttle.SIGN_UPS_PER_ADDRESS):
+                self.client.post(SIGN_UP, sign_up_data(email="alice@example.org"))
+            r = self.client.post(SIGN_UP, sign_up_data(email="alice@example.org"))
+        self.assertNotContains(r, "There is already an account", status_code=429)
+
+
+@override_settings(SIGNUP_ENABLED=False)
+class ClosedSignUpTests(TeamTestCase):
+    def test_nobody_signs_up_and_the_login_page_does_not_offer_it(self):
+        self.assertContains(self.client.get(SIGN_UP), "Sign-up is closed", status_code=403)
+        r = self.client.post(SIGN_UP, sign_up_data())
+        self.assertEqual(r.status_code, 403)
+        self.assertFalse(User.objects.filter(email="dana@example.org").exists())
+        self.assertFalse(Agency.objects.filter(name="Dana Digital").exists())
+        self.assertNotContains(self.client.get("/account/login/"), SIGN_UP)
+
+    def test_an_invitation_still_makes_an_account(self):
+        link = self.invite("dana@example.org")
+        r = self.client.post(link, {"name": "Dana", "password": "correct horse battery"})
+        self.assertRedirects(r, "/", fetch_redirect_response=False)
+        self.assertEqual(self.membership(User.objects.get(email="dana@example.org")).role, "member")
+
+
+class SignUpOpenTests(BaseTestCase):
+    def test_the_login_page_offers_sign_up_by_default(self):
+        self.assertContains(self.client.get("/account/login/"), f'href="{SIGN_UP}"')

@@ -11,6 +11,8 @@ from agencyaccess.accounts.access import SESSION_AGENCY
 from agencyaccess.accounts.models import Invitation, Membership, Role, User, invitation_digest
 from agencyaccess.accounts.tests.pages import PageChecks, emailed_path
 from agencyaccess.lib.errors import ActionError
+from agencyaccess.notify.jobs import send_queued_emails
+from agencyaccess.notify.models import OutgoingEmail
 from agencyaccess.test import BaseTestCase
 
 TEAM = "/account/team/"
@@ -18,11 +20,13 @@ TEAM = "/account/team/"
 
 class TeamTestCase(BaseTestCase):
     def invite(self, email: str) -> str:
-        """Alice invites `email`; returns the path of the link in the e-mail."""
+        """Alice invites `email`; returns the path of the link in the e-mail the worker sends."""
         self.client.force_login(self.alice)
         mail.outbox.clear()
         r = self.client.post(TEAM, {"email": email})
         self.assertRedirects(r, TEAM)
+        self.assertEqual(mail.outbox, [], "queued, not sent during the request")
+        self.assertEqual(send_queued_emails(), 1)
         self.assertEqual(len(mail.outbox), 1)
         self.client.logout()
         return emailed_path(mail.outbox[0], "/account/invitations/")
@@ -66,8 +70,16 @@ class InviteTests(TeamTestCase):
         link = self.invite("Dana@Example.org")
         message = mail.outbox[0]
         self.assertEqual(message.to, ["dana@example.org"])
-        self.assertIn("Alice & Co", message.subject)
+        self.assertEqual(
+            message.subject, "alice@example.org invited you to the Alice & Co team on AgencyAccess"
+        )
         self.assertEqual(message.reply_to, ["alice@example.org"])
+        self.assertIn("The link works once", message.body)
+        # Sent: the row keeps who was invited, but not the link, since only its digest is kept.
+        sent = OutgoingEmail.objects.get(kind="team_invitation")
+        self.assertEqual(
+            (sent.agency, sent.to, sent.text), (self.agency_a, ["dana@example.org"], "")
+        )
         invitation = Invitation.objects.get(agency=self.agency_a)
         self.assertEqual(invitation.email, "dana@example.org")
         self.assertEqual(invitation.invited_by, self.alice)

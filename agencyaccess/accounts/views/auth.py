@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from agencyaccess.accounts import actions
+from agencyaccess.accounts import actions, throttle
 from agencyaccess.accounts.forms import CodeForm, LoginForm, SignUpForm
 from agencyaccess.accounts.models import User
 
@@ -44,7 +44,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             "until": time.time() + PENDING_LOGIN_SECONDS,
         }
         return redirect("accounts-verify-code")
-    return render(request, "accounts/login.html", {"form": form, "next": next_url(request)})
+    context = {"form": form, "next": next_url(request), "sign_up": settings.SIGNUP_ENABLED}
+    return render(request, "accounts/login.html", context)
 
 
 def verify_code(request: HttpRequest) -> HttpResponse:
@@ -65,8 +66,12 @@ def verify_code(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/verify_code.html", {"form": form})
 
 
+@throttle.limit_posts_per_address("sign-up", throttle.SIGN_UPS_PER_ADDRESS)
 def sign_up(request: HttpRequest) -> HttpResponse:
-    """A new agency and its owner, logged in at once."""
+    """A new agency and its owner, logged in at once; unless the install has closed sign-up
+    (SIGNUP_ENABLED), where people join by invitation only."""
+    if not settings.SIGNUP_ENABLED:
+        return render(request, "accounts/sign_up_closed.html", status=403)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = actions.sign_up(

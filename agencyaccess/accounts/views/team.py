@@ -1,6 +1,5 @@
 """The team page (owner only): members, pending invitations, inviting, ownership, removal."""
 
-import logging
 from collections.abc import Callable
 from typing import cast
 
@@ -20,8 +19,6 @@ from agencyaccess.accounts.models import Membership, Role, User
 from agencyaccess.apikeys.capabilities import TEAM_MANAGE
 from agencyaccess.lib.errors import ActionError
 
-logger = logging.getLogger(__name__)
-
 
 @agency_view(TEAM_MANAGE)
 def team(request: HttpRequest) -> HttpResponse:
@@ -34,15 +31,8 @@ def team(request: HttpRequest) -> HttpResponse:
             actions.invite_member(agency, email, cast(User, request.user))
         except ActionError as e:
             form.add_error("email", e.message)
-        except OSError:
-            # The invitation is saved; only the e-mail failed. "Send again" retries it.
-            logger.exception("invitation e-mail to %s failed", email)
-            messages.error(
-                request, f"The invitation to {email} is saved but the e-mail could not be sent."
-            )
-            return redirect("accounts-team")
         else:
-            messages.success(request, f"Invitation sent to {email}.")
+            messages.success(request, f"An invitation is on its way to {email}.")
             return redirect("accounts-team")
     context = {
         "form": form,

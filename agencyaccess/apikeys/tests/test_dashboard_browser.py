@@ -1,33 +1,15 @@
 """The new key's Copy button in a real browser (the system's Chromium, through Playwright): the
 page's script file, allowed by the Content-Security-Policy, puts the key on the clipboard."""
 
-import os
-from unittest import mock
-
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from playwright.sync_api import sync_playwright
-
-from agencyaccess.test import BaseTestCase
-
-CHROMIUM = "/usr/bin/chromium"
+from agencyaccess.test import LiveServerBaseTestCase
+from agencyaccess.tests.browser import BrowserTestCase
 
 
-class CopyButtonTests(StaticLiveServerTestCase):
-    def setUp(self) -> None:
-        super().setUp()
-        BaseTestCase.setUpTestData.__func__(type(self))  # type: ignore[attr-defined]
-        # Playwright's sync API keeps an event loop in this thread; the test's own database
-        # reads happen while no browser call runs.
-        patcher = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        patcher.start()
-        self.addCleanup(patcher.stop)
-
+class CopyButtonTests(BrowserTestCase, LiveServerBaseTestCase):
     def test_alice_copies_her_new_key(self):
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM)
-            context = browser.new_context()
-            context.grant_permissions(["clipboard-read", "clipboard-write"])
-            page = context.new_page()
+        with self.chromium() as browser:
+            page = self.desktop(browser)
+            page.context.grant_permissions(["clipboard-read", "clipboard-write"])
             blocked: list[str] = []
             page.on("console", lambda message: blocked.append(message.text))
             page.goto(self.live_server_url + "/account/login/?next=/api-keys/new/")
@@ -44,4 +26,3 @@ class CopyButtonTests(StaticLiveServerTestCase):
             self.assertEqual(copied, page.input_value("#new-key"))
             self.assertTrue(copied.startswith("aak_"))
             self.assertEqual([m for m in blocked if "Content Security Policy" in m], [])
-            browser.close()

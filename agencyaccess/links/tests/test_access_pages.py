@@ -1,6 +1,6 @@
 """Access pages in the dashboard: Alice (or Bob) sets up reusable pages, choosing services,
-receiving accounts and levels, or pasting the API's JSON, checked as the API checks it.
-Charlie never reaches them."""
+receiving accounts and levels with the link pages' Requested Accounts Builder, or pasting the
+API's JSON, checked as the API checks it. Charlie never reaches them."""
 
 import json
 
@@ -30,6 +30,17 @@ class AccessPagesTestCase(BaseTestCase):
             "requested_accounts": self.google_ads(accessLevel="STANDARD", requested=True),
         }
         return AccessPage.objects.create(**defaults | fields)
+
+    def chosen(self, services: dict) -> dict:
+        """The builder's fields (links/builder.py): services maps a service key to (level,
+        [account or (account, manager id), …])."""
+        data: dict = {}
+        for key, (level, accounts) in services.items():
+            pairs = [item if isinstance(item, tuple) else (item, "") for item in accounts]
+            data |= {f"service-{key}": "1", f"level-{key}": level}
+            data[f"account-{key}"] = [account.public_id for account, _mcc in pairs]
+            data |= {f"mcc-{key}-{account.public_id}": mcc for account, mcc in pairs if mcc}
+        return data
 
     def form(self, **fields) -> dict:
         return {"name": "Webinar", "client_type": "Client", "enabled": "on"} | fields
@@ -63,13 +74,7 @@ class ListTests(AccessPagesTestCase):
     def test_bob_a_member_manages_pages_too(self):
         self.client.force_login(self.bob)
         self.assertEqual(self.client.get("/access-pages/").status_code, 200)
-        r = self.create(
-            **{
-                "service-google_ads": "on",
-                "level-google_ads": "ADMIN",
-                "account-google_ads": self.google_a.public_id,
-            }
-        )
+        r = self.create(**self.chosen({"google_ads": ("ADMIN", [self.google_a])}))
         self.assertEqual(r.status_code, 302, r.content)
 
 
@@ -83,29 +88,35 @@ class EditorTests(AccessPagesTestCase):
             disconnected=timezone.now(),
         )
         r = self.client.get("/access-pages/new/")
-        self.assertContains(r, "<legend>Google</legend>")
-        self.assertContains(r, "<legend>Meta</legend>")
-        self.assertNotContains(r, "<legend>TikTok</legend>")
-        self.assertContains(r, f'<option value="{self.google_a.public_id}:{MCC_ID}">')
-        self.assertContains(r, 'aria-label="Access level for Google Ads"')
-        self.assertContains(r, 'aria-label="Account receiving Google Analytics"')
+        self.assertTemplateUsed(r, "links/_builder.html")
+        self.assertContains(r, f'name="account-google_ads" value="{self.google_a.public_id}"')
+        self.assertContains(r, f'name="account-meta_ads" value="{self.meta_a.public_id}"')
+        self.assertContains(r, f'name="mcc-google_ads-{self.google_a.public_id}"')
+        self.assertContains(r, f'<option value="{MCC_ID}"')
+        self.assertContains(r, '<label for="level-google_ads">Access level for Google Ads</label>')
+        self.assertContains(r, "<legend>Receiving account for Google Analytics</legend>")
+        # TikTok's only account is disconnected: its services cannot be ticked.
+        self.assertContains(r, "You have no connected TikTok account")
+        self.assertContains(
+            r, 'id="service-tiktok_ads" name="service-tiktok_ads" value="1" disabled'
+        )
         self.assertNotContains(r, self.google_b.public_id)
 
     def test_alice_builds_a_page_from_the_choices(self):
         r = self.create(
+            **self.chosen(
+                {
+                    "google_ads": ("ADMIN", [(self.google_a, MCC_ID)]),
+                    "meta_ads": ("ANALYZE", [self.meta_a]),
+                }
+            ),
             **{
-                "service-google_ads": "on",
-                "level-google_ads": "ADMIN",
-                "account-google_ads": f"{self.google_a.public_id}:{MCC_ID}",
-                "service-meta_ads": "on",
-                "level-meta_ads": "ANALYZE",
-                "account-meta_ads": self.meta_a.public_id,
                 "level-google_analytics": "VIEWER",  # not ticked: not asked
                 "account-google_analytics": self.google_a.public_id,
                 "thank_you_message": "Thanks!",
                 "redirect": "https://Alice.example/thanks",
                 "intake_form": "",
-            }
+            },
         )
         self.assertRedirects(r, "/access-pages/", fetch_redirect_response=False)
         page = AccessPage.objects.get(agency=self.agency_a)
@@ -149,11 +160,7 @@ class EditorTests(AccessPagesTestCase):
         }
         r = self.create(
             requested_json=json.dumps(pasted),
-            **{
-                "service-meta_ads": "on",
-                "account-meta_ads": self.meta_a.public_id,
-                "level-meta_ads": "MANAGE",
-            },
+            **self.chosen({"meta_ads": ("MANAGE", [self.meta_a])}),
         )
         self.assertEqual(r.status_code, 302, r.content)
         self.assertEqual(
@@ -215,18 +222,33 @@ class EditorTests(AccessPagesTestCase):
             ),
             "huge JSON": ({"requested_json": "[" * 50_001}, "at most 50000 characters"),
             "an account not offered": (
-                {
-                    "service-google_ads": "on",
-                    "level-google_ads": "ADMIN",
-                    "account-google_ads": self.google_b.public_id,
-                },
-                "Select a valid choice.",
+                self.chosen({"google_ads": ("ADMIN", [self.google_b])}),
+                f"&quot;{self.google_b.public_id}&quot; is not a connected Google account of your agency",
+            ),
+            "a manager id the account does not hold": (
+                self.chosen({"google_ads": ("ADMIN", [(self.google_a, "999-999-9999")])}),
+                "9999999999 is not a manager account of connected account",
             ),
         }
         for case, (fields, message) in cases.items():
             with self.subTest(case):
                 self.assertContains(self.create(**fields), message, status_code=400)
         self.assertFalse(AccessPage.objects.exists())
+
+    def test_mistakes_are_shown_where_they_were_made(self):
+        r = self.create(**self.chosen({"google_ads": ("ADMIN", [self.google_b])}))
+        self.assertContains(r, 'role="alert" id="builder-error"', status_code=400)
+        r = self.create(requested_json="{nope")
+        self.assertNotContains(r, 'id="builder-error"', status_code=400)
+        self.assertContains(r, "<details open>", status_code=400)
+        self.assertContains(r, 'aria-invalid="true"', status_code=400)
+
+    def test_a_prospect_page_built_with_the_choices_is_read_only_too(self):
+        self.create(
+            client_type="Prospect", **self.chosen({"google_analytics": ("ADMIN", [self.google_a])})
+        )
+        config = AccessPage.objects.get().requested_accounts["Google"]["Google Analytics"]
+        self.assertEqual(config["accessLevel"], "VIEWER")
 
     def test_the_intake_form_must_be_enabled_to_be_asked(self):
         r = self.create(intake_form="on")
@@ -247,10 +269,12 @@ class EditorTests(AccessPagesTestCase):
         r = self.client.get(url)
         self.assertContains(r, f"http://127.0.0.1:8000/p/{page.public_id}/")
         self.assertContains(
-            r, 'name="service-google_ads" id="id_service-google_ads" checked', html=False
+            r, 'id="service-google_ads" name="service-google_ads" value="1" checked'
         )
         self.assertContains(r, '<option value="STANDARD" selected>Standard</option>', html=True)
-        self.assertContains(r, f'<option value="{self.google_a.public_id}" selected>', html=False)
+        self.assertContains(
+            r, f'name="account-google_ads" value="{self.google_a.public_id}" checked'
+        )
         self.assertNotContains(r, "Not working")
 
         r = self.client.post(
@@ -258,11 +282,7 @@ class EditorTests(AccessPagesTestCase):
             self.form(
                 name="Webinar 2",
                 enabled="",
-                **{
-                    "service-meta_ads": "on",
-                    "level-meta_ads": "MANAGE",
-                    "account-meta_ads": self.meta_a.public_id,
-                },
+                **self.chosen({"meta_ads": ("MANAGE", [self.meta_a])}),
             ),
         )
         self.assertRedirects(r, "/access-pages/", fetch_redirect_response=False)
@@ -271,7 +291,7 @@ class EditorTests(AccessPagesTestCase):
             (page.name, page.enabled, list(page.requested_accounts)), ("Webinar 2", False, ["Meta"])
         )
 
-    def test_what_the_choices_cannot_say_is_shown_as_json(self):
+    def test_several_receiving_accounts_are_shown_and_kept(self):
         second = ConnectedAccount.objects.create(
             agency=self.agency_a, platform="google", email="b@alice.example"
         )
@@ -288,9 +308,17 @@ class EditorTests(AccessPagesTestCase):
             }
         }
         page = self.page(requested_accounts=both)
-        r = self.client.get(f"/access-pages/{page.public_id}/")
-        self.assertContains(r, second.public_id)
-        self.assertContains(r, "<details open>")
+        url = f"/access-pages/{page.public_id}/"
+        r = self.client.get(url)
+        for account in (self.google_a, second):
+            self.assertContains(r, f'name="account-google_ads" value="{account.public_id}" checked')
+        self.assertNotContains(r, "<details open>", msg_prefix="no JSON needed to say it")
+        r = self.client.post(
+            url, self.form(**self.chosen({"google_ads": ("ADMIN", [self.google_a, second])}))
+        )
+        self.assertEqual(r.status_code, 302, r.content)
+        page.refresh_from_db()
+        self.assertEqual(page.requested_accounts, both)
 
     def test_a_page_that_stopped_working_says_why(self):
         page = self.page()

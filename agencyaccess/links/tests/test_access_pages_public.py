@@ -136,11 +136,31 @@ class VisitTests(AccessPagePublicTestCase):
 
     def test_the_same_visitor_again_gets_a_new_link_for_the_same_client(self):
         self.visit()
-        self.visit(name="Someone Else", email="SAM@surf.example", company="Other")
+        self.visit(name="  sam RIVERA ", email="SAM@surf.example", company="Other")
         first, second = self.links_made().order_by("created", "id")
         self.assertNotEqual(first, second)
         self.assertEqual(first.client, second.client)
-        self.assertEqual(second.client.name, "Sam Rivera")  # a public form does not rename clients
+        # A public form does not change clients.
+        self.assertEqual((second.client.name, second.client.company), ("Sam Rivera", "Sam's Surf"))
+
+    def test_a_clients_address_with_another_name_makes_a_new_client(self):
+        # Someone who knows only Jane's address must not read her name on the new link.
+        r = self.visit(name="Mallory", email="JANE@example.com", company="")
+        link = self.links_made().get()
+        self.assertRedirects(r, link.url, fetch_redirect_response=False)
+        self.assertNotEqual(link.client, self.jane)
+        self.assertEqual((link.client.name, link.client.email), ("Mallory", "JANE@example.com"))
+        page = self.client.get(f"/l/{link.public_id}/")
+        self.assertContains(page, "Hello Mallory")
+        self.assertNotContains(page, "Jane")
+        self.jane.refresh_from_db()
+        self.assertEqual((self.jane.name, self.jane.company), ("Jane Doe", "Jane's Bakery"))
+
+    def test_an_existing_clients_address_and_name_reuse_the_client(self):
+        self.visit(name=" jane doe", email="Jane@Example.com", company="Someone's")
+        self.assertEqual(self.links_made().get().client, self.jane)
+        self.jane.refresh_from_db()
+        self.assertEqual(self.jane.company, "Jane's Bakery")
 
     def test_an_existing_client_of_another_agency_is_not_reused(self):
         self.visit(email="carl@example.com")

@@ -269,13 +269,14 @@ class LinkRetrieveQueryCountTests(BaseTestCase):
             )
 
     def test_retrieving_a_link_takes_a_constant_number_of_queries(self):
-        # The key, the rate-limit counter, the link and its client, its services, their accounts.
-        data = self.assertRetrieveQueries(5)
+        # The key, the rate-limit counter, the link (with its client's and access page's ids),
+        # its services with their receiving accounts.
+        data = self.assertRetrieveQueries(4)
         self.assertEqual(len(data["requestedAccounts"]["Google"]), 1)
 
         add_services(self.link, self.google_a, self.meta_a, accounts_per_service=3)
 
-        data = self.assertRetrieveQueries(5)
+        data = self.assertRetrieveQueries(4)
         self.assertEqual(len(data["requestedAccounts"]["Meta"]), 3)
         self.assertEqual(
             len(data["requestedAccounts"]["Meta"]["Instagram"]["requestedAccountLinks"]), 3

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agencyaccess.clients.models import Client
-from agencyaccess.links.api import link_to_api
+from agencyaccess.links.api import retrieve_link
 from agencyaccess.links.models import (
     Grant,
     IntakeForm,
@@ -62,7 +62,7 @@ class BuilderTestCase(BaseTestCase):
         return self.new_links().get()
 
     def without_identity(self, link: Link) -> dict:
-        data = link_to_api(Link.objects.with_services().get(pk=link.pk))
+        data = retrieve_link(link.agency_id, link.public_id)
         for key in ("id", "url", "created", "lastReminderTimestamp"):
             del data[key]
         return data

@@ -8,26 +8,19 @@ as artefacts.
 """
 
 import re
-from pathlib import Path
 
-from django.conf import settings
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from agencyaccess.clients.models import Client
 from agencyaccess.links.intake_questions import parse_questions, replace_questions
 from agencyaccess.links.models import Grant, Link
-from agencyaccess.onboarding.tests.live import BrowserTestCase, use_sandboxes
 from agencyaccess.platforms.base import GrantState
 from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens
 from agencyaccess.platforms.google.sandbox.world import JANE, TEST_AGENCY
 from agencyaccess.platforms.models import ConnectedAccount, ConnectionMethod, PlatformToken
 from agencyaccess.test import MCC_ID, LiveServerBaseTestCase
+from agencyaccess.tests.browser import BrowserTestCase, Screenshots, use_sandboxes
 
-SCREENSHOTS = Path(settings.BASE_DIR).parent / "artifacts" / "e2e"
-PHONE_USER_AGENT = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/126.0.0.0 Mobile Safari/537.36"
-)
 WEBSITE = "https://example.com/gracias"  # Alice's website, where María ends up
 THANK_YOU = "¡Gracias, María! Empezamos con tus campañas esta semana."
 
@@ -69,6 +62,7 @@ class ClientJourneyTests(BrowserTestCase, LiveServerBaseTestCase):
     organization and an intake form. María is her Spanish-speaking client."""
 
     marias_link: Link
+    snap: Screenshots
 
     def setUp(self) -> None:
         super().setUp()
@@ -91,15 +85,12 @@ class ClientJourneyTests(BrowserTestCase, LiveServerBaseTestCase):
             company="Panadería María",
             language="es",
         )
-        self.shots = 0
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for old in SCREENSHOTS.glob("*.png"):
-            old.unlink()
+        self.snap = Screenshots("e2e")
 
     def test_maria_shares_her_accounts_on_her_phone_in_spanish(self):
         self.marias_link = self.create_link()
         with self.chromium() as browser:
-            page = self.phone(browser)
+            page = self.marias_phone(browser)
             requested: list[str] = []
             page.on("request", lambda request: requested.append(request.url))
 
@@ -316,19 +307,11 @@ class ClientJourneyTests(BrowserTestCase, LiveServerBaseTestCase):
         self.assertEqual(response.status_code, 200, response.content)
         return Link.objects.get(public_id=response.json()["data"])
 
-    def phone(self, browser: Browser) -> Page:
-        context = browser.new_context(
-            viewport={"width": 390, "height": 844},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            user_agent=PHONE_USER_AGENT,
-            locale="es-ES",
-        )
-        context.set_default_timeout(20_000)
+    def marias_phone(self, browser: Browser) -> Page:
+        page = self.phone(browser, locale="es-ES")
         # Alice's website cannot load here: the browser gets a stand-in page.
-        context.route(f"{WEBSITE}*", self._website)
-        return context.new_page()
+        page.context.route(f"{WEBSITE}*", self._website)
+        return page
 
     @staticmethod
     def _website(route: Route) -> None:
@@ -340,7 +323,3 @@ class ClientJourneyTests(BrowserTestCase, LiveServerBaseTestCase):
     def service(self, page: Page, service_key: str) -> Locator:
         """The row of one requested service on the link page."""
         return page.locator("li.service", has=page.locator(f"#service-{service_key}"))
-
-    def snap(self, page: Page, step: str) -> None:
-        self.shots += 1
-        page.screenshot(path=SCREENSHOTS / f"{self.shots:02d}-{step}.png", full_page=True)

@@ -168,7 +168,8 @@ class LinkPageTests(FlowTestCase):
 
         shares(1)
         self.client.get(self.url())  # the session and CSRF cookie exist from here on
-        with self.assertNumQueries(3) as first:  # the link, its services, its grants
+        # The link, its client, its agency, its services, its grants.
+        with self.assertNumQueries(5) as first:
             self.client.get(self.url())
         shares(5)
         self.request_service("youtube_studio")

@@ -9,13 +9,13 @@ from django.test import LiveServerTestCase
 from agencyaccess.accounts.models import Agency
 from agencyaccess.clients.models import Client
 from agencyaccess.links.models import Grant, Link, ServiceStatus
-from agencyaccess.onboarding.tests.live import use_sandboxes
 from agencyaccess.platforms.base import GrantState
 from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY
 from agencyaccess.platforms.google.sandbox.world import JANE as JANE_AT_GOOGLE
 from agencyaccess.platforms.google.scopes import SERVICE_SCOPES
 from agencyaccess.platforms.meta.sandbox import world as meta_world
 from agencyaccess.platforms.models import ConnectedAccount, PlatformToken
+from agencyaccess.tests.browser import use_sandboxes
 
 
 class JourneyTestCase(LiveServerTestCase):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from agencyaccess.accounts.models import Agency
 from agencyaccess.clients.models import Client
 from agencyaccess.links.models import IntakeForm, IntakeQuestion, Link
-from agencyaccess.onboarding.tests.live import BrowserTestCase
+from agencyaccess.tests.browser import BrowserTestCase
 
 
 class IntakeAutosaveTests(BrowserTestCase):

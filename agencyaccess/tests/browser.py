@@ -1,16 +1,21 @@
 """What the tests that run a live server share: every platform in its sandbox, reached over
-HTTP at the live server's address (the connectors call SITE_URL, as on a fresh install), and
-the system's Chromium driven by Playwright."""
+HTTP at the live server's address (the connectors call SITE_URL, as on a fresh install), the
+system's Chromium driven by Playwright, and screenshots kept for CI.
+
+Any app's tests import it from here; pytest does not collect it (no test_ prefix).
+"""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import LiveServerTestCase, override_settings
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from agencyaccess.lib import http
 
@@ -24,6 +29,23 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# How long a step may wait for a page or an element before the test fails (milliseconds).
+STEP_TIMEOUT = 20_000
+
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "user_agent": (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/126.0.0.0 Mobile Safari/537.36"
+    ),
+}
+
+# CI keeps this folder as the run's artefacts (it is ignored by git).
+ARTIFACTS = Path(settings.BASE_DIR).parent / "artifacts"
 
 
 def use_sandboxes(test: LiveServerTestCase) -> None:
@@ -43,6 +65,25 @@ def use_sandboxes(test: LiveServerTestCase) -> None:
     transport = test.enterContext(httpx.HTTPTransport())
     http.set_transport_for_tests(transport)
     test.addCleanup(http.set_transport_for_tests, None)
+
+
+class Screenshots:
+    """Full-page screenshots of one test, in artifacts/<suite>/ as NN-<step>.png, numbered in
+    the order taken. The suite's screenshots of an earlier run are removed first, so give each
+    test its own suite: tests run in parallel."""
+
+    def __init__(self, suite: str) -> None:
+        self.folder = ARTIFACTS / suite
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.png"):
+            old.unlink()
+        self.taken = 0
+
+    def __call__(self, page: Page, step: str) -> Path:
+        self.taken += 1
+        path = self.folder / f"{self.taken:02d}-{step}.png"
+        page.screenshot(path=path, full_page=True, scale="css")
+        return path
 
 
 class BrowserTestCase(StaticLiveServerTestCase):
@@ -68,3 +109,16 @@ class BrowserTestCase(StaticLiveServerTestCase):
                 yield browser
             finally:
                 browser.close()
+
+    def desktop(self, browser: Browser, **options: Any) -> Page:
+        """A page in a new browser context (its own cookies) on a laptop-sized screen."""
+        return self._page(browser.new_context(**DESKTOP, **options))
+
+    def phone(self, browser: Browser, **options: Any) -> Page:
+        """A page in a new browser context (its own cookies) on a phone."""
+        return self._page(browser.new_context(**PHONE, **options))
+
+    @staticmethod
+    def _page(context: BrowserContext) -> Page:
+        context.set_default_timeout(STEP_TIMEOUT)
+        return context.new_page()

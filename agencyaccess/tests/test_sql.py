@@ -1,0 +1,45 @@
+from agencyaccess.clients.models import Client, ClientType
+from agencyaccess.lib.sql import PreparedQuery
+from agencyaccess.test import BaseTestCase
+
+CLIENTS_OF_TYPE = PreparedQuery(
+    lambda agency_id, email: Client.objects.filter(
+        agency_id=agency_id, email=email, type=ClientType.PROSPECT
+    ).order_by("name"),
+    agency_id=-987654,
+    email="sample@example.invalid",
+)
+
+
+class PreparedQueryTests(BaseTestCase):
+    def test_it_answers_as_the_queryset_would_for_each_set_of_values(self):
+        for name in ("Pat", "Pam"):
+            Client.objects.create(
+                agency=self.agency_a, name=name, email="p@example.com", type=ClientType.PROSPECT
+            )
+        Client.objects.create(agency=self.agency_a, name="Pablo", email="p@example.com")
+        Client.objects.create(
+            agency=self.agency_b, name="Paz", email="p@example.com", type=ClientType.PROSPECT
+        )
+
+        found = CLIENTS_OF_TYPE.objects(agency_id=self.agency_a.pk, email="p@example.com")
+
+        self.assertEqual([c.name for c in found], ["Pam", "Pat"])  # the constant filter holds
+        self.assertEqual(
+            CLIENTS_OF_TYPE.objects(agency_id=self.agency_b.pk, email="p@example.com")[0].name,
+            "Paz",
+        )
+        self.assertIsNone(CLIENTS_OF_TYPE.first(agency_id=self.agency_a.pk, email="z@example.com"))
+
+    def test_a_lookup_that_rewrites_its_value_is_refused_when_compiled(self):
+        starts_with = PreparedQuery(
+            lambda name: Client.objects.filter(name__startswith=name), name="sample"
+        )
+        with self.assertRaises(AssertionError):
+            starts_with.objects(name="Pa")
+
+    def test_it_is_compiled_once(self):
+        CLIENTS_OF_TYPE.objects(agency_id=self.agency_a.pk, email="x@example.com")
+        with self.assertNumQueries(1):
+            CLIENTS_OF_TYPE.objects(agency_id=self.agency_a.pk, email="y@example.com")
+        self.assertIs(CLIENTS_OF_TYPE._compiled, CLIENTS_OF_TYPE._compiled)
