@@ -136,6 +136,7 @@ class LiveServerBaseTestCase(LiveServerTestCase):
 
     alice_key: str
     jane: Client
+    link: Link
     google_a: ConnectedAccount
     meta_a: ConnectedAccount
     agency_a: Agency
