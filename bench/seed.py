@@ -199,6 +199,12 @@ def seed_bulk(agency, accounts, rows: int) -> None:
             ),
             batch_size=500,
         )
+    # A live database has planner statistics (autovacuum, or the worker's analyze job on SQLite);
+    # right after a bulk load it has none, and PostgreSQL then picks sequential scans.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def count_queries(seeded, link_id: str, client_id: str, create_body) -> dict[str, Any]:
