@@ -1,6 +1,7 @@
 import uuid
 from unittest import SkipTest, mock
 
+import pytest
 import redis
 from django.test import Client as DjangoClient
 from django.test import override_settings
@@ -186,6 +187,9 @@ class RateLimitTests(RateLimitTestCase):
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
+# One Redis serves every test process, and each process's database numbers its keys from 1:
+# these tests run in one process, so two of them never count into the same key at once.
+@pytest.mark.xdist_group("redis")
 class RedisRateLimitTests(RateLimitTestCase):
     """The counters in Redis, as with REDIS_URL set; skipped where no Redis answers."""
 
