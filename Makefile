@@ -14,7 +14,7 @@ run: $(STAMP)
 
 # The whole test suite, on SQLite; set DATABASE_URL for PostgreSQL.
 test: $(STAMP)
-	$(BIN)/pytest -n auto --dist loadgroup
+	$(BIN)/pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

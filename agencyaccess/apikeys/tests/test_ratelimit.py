@@ -1,7 +1,7 @@
+import random
 import uuid
 from unittest import SkipTest, mock
 
-import pytest
 import redis
 from django.test import Client as DjangoClient
 from django.test import override_settings
@@ -187,9 +187,6 @@ class RateLimitTests(RateLimitTestCase):
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
-# One Redis serves every test process, and each process's database numbers its keys from 1:
-# these tests run in one process, so two of them never count into the same key at once.
-@pytest.mark.xdist_group("redis")
 class RedisRateLimitTests(RateLimitTestCase):
     """The counters in Redis, as with REDIS_URL set; skipped where no Redis answers."""
 
@@ -204,8 +201,12 @@ class RedisRateLimitTests(RateLimitTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.redis = redis.Redis.from_url(REDIS_URL)
-        # An address of this test's own, so only this test's keys are read and deleted.
+        # One Redis serves every test process (and whatever else runs on the machine), while each
+        # test database numbers its keys from 1: a key and an address of this test's own, so
+        # only this test's counters are read, counted and deleted.
         self.address = f"test-{uuid.uuid4().hex}"
+        ApiKey.objects.filter(pk=self.alice_key_row.pk).update(id=random.randint(10**9, 2 * 10**9))
+        self.alice_key_row = ApiKey.objects.get(agency=self.agency_a)
         self.key_bucket = f"ratelimit:key:{self.alice_key_row.pk}:{int(RATE_LIMIT_NOW // 60)}"
         self.redis.delete(self.key_bucket)
         settings_override = override_settings(REDIS_URL=REDIS_URL, API_RATE_LIMIT_PER_MINUTE=2)
