@@ -275,5 +275,9 @@ LOGGING = {
     "loggers": {
         # Django logs every 4xx as a warning; the API's 4xx are answers, not incidents.
         "django.request": {"level": "ERROR"},
+        # httpx logs every request's whole URL at INFO. Meta's token endpoint takes the app
+        # secret, the sign-in code and access tokens in the query (meta/client.py), which must
+        # never reach a log; lib/http.py reports failures itself, without the query.
+        "httpx": {"level": "WARNING"},
     },
 }

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import include, path
 
+from agencyaccess.accounts.views.auth import admin_login
 from agencyaccess.api import api
 
 
@@ -12,6 +13,8 @@ def home(request):
 urlpatterns = [
     path("", home, name="home"),
     path("api/", api.urls),
+    # Before the admin's own: its login form would skip the second factor and the login limits.
+    path("admin/login/", admin_login, name="accounts-admin-login"),
     path("admin/", admin.site.urls),
     path("", include("agencyaccess.platforms.urls")),
     path("", include("agencyaccess.onboarding.urls")),

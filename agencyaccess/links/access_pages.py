@@ -40,6 +40,7 @@ from agencyaccess.catalog.requested_accounts import ServiceSpec
 from agencyaccess.clients.actions import create_client
 from agencyaccess.clients.models import Client, ClientType
 from agencyaccess.lib.errors import ActionError
+from agencyaccess.lib.ids import looks_like_public_id
 from agencyaccess.links.actions import (
     check_asks_something,
     create_link,
@@ -358,7 +359,12 @@ class VisitorForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def visit(request: HttpRequest, page_id: str) -> HttpResponse:
     """GET /p/<page id>/: a visitor enters who they are, and is sent on to a new link."""
-    page = AccessPage.objects.select_related("agency").filter(public_id=page_id).first()
+    # Anything that cannot be an id is not looked up (PostgreSQL refuses a NUL byte outright).
+    page = (
+        AccessPage.objects.select_related("agency").filter(public_id=page_id).first()
+        if looks_like_public_id(page_id)
+        else None
+    )
     if page is None or not page.enabled:
         return not_found(request)
     language = request.POST.get("language") or request.GET.get("language")

@@ -178,6 +178,7 @@ class LogoTests(BrandingTestCase):
             f"/account/branding/logo/{self.agency_b.public_id}/{name}",
             f"/account/branding/logo/{self.agency_a.public_id}/other.png",
             "/account/branding/logo/unknown/logo.png",
+            f"/account/branding/logo/%00/{name}",  # no id: not even asked of the database
         ):
             with self.subTest(url):
                 self.assertEqual(self.client.get(url).status_code, 404)

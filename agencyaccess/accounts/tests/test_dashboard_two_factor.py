@@ -140,6 +140,45 @@ class TwoFactorLoginTests(PageChecks, BaseTestCase):
         self.assertRedirects(r, "/account/login/", fetch_redirect_response=False)
         self.assertNotIn(SESSION_KEY, self.client.session)
 
+    def test_the_admins_login_cannot_skip_the_code_step(self):
+        User.objects.filter(pk=self.alice.pk).update(is_staff=True)
+        credentials = {"username": "alice@example.org", "password": "password"}
+
+        r = self.client.post("/admin/login/?next=/admin/", credentials)
+
+        self.assertRedirects(r, "/account/login/?next=/admin/", fetch_redirect_response=False)
+        self.assertNotIn(SESSION_KEY, self.client.session)
+        self.assertRedirects(
+            self.client.get("/links/"),
+            "/account/login/?next=/links/",
+            fetch_redirect_response=False,
+        )
+
+    def test_staff_reach_the_admin_through_the_login_with_its_code(self):
+        User.objects.filter(pk=self.alice.pk).update(is_staff=True)
+        self.assertRedirects(
+            self.client.get("/admin/"),
+            "/admin/login/?next=/admin/",
+            target_status_code=302,
+            fetch_redirect_response=True,
+        )
+        r = self.client.post(
+            "/account/login/",
+            {"email": "alice@example.org", "password": "password", "next": "/admin/"},
+        )
+        self.assertRedirects(r, CODE, fetch_redirect_response=False)
+        r = self.client.post(CODE, {"code": pyotp.TOTP(self.secret).now()})
+        self.assertRedirects(r, "/admin/", fetch_redirect_response=False)
+        self.assertEqual(self.client.get("/admin/").status_code, 200)
+        self.assertRedirects(self.client.get("/admin/login/"), "/admin/")
+
+    def test_someone_logged_in_who_is_not_staff_cannot_log_in_again_from_the_admin(self):
+        self.client.force_login(self.bob)
+        credentials = {"username": "alice@example.org", "password": "password"}
+
+        self.assertEqual(self.client.post("/admin/login/", credentials).status_code, 403)
+        self.assertEqual(self.client.session[SESSION_KEY], str(self.bob.pk))
+
 
 class ManageTwoFactorTests(BaseTestCase):
     @classmethod

@@ -22,6 +22,7 @@ from agencyaccess.accounts.forms import (
 )
 from agencyaccess.accounts.models import Agency, Membership, User
 from agencyaccess.apikeys.capabilities import SETTINGS_MANAGE
+from agencyaccess.lib.ids import looks_like_public_id
 
 
 @agency_view(SETTINGS_MANAGE)
@@ -87,6 +88,9 @@ def remove_logo(request: HttpRequest) -> HttpResponse:
 @require_safe
 def serve_logo(request: HttpRequest, agency_id: str, filename: str) -> HttpResponseBase:
     """An agency's current logo, for anyone (clients see it); uploads are not served otherwise."""
+    # Anything that cannot be an id is not looked up (PostgreSQL refuses a NUL byte outright).
+    if not looks_like_public_id(agency_id):
+        raise Http404
     agency = Agency.objects.filter(public_id=agency_id).only("logo").first()
     if agency is None or agency.logo.name != f"logos/{agency_id}/{filename}":
         raise Http404

@@ -3,8 +3,10 @@
 import time
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME, login
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -64,6 +66,18 @@ def verify_code(request: HttpRequest) -> HttpResponse:
         login(request, user)
         return redirect(pending["next"])
     return render(request, "accounts/verify_code.html", {"form": form})
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """/admin/login/, in place of the admin's own form, which would log staff in with a password
+    alone: no second factor, and no limit on failed attempts. Staff log in here like everyone,
+    then go on to the admin."""
+    if admin.site.has_permission(request):
+        return redirect("admin:index")
+    if request.user.is_authenticated:
+        # Logged in but not staff: the admin's form would offer to log in as someone else.
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or resolve_url("admin:index"))
 
 
 @throttle.limit_posts_per_address("sign-up", throttle.SIGN_UPS_PER_ADDRESS)

@@ -78,9 +78,11 @@ class PageTests(AccessPagePublicTestCase):
         self.assertContains(dutch, 'href="?language=en"')
 
     def test_an_unknown_or_disabled_page_is_a_friendly_404(self):
-        self.assertContains(
-            self.client.get("/p/NoSuchPageAtAll0000/"), "This link does not work", status_code=404
-        )
+        for unknown in ("/p/NoSuchPageAtAll0000/", "/p/%00/"):
+            with self.subTest(unknown):
+                self.assertContains(
+                    self.client.get(unknown), "This link does not work", status_code=404
+                )
         self.page.enabled = False
         self.page.save()
         self.assertContains(self.client.get(self.url), "This link does not work", status_code=404)

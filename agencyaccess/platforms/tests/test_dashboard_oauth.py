@@ -2,6 +2,7 @@
 (a live server serves the sandboxes; the connectors call SITE_URL). Only the browser is
 simulated: the test client follows what each page sends it to."""
 
+import logging
 import time
 from unittest import mock
 from urllib.parse import parse_qs, urlsplit
@@ -14,6 +15,7 @@ from agencyaccess.lib import http
 from agencyaccess.platforms.google.sandbox import tokens as google_sandbox
 from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY, TEST_AGENCY
 from agencyaccess.platforms.google.scopes import SERVICE_SCOPES
+from agencyaccess.platforms.meta.graph import SANDBOX_APP_SECRET
 from agencyaccess.platforms.meta.sandbox import world as meta_world
 from agencyaccess.platforms.models import ConnectedAccount, ConnectionMethod, PlatformToken
 from agencyaccess.platforms.oauth import FLOW_SECONDS
@@ -135,3 +137,28 @@ class AgencySignInTests(LiveServerBaseTestCase):
         account = ConnectedAccount.objects.get(agency=self.agency_a, method=ConnectionMethod.OAUTH)
         self.assertEqual(account.fields, {"business_id": meta_world.AGENCY_BUSINESS_ID})
         self.assertIsNotNone(account.latest_token())
+
+    def test_a_meta_sign_in_writes_no_secret_to_the_logs(self):
+        # Meta's token endpoint takes the app secret, the code and the short-lived token in
+        # its query string; everything the app logs goes through the root logger's handlers.
+        lines: list[str] = []
+        handler = logging.Handler()
+        handler.emit = lambda record: lines.append(record.getMessage())  # type: ignore[method-assign]
+        logging.getLogger().addHandler(handler)
+        self.addCleanup(logging.getLogger().removeHandler, handler)
+        answer = {
+            "person": "alex",
+            "action": "continue",
+            "permission": list(meta_world.PERMISSIONS),
+        }
+        back = self.consent("/connected-accounts/meta/connect/", answer)
+
+        self.client.get(back)
+
+        account = ConnectedAccount.objects.get(agency=self.agency_a, method=ConnectionMethod.OAUTH)
+        token = account.latest_token()
+        assert token is not None
+        code = parse_qs(urlsplit(back).query)["code"][0]
+        for secret in (SANDBOX_APP_SECRET, code, token.token_set().access_token):
+            with self.subTest(secret=secret[:8]):
+                self.assertFalse([line for line in lines if secret in line])

@@ -1,37 +1,67 @@
 """The Meta sandbox, mounted at /sandbox/meta/: Facebook Login and the Graph API under their
 real paths (the version first, as on graph.facebook.com), plus the agency's approval page."""
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path, re_path
 
+from agencyaccess.platforms.meta.graph import meta_settings
 from agencyaccess.platforms.meta.sandbox import api, approvals, oauth
 
 VERSION = r"(?P<version>v\d+\.\d+)"
 NODE = r"(?P<node>[A-Za-z0-9_]+)"
 
+
+def sandbox_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The sandbox exists only while Meta is not configured, as Google's does: once META_APP_ID
+    is set, its fake login, Graph API and approval pages answer 404 (anyone could otherwise
+    fill the database with its codes and tokens, or show a fake Facebook login on this site)."""
+
+    @wraps(view)  # keeps csrf_exempt
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not meta_settings().sandbox:
+            raise Http404("The Meta sandbox is off: this installation uses the real Meta.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 urlpatterns = [
-    re_path(rf"^{VERSION}/dialog/oauth$", oauth.dialog, name="meta-sandbox-dialog"),
-    re_path(rf"^{VERSION}/oauth/access_token$", oauth.access_token, name="meta-sandbox-token"),
-    re_path(rf"^{VERSION}/debug_token$", oauth.debug_token, name="meta-sandbox-debug-token"),
-    re_path(rf"^{VERSION}/me$", api.me, name="meta-sandbox-me"),
-    re_path(rf"^{VERSION}/{NODE}/(?P<edge>[a-z_]+)$", api.edge, name="meta-sandbox-edge"),
+    re_path(rf"^{VERSION}/dialog/oauth$", sandbox_only(oauth.dialog), name="meta-sandbox-dialog"),
+    re_path(
+        rf"^{VERSION}/oauth/access_token$",
+        sandbox_only(oauth.access_token),
+        name="meta-sandbox-token",
+    ),
+    re_path(
+        rf"^{VERSION}/debug_token$",
+        sandbox_only(oauth.debug_token),
+        name="meta-sandbox-debug-token",
+    ),
+    re_path(rf"^{VERSION}/me$", sandbox_only(api.me), name="meta-sandbox-me"),
+    re_path(
+        rf"^{VERSION}/{NODE}/(?P<edge>[a-z_]+)$", sandbox_only(api.edge), name="meta-sandbox-edge"
+    ),
     path(
         "business/<str:business_id>/requests/",
-        approvals.requests_page,
+        sandbox_only(approvals.requests_page),
         name="meta-sandbox-requests",
     ),
     path(
         "business/<str:business_id>/requests/<str:asset_id>/approve/",
-        approvals.approve,
+        sandbox_only(approvals.approve),
         name="meta-sandbox-approve",
     ),
     path(
         "testapi/business/<str:business_id>/requests/",
-        approvals.requests_json,
+        sandbox_only(approvals.requests_json),
         name="meta-sandbox-requests-json",
     ),
     path(
         "testapi/business/<str:business_id>/requests/<str:asset_id>/approve/",
-        approvals.approve_json,
+        sandbox_only(approvals.approve_json),
         name="meta-sandbox-approve-json",
     ),
 ]

@@ -6,6 +6,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from django.test import TestCase, override_settings
 
 from agencyaccess.platforms.meta.graph import SANDBOX_APP_ID, SANDBOX_APP_SECRET
 from agencyaccess.platforms.meta.sandbox import state, world
@@ -13,6 +14,37 @@ from agencyaccess.platforms.meta.tests.sandbox_case import SandboxTestCase
 
 DIALOG = "/sandbox/meta/v26.0/dialog/oauth"
 REQUESTS = "/sandbox/meta/business/100000000000001/requests/"
+
+
+@override_settings(SITE_URL="http://testserver", META_URLS={"authorize": "", "graph": ""})
+class OffWithARealAppTests(TestCase):
+    """As the Google sandbox does: once a real Meta app is configured, the sandbox is gone."""
+
+    def answers(self) -> dict[str, int]:
+        callback = "http://testserver/oauth/meta/callback/"
+        dialog = {"client_id": SANDBOX_APP_ID, "redirect_uri": callback, "scope": "ads_management"}
+        token = {
+            "client_id": SANDBOX_APP_ID,
+            "client_secret": SANDBOX_APP_SECRET,
+            "redirect_uri": callback,
+            "code": "AQnot-a-code",
+        }
+        answers = {
+            "consent dialog": self.client.get(DIALOG, dialog),
+            "token endpoint": self.client.post("/sandbox/meta/v26.0/oauth/access_token", token),
+            "Graph API": self.client.get("/sandbox/meta/v26.0/me"),
+            "approval page": self.client.get(REQUESTS),
+            "test API": self.client.get("/sandbox/meta/testapi/business/100000000000001/requests/"),
+        }
+        return {name: response.status_code for name, response in answers.items()}
+
+    @override_settings(META_APP_ID="")
+    def test_without_an_app_id_the_sandbox_answers(self):
+        self.assertNotIn(404, self.answers().values())
+
+    @override_settings(META_APP_ID="1234", META_APP_SECRET="s3cret")
+    def test_with_a_real_app_every_page_and_endpoint_is_gone(self):
+        self.assertEqual(set(self.answers().values()), {404})
 
 
 class ConsentPageTests(SandboxTestCase):
