@@ -64,17 +64,17 @@ urlpatterns = [
     path("no-agency/", agency.no_agency, name="accounts-no-agency"),
     path("team/", team.team, name="accounts-team"),
     path(
-        "team/invitations/<str:invitation_id>/revoke/",
+        "team/invitations/<public_id:invitation_id>/revoke/",
         team.revoke_invitation,
         name="accounts-revoke-invitation",
     ),
     path(
-        "team/members/<str:membership_id>/make-owner/",
+        "team/members/<public_id:membership_id>/make-owner/",
         team.transfer_ownership,
         name="accounts-transfer-ownership",
     ),
     path(
-        "team/members/<str:membership_id>/remove/",
+        "team/members/<public_id:membership_id>/remove/",
         team.remove_member,
         name="accounts-remove-member",
     ),

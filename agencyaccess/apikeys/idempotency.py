@@ -2,10 +2,12 @@
 instead of creating a second client or link."""
 
 import hashlib
+import json
 from datetime import timedelta
 from functools import wraps
 
 from django.db import IntegrityError, transaction
+from django.http import JsonResponse
 from django.utils import timezone
 
 from agencyaccess.apikeys.models import IdempotentRequest
@@ -28,13 +30,13 @@ def idempotent(view):
         digest = hashlib.sha256(request.path.encode() + b"\n" + request.body).hexdigest()
         record = _claim(request.auth, key, digest)
         if record.response is not None:
-            return record.response
+            return JsonResponse(record.response)
         try:
             result = view(request, *args, **kwargs)
         except BaseException:
             record.delete()  # a failed attempt does not use up the key
             raise
-        record.response = result
+        record.response = json.loads(result.content)
         record.save(update_fields=["response"])
         return result
 

@@ -195,11 +195,15 @@ _LINK_FOR_API = PreparedQuery(
 _SERVICES_FOR_API = PreparedQuery(
     lambda link_id: (
         RequestedService.objects.filter(link_id=link_id)
-        .annotate(
-            account_ref=F("account_links__connected_account__public_id"),
-            mcc=F("account_links__mcc_id"),
-        )
         .order_by("position", "account_links__position")
+        .values_list(
+            "service_key",
+            "access_level",
+            "requested",
+            "status",
+            "account_links__connected_account__public_id",
+            "account_links__mcc_id",
+        )
     ),
     link_id=-1,
 )
@@ -208,22 +212,23 @@ _SERVICES_FOR_API = PreparedQuery(
 def requested_accounts_of(link_id: int) -> dict[str, dict[str, Any]]:
     """The link's requestedAccounts as the API shows them, with granted and skipped."""
     shaped: dict[str, dict[str, Any]] = {}
-    for row in _SERVICES_FOR_API.objects(link_id=link_id):
-        service = service_by_key(row.service_key)
+    rows = _SERVICES_FOR_API.rows(link_id=link_id)
+    for service_key, access_level, requested, status, account_ref, mcc in rows:
+        service = service_by_key(service_key)
         entry = shaped.setdefault(service.platform.name, {}).setdefault(
             service.name,
             {
-                "accessLevel": row.access_level,
-                "requested": row.requested,
-                "granted": row.status == ServiceStatus.GRANTED,
-                "skipped": row.status == ServiceStatus.SKIPPED,
+                "accessLevel": access_level,
+                "requested": requested,
+                "granted": status == ServiceStatus.GRANTED,
+                "skipped": status == ServiceStatus.SKIPPED,
                 "requestedAccountLinks": [],
             },
         )
-        if row.account_ref:  # type: ignore[attr-defined]
+        if account_ref:
+            # googleAdsMCCAccountID is left out where there is none.
             entry["requestedAccountLinks"].append(
-                {"internalAccountID": row.account_ref}  # type: ignore[attr-defined]
-                | ({"googleAdsMCCAccountID": row.mcc} if row.mcc else {})  # type: ignore[attr-defined]
+                {"internalAccountID": account_ref} | ({"googleAdsMCCAccountID": mcc} if mcc else {})
             )
     return shaped
 
@@ -290,7 +295,6 @@ def links_update(request, payload: LinkUpdateIn):
     "/retrieve",
     auth=ApiKeyAuth(LINKS_RETRIEVE),
     response={200: Ok[LinkOut], **ERRORS},
-    exclude_none=True,  # googleAdsMCCAccountID is left out where there is none
 )
 def links_retrieve(request, id: str):
     """Get a link: its settings and, per service, whether the client granted or skipped it."""

@@ -5,8 +5,8 @@ from agencyaccess.links import views
 urlpatterns = [
     path("links/", views.links_list, name="links-list"),
     path("links/new/", views.links_create, name="links-create"),
-    path("links/<str:link_id>/", views.links_detail, name="links-detail"),
-    path("links/<str:link_id>/edit/", views.links_edit, name="links-edit"),
-    path("links/<str:link_id>/remind/", views.links_remind, name="links-remind"),
-    path("links/<str:link_id>/delete/", views.links_delete, name="links-delete"),
+    path("links/<public_id:link_id>/", views.links_detail, name="links-detail"),
+    path("links/<public_id:link_id>/edit/", views.links_edit, name="links-edit"),
+    path("links/<public_id:link_id>/remind/", views.links_remind, name="links-remind"),
+    path("links/<public_id:link_id>/delete/", views.links_delete, name="links-delete"),
 ]

@@ -7,22 +7,22 @@ urlpatterns = [
     path("connected-accounts/<str:platform>/add/", views.add_account, name="platforms-add-account"),
     path("connected-accounts/<str:platform>/connect/", views.connect, name="platforms-connect"),
     path(
-        "connected-accounts/<str:account_id>/edit/",
+        "connected-accounts/<public_id:account_id>/edit/",
         views.edit_account,
         name="platforms-edit-account",
     ),
     path(
-        "connected-accounts/<str:account_id>/refresh/",
+        "connected-accounts/<public_id:account_id>/refresh/",
         views.refresh,
         name="platforms-refresh-account",
     ),
     path(
-        "connected-accounts/<str:account_id>/choose/",
+        "connected-accounts/<public_id:account_id>/choose/",
         views.choose_detail,
         name="platforms-choose-detail",
     ),
     path(
-        "connected-accounts/<str:account_id>/disconnect/",
+        "connected-accounts/<public_id:account_id>/disconnect/",
         views.disconnect,
         name="platforms-disconnect-account",
     ),

@@ -1,3 +1,5 @@
+from django.db.models import F
+
 from agencyaccess.clients.models import Client, ClientType
 from agencyaccess.lib.sql import PreparedQuery
 from agencyaccess.test import BaseTestCase
@@ -43,3 +45,22 @@ class PreparedQueryTests(BaseTestCase):
         with self.assertNumQueries(1):
             CLIENTS_OF_TYPE.objects(agency_id=self.agency_a.pk, email="y@example.com")
         self.assertIs(CLIENTS_OF_TYPE._compiled, CLIENTS_OF_TYPE._compiled)
+
+    def test_values_are_converted_and_annotations_set_as_the_queryset_would(self):
+        client = Client.objects.create(agency=self.agency_a, name="Ann", email="a@example.com")
+        with_agency = PreparedQuery(
+            lambda pk: Client.objects.filter(pk=pk).annotate(agency_name=F("agency__name")), pk=-1
+        )
+        columns = PreparedQuery(
+            lambda pk: Client.objects.filter(pk=pk).values_list("created", "metadata"), pk=-2
+        )
+        client.refresh_from_db()
+
+        found = with_agency.first(pk=client.pk)
+
+        assert found is not None
+        self.assertEqual(
+            (found.name, found.created, found.agency_name),
+            (client.name, client.created, self.agency_a.name),
+        )
+        self.assertEqual(columns.rows(pk=client.pk), [(client.created, client.metadata)])
