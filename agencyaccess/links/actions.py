@@ -237,6 +237,25 @@ def answer_service(link: Link, service: RequestedService, status: ServiceStatus)
     update_completion(link)
 
 
+def reopen_if_nothing_granted(link: Link, service_key: str) -> None:
+    """A granted service whose every grant has since failed or been removed on the platform
+    (a declined invitation, 30 days unconfirmed) is asked of the client again: the API shows it
+    not granted, the link page offers it again, and the link is no longer complete."""
+    service = link.services.filter(
+        service_key=service_key, requested=True, status=ServiceStatus.GRANTED
+    ).first()
+    still_granted = [state.value for state in GrantState if state.counts_as_granted]
+    if (
+        service is None
+        or link.grants.filter(service_key=service_key, state__in=still_granted).exists()
+    ):
+        return
+    service.status = ServiceStatus.PENDING
+    service.updated = timezone.now()
+    service.save(update_fields=["status", "updated"])
+    update_completion(link)
+
+
 def update_completion(link: Link) -> None:
     """A link is complete when every requested service is granted and the intake (if asked)
     is done; the moment it becomes complete is recorded once, with an event."""

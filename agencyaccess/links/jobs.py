@@ -13,7 +13,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agencyaccess.catalog import PLATFORMS, service_by_key
-from agencyaccess.links.actions import agency_identity, live_client_token
+from agencyaccess.links.actions import (
+    agency_identity,
+    live_client_token,
+    reopen_if_nothing_granted,
+)
 from agencyaccess.links.models import Grant, RequestedAccountLink
 from agencyaccess.platforms import registry
 from agencyaccess.platforms.base import (
@@ -101,6 +105,8 @@ def recheck(grant: Grant, connector: ServiceConnector) -> None:
             "updated",
         ]
     )
+    if not GrantState(grant.state).counts_as_granted:
+        reopen_if_nothing_granted(grant.link, grant.service_key)
 
 
 def _apply(grant: Grant, outcome: GrantOutcome, now: datetime) -> None:

@@ -11,7 +11,7 @@ from unittest import mock
 from django.utils import timezone
 
 from agencyaccess.links.jobs import GIVE_UP_AFTER, claim, recheck_pending_grants
-from agencyaccess.links.models import Grant, RequestedAccountLink
+from agencyaccess.links.models import Grant, Link, RequestedAccountLink, ServiceStatus
 from agencyaccess.platforms import registry
 from agencyaccess.platforms.base import (
     Asset,
@@ -182,6 +182,36 @@ class RecheckTests(RecheckTestCase):
         self.run_with(GrantOutcome(GrantState.FAILED, message="The invitation was declined."))
         self.assertEqual(self.grant.state, GrantState.FAILED)
         self.assertIsNone(self.grant.next_check)
+
+    def test_a_granted_service_whose_only_grant_fails_is_asked_again(self):
+        service = self.link.services.get()
+        self.link.services.update(status=ServiceStatus.GRANTED)
+        Link.objects.filter(pk=self.link.pk).update(completed=timezone.now())
+
+        self.run_with(GrantOutcome(GrantState.FAILED, message="The invitation was declined."))
+
+        service.refresh_from_db()
+        self.link.refresh_from_db()
+        self.assertEqual(service.status, ServiceStatus.PENDING)
+        self.assertIsNone(self.link.completed)
+        retrieved = self.api_get("/api/links/retrieve", self.alice_key, id=self.link.public_id)
+        self.assertFalse(
+            retrieved.json()["data"]["requestedAccounts"]["Google"]["Google Ads"]["granted"]
+        )
+
+    def test_a_service_with_another_grant_still_standing_stays_granted(self):
+        self.link.services.update(status=ServiceStatus.GRANTED)
+        Grant.objects.create(
+            link=self.link,
+            service_key="google_ads",
+            connected_account=self.google_a,
+            asset_id="customers/222",
+            state=GrantState.ACTIVE,
+        )
+
+        self.run_with(GrantOutcome(GrantState.FAILED, message="The invitation was declined."))
+
+        self.assertEqual(self.link.services.get().status, ServiceStatus.GRANTED)
 
     def test_after_30_days_pending_it_gives_up(self):
         Grant.objects.filter(pk=self.grant.pk).update(created=timezone.now() - GIVE_UP_AFTER)
