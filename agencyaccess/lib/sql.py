@@ -1,4 +1,4 @@
-"""Querysets compiled to SQL once, for the few queries every API request makes.
+"""Queries compiled to SQL once, for the few queries every API request makes.
 
 Django compiles a queryset to SQL each time it runs it: about 0.4 ms of CPU for a simple
 lookup here, several times what the database then spends answering. The API's hot paths (the
@@ -8,6 +8,7 @@ What turns rows into values and model instances (the backend's converters, the m
 columns) is worked out at the same time, as Django's own iterables would on every run.
 
 The queryset is still written with the ORM, so it follows the models: no SQL is typed by hand.
+Inserts likewise: PreparedInsert writes its INSERT from the model's fields.
 """
 
 from collections.abc import Callable
@@ -15,8 +16,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
-from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, Model, QuerySet
 
 M = TypeVar("M", bound=Model)
 
@@ -93,10 +95,11 @@ class PreparedQuery(Generic[M]):
 
     def _converted(self, row: tuple) -> tuple:
         converted = list(row)
+        db = _this_threads_connection()
         for position, functions, expression in self._compiled.converters:
             value = converted[position]
             for convert in functions:
-                value = convert(value, expression, connection)
+                value = convert(value, expression, db)
             converted[position] = value
         return tuple(converted)
 
@@ -117,3 +120,59 @@ class PreparedQuery(Generic[M]):
     def first(self, **values: Any) -> M | None:
         found = self.objects(**values)
         return found[0] if found else None
+
+
+def _this_threads_connection() -> BaseDatabaseWrapper:
+    """The connection itself: each attribute read through `django.db.connection`, a proxy,
+    looks up the thread's connection again, and the converters read several per value."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+class PreparedInsert:
+    """Rows of one model in one INSERT, its SQL written from the model once per number of rows.
+
+    bulk_create builds a model instance per row and compiles its INSERT on every call: for a
+    link of 8 services and 16 receiving accounts that was a third of links/create's CPU. Rows
+    here are dicts of attribute names (`link_id`, not `link`); a field left out gets its
+    default, as the model would give it. No signals are sent, as with bulk_create. Meant for
+    the few rows of one request: all of them go in one statement.
+    """
+
+    def __init__(self, model: type[Model], returning: tuple[str, ...] = ()) -> None:
+        self.model = model
+        self.returning = returning
+        self.fields: list[Field] = [
+            field for field in model._meta.concrete_fields if not field.primary_key
+        ]
+        self._sql: dict[int, str] = {}
+
+    def insert(self, rows: list[dict[str, Any]]) -> list[tuple]:
+        """Inserts the rows; returns the `returning` columns of each, in no particular order."""
+        if not rows:
+            return []
+        db = _this_threads_connection()
+        params = [
+            field.get_db_prep_save(
+                row[field.attname] if field.attname in row else field.get_default(), db
+            )
+            for row in rows
+            for field in self.fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(self._sql_for(len(rows)), params)
+            return cursor.fetchall() if self.returning else []
+
+    def _sql_for(self, count: int) -> str:
+        if count not in self._sql:
+            quote = connection.ops.quote_name
+            meta = self.model._meta
+            columns = ", ".join(quote(field.column) for field in self.fields)
+            values = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+            # Names from the model, quoted; every value a placeholder.
+            table = quote(meta.db_table)
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([values] * count)}"  # noqa: S608
+            if self.returning:
+                returned = (quote(meta.get_field(name).column) for name in self.returning)
+                sql += " RETURNING " + ", ".join(returned)
+            self._sql[count] = sql
+        return self._sql[count]

@@ -13,7 +13,7 @@ from agencyaccess.accounts.models import Agency
 from agencyaccess.catalog.requested_accounts import ServiceSpec, parse_requested_accounts
 from agencyaccess.clients.models import Client
 from agencyaccess.lib.errors import ActionError, Conflict
-from agencyaccess.lib.sql import PreparedQuery
+from agencyaccess.lib.sql import PreparedInsert, PreparedQuery
 from agencyaccess.links.models import (
     AccessPage,
     Grant,
@@ -165,27 +165,40 @@ _ACCOUNTS_OF_AGENCY = PreparedQuery(
 )
 
 
+# A link's services and their receiving accounts: a few dozen rows on every links/create.
+_INSERT_SERVICES = PreparedInsert(RequestedService, returning=("service_key", "id"))
+_INSERT_ACCOUNT_LINKS = PreparedInsert(RequestedAccountLink)
+
+
 def _save_services(link: Link, services: Sequence[ServiceSpec]) -> None:
-    rows = RequestedService.objects.bulk_create(
-        RequestedService(
-            link=link,
-            platform=spec.service.platform.key,
-            service_key=spec.service.key,
-            access_level=spec.access_level,
-            requested=spec.requested,
-            position=position,
+    now = timezone.now()
+    service_ids = dict(
+        _INSERT_SERVICES.insert(
+            [
+                {
+                    "link_id": link.pk,
+                    "platform": spec.service.platform.key,
+                    "service_key": spec.service.key,
+                    "access_level": spec.access_level,
+                    "requested": spec.requested,
+                    "position": position,
+                    "updated": now,
+                }
+                for position, spec in enumerate(services)
+            ]
         )
-        for position, spec in enumerate(services)
     )
-    RequestedAccountLink.objects.bulk_create(
-        RequestedAccountLink(
-            requested_service=row,
-            connected_account=account_link.account,
-            mcc_id=account_link.mcc_id,
-            position=position,
-        )
-        for row, spec in zip(rows, services, strict=True)
-        for position, account_link in enumerate(spec.account_links)
+    _INSERT_ACCOUNT_LINKS.insert(
+        [
+            {
+                "requested_service_id": service_ids[spec.service.key],
+                "connected_account_id": account_link.account.pk,
+                "mcc_id": account_link.mcc_id,
+                "position": position,
+            }
+            for spec in services
+            for position, account_link in enumerate(spec.account_links)
+        ]
     )
 
 

@@ -1,7 +1,8 @@
 from django.db.models import F
 
 from agencyaccess.clients.models import Client, ClientType
-from agencyaccess.lib.sql import PreparedQuery
+from agencyaccess.lib.sql import PreparedInsert, PreparedQuery
+from agencyaccess.links.models import RequestedService, ServiceStatus
 from agencyaccess.test import BaseTestCase
 
 CLIENTS_OF_TYPE = PreparedQuery(
@@ -64,3 +65,37 @@ class PreparedQueryTests(BaseTestCase):
             (client.name, client.created, self.agency_a.name),
         )
         self.assertEqual(columns.rows(pk=client.pk), [(client.created, client.metadata)])
+
+
+class PreparedInsertTests(BaseTestCase):
+    def test_rows_are_stored_as_the_model_would_store_them_with_defaults_filled_in(self):
+        insert = PreparedInsert(RequestedService, returning=("service_key", "id"))
+
+        returned = insert.insert(
+            [
+                {"link_id": self.link.pk, "platform": "meta", "service_key": "meta_ads"},
+                {
+                    "link_id": self.link.pk,
+                    "platform": "google",
+                    "service_key": "google_analytics",
+                    "access_level": "Viewer",
+                    "requested": False,
+                    "position": 3,
+                },
+            ]
+        )
+
+        ids = dict(returned)
+        self.assertEqual(set(ids), {"meta_ads", "google_analytics"})
+        meta_ads = RequestedService.objects.get(pk=ids["meta_ads"])
+        self.assertEqual(
+            (meta_ads.link, meta_ads.access_level, meta_ads.requested, meta_ads.status),
+            (self.link, "", True, ServiceStatus.PENDING),
+        )
+        analytics = RequestedService.objects.get(pk=ids["google_analytics"])
+        self.assertEqual((analytics.requested, analytics.position), (False, 3))
+        self.assertIsNotNone(analytics.updated)
+
+    def test_nothing_to_insert_runs_no_query(self):
+        with self.assertNumQueries(0):
+            self.assertEqual(PreparedInsert(RequestedService).insert([]), [])
