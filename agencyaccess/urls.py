@@ -1,13 +1,9 @@
 from django.contrib import admin
 from django.shortcuts import redirect
-from django.urls import include, path, register_converter
+from django.urls import include, path
 
 from agencyaccess.accounts.views.auth import admin_login
 from agencyaccess.api import api
-from agencyaccess.lib.ids import PublicIdConverter
-
-# Before the includes below, whose patterns use it.
-register_converter(PublicIdConverter, "public_id")
 
 
 def home(request):

@@ -4,6 +4,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http import Http404
 from django.urls import resolve
+from django.utils import translation
 
 from agencyaccess.apikeys import ratelimit
 from agencyaccess.apikeys.models import ApiKey
@@ -24,7 +25,7 @@ class ApiMiddleware:
 
     The API's view is called from here, past the middleware after this one: sessions, the
     visitor's language, CSRF, the signed-in user, messages and htmx belong to the site's pages
-    (an API key is all the API knows, and its answers are in English whatever the request's
+    (an API key is all the API knows, and it answers in English whatever the request's
     Accept-Language). They cost a sixth of a links/retrieve (bench/profile_request.py).
     """
 
@@ -61,6 +62,10 @@ class ApiMiddleware:
             response = _as_envelope(request, _api_view_response(request))
         for header, value in usage.headers().items():
             response[header] = value
+        # What the skipped CommonMiddleware would add (else gunicorn sends chunks), and no
+        # cache anywhere keeps an answer: they carry an agency's data.
+        response["Content-Length"] = str(len(response.content))
+        response["Cache-Control"] = "no-store"
         return response
 
     @staticmethod
@@ -79,7 +84,9 @@ def _api_view_response(request):
     try:
         match = resolve(request.path_info)
         request.resolver_match = match
-        return match.func(request, *match.args, **match.kwargs)
+        # A thread's language stays as the last client page left it; the API speaks English.
+        with translation.override(settings.LANGUAGE_CODE):
+            return match.func(request, *match.args, **match.kwargs)
     except Http404:  # Resolver404 among them; ninja's own views raise it for /api/
         return error_response(404, _not_found_message(request))
 

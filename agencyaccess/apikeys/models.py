@@ -6,11 +6,11 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from agencyaccess.accounts.models import Agency
-from agencyaccess.lib.ids import ALPHABET
+from agencyaccess.lib.ids import ALPHABET, API_KEY_LOOKUP_LENGTH
 from agencyaccess.lib.sql import PreparedQuery
 
 KEY_PREFIX = "aak_"
-LOOKUP_LENGTH = 12
+LOOKUP_LENGTH = API_KEY_LOOKUP_LENGTH
 SECRET_LENGTH = 40
 
 

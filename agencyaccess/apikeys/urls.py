@@ -1,17 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from agencyaccess.apikeys import views
-from agencyaccess.apikeys.models import LOOKUP_LENGTH
-from agencyaccess.lib.ids import ALPHABET, PublicIdConverter
-
-
-class KeyLookupConverter(PublicIdConverter):
-    """A key's lookup id, the part of the key the dashboard shows; anything else is a 404."""
-
-    regex = f"[{ALPHABET}]{{{LOOKUP_LENGTH}}}"
-
-
-register_converter(KeyLookupConverter, "key_lookup")
 
 urlpatterns = [
     path("api-keys/", views.api_keys, name="apikeys-list"),

@@ -7,6 +7,7 @@ from django.db import models
 
 ALPHABET = string.ascii_letters + string.digits
 PUBLIC_ID_LENGTH = 20
+API_KEY_LOOKUP_LENGTH = 12  # the part of an API key that names it (apikeys.models)
 
 
 def new_public_id() -> str:
@@ -33,6 +34,12 @@ class PublicIdConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+class KeyLookupConverter(PublicIdConverter):
+    """`<key_lookup:name>`: an API key's lookup id, the part of the key the dashboard shows."""
+
+    regex = f"[{ALPHABET}]{{{API_KEY_LOOKUP_LENGTH}}}"
 
 
 class PublicIdField(models.CharField):

@@ -18,7 +18,8 @@ from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field, Model, QuerySet
+from django.db.models import NOT_PROVIDED, Field, Model, QuerySet
+from django.db.models.query import ModelIterable, ValuesListIterable
 
 M = TypeVar("M", bound=Model)
 
@@ -54,6 +55,9 @@ class PreparedQuery(Generic[M]):
     @cached_property
     def _compiled(self) -> _Compiled:
         queryset = self.build(**self.sample)
+        # What is run here is what ModelIterable and ValuesListIterable do: nothing more.
+        assert queryset._iterable_class in (ModelIterable, ValuesListIterable), "not supported"
+        assert not queryset._prefetch_related_lookups, "prefetch_related is not supported"  # type: ignore[attr-defined]
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
         by_value = {value: name for name, value in self.sample.items()}
@@ -144,12 +148,21 @@ class PreparedInsert:
         self.fields: list[Field] = [
             field for field in model._meta.concrete_fields if not field.primary_key
         ]
+        self.attnames = frozenset(field.attname for field in self.fields)
+        for field in self.fields:  # what save() computes and a plain default would not
+            assert not getattr(field, "auto_now", False), f"{field}: auto_now is not supported"
+            assert not getattr(field, "auto_now_add", False), f"{field}: auto_now_add either"
+            assert field.db_default is NOT_PROVIDED, f"{field}: db_default is not supported"
+            assert not field.generated, f"{field}: generated fields are not supported"
         self._sql: dict[int, str] = {}
 
     def insert(self, rows: list[dict[str, Any]]) -> list[tuple]:
         """Inserts the rows; returns the `returning` columns of each, in no particular order."""
         if not rows:
             return []
+        for row in rows:
+            if unknown := row.keys() - self.attnames:
+                raise ValueError(f"{self.model.__name__} has no column {sorted(unknown)}")
         db = _this_threads_connection()
         params = [
             field.get_db_prep_save(
@@ -166,13 +179,13 @@ class PreparedInsert:
         if count not in self._sql:
             quote = connection.ops.quote_name
             meta = self.model._meta
-            columns = ", ".join(quote(field.column) for field in self.fields)
+            column_of = {field.name: str(field.column) for field in meta.concrete_fields}
+            columns = ", ".join(quote(column_of[field.name]) for field in self.fields)
             values = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
             # Names from the model, quoted; every value a placeholder.
             table = quote(meta.db_table)
             sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([values] * count)}"  # noqa: S608
             if self.returning:
-                returned = (quote(meta.get_field(name).column) for name in self.returning)
-                sql += " RETURNING " + ", ".join(returned)
+                sql += " RETURNING " + ", ".join(quote(column_of[n]) for n in self.returning)
             self._sql[count] = sql
         return self._sql[count]

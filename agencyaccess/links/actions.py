@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from agencyaccess.accounts.models import Agency
@@ -253,20 +254,23 @@ def answer_service(link: Link, service: RequestedService, status: ServiceStatus)
 def reopen_if_nothing_granted(link: Link, service_key: str) -> None:
     """A granted service whose every grant has since failed or been removed on the platform
     (a declined invitation, 30 days unconfirmed) is asked of the client again: the API shows it
-    not granted, the link page offers it again, and the link is no longer complete."""
-    service = link.services.filter(
-        service_key=service_key, requested=True, status=ServiceStatus.GRANTED
-    ).first()
-    still_granted = [state.value for state in GrantState if state.counts_as_granted]
-    if (
-        service is None
-        or link.grants.filter(service_key=service_key, state__in=still_granted).exists()
-    ):
-        return
-    service.status = ServiceStatus.PENDING
-    service.updated = timezone.now()
-    service.save(update_fields=["status", "updated"])
-    update_completion(link)
+    not granted, the link page offers it again, and the link is no longer complete.
+
+    One conditional UPDATE, so a grant the client makes meanwhile keeps the service granted."""
+    standing = Grant.objects.filter(
+        link=link,
+        service_key=service_key,
+        state__in=[state.value for state in GrantState if state.counts_as_granted],
+    )
+    reopened = (
+        link.services.filter(service_key=service_key, requested=True, status=ServiceStatus.GRANTED)
+        .exclude(Exists(standing))
+        .update(status=ServiceStatus.PENDING, updated=timezone.now())
+    )
+    if reopened:
+        # The link in hand may be older than what the client did since.
+        link.refresh_from_db(fields=["completed", "intake_completed"])
+        update_completion(link)
 
 
 def update_completion(link: Link) -> None:

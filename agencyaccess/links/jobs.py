@@ -9,6 +9,7 @@ Guided services have no connector: the client's "Done" is all there is, so they 
 
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -92,21 +93,22 @@ def recheck(grant: Grant, connector: ServiceConnector) -> None:
             )
             grant.next_check = None
     grant.updated = now
-    grant.save(
-        update_fields=[
-            "state",
-            "message",
-            "native_ref",
-            "native_role",
-            "next_action_url",
-            "last_verified",
-            "next_check",
-            "checks",
-            "updated",
-        ]
-    )
-    if not GrantState(grant.state).counts_as_granted:
-        reopen_if_nothing_granted(grant.link, grant.service_key)
+    with transaction.atomic():
+        grant.save(
+            update_fields=[
+                "state",
+                "message",
+                "native_ref",
+                "native_role",
+                "next_action_url",
+                "last_verified",
+                "next_check",
+                "checks",
+                "updated",
+            ]
+        )
+        if not GrantState(grant.state).counts_as_granted:
+            reopen_if_nothing_granted(grant.link, grant.service_key)
 
 
 def _apply(grant: Grant, outcome: GrantOutcome, now: datetime) -> None:

@@ -25,6 +25,19 @@ class EnvelopeTestCase(BaseTestCase):
         return self.assertError(response, status, msg)
 
 
+class HeaderTests(EnvelopeTestCase):
+    def test_every_answer_has_its_length_and_is_kept_by_no_cache(self):
+        for response in (
+            self.api_get("/api/clients/retrieve", self.alice_key, id=self.jane.public_id),
+            self.api_get("/api/clients/retrieve", self.alice_key, id="unknown"),
+            self.api_get("/api/nothing", self.alice_key),
+        ):
+            with self.subTest(response.content):
+                self.assertEqual(response["Content-Length"], str(len(response.content)))
+                self.assertEqual(response["Cache-Control"], "no-store")
+                self.assertIn("frame-ancestors 'none'", response["Content-Security-Policy"])
+
+
 class UnknownPathAndMethodTests(EnvelopeTestCase):
     def test_an_unknown_api_path_is_a_404_envelope(self):
         for path in [

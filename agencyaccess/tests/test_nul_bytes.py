@@ -8,7 +8,7 @@ agency owner and signed out, with GET and POST; and the query strings the pages 
 
 import re
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 from agencyaccess.test import BaseTestCase
 
@@ -61,3 +61,9 @@ class NulByteTests(BaseTestCase):
         requests = [("get", f"{page}?{query}={NUL_VALUE}") for page in pages for query in queries]
 
         self.assertEqual(self.server_errors(requests), [])
+
+    def test_dashboard_urls_take_only_well_formed_ids_on_any_database(self):
+        for path in ("/links/a\x00b/", "/clients/short/", "/api-keys/a\x00bcdefghijk/roll/"):
+            with self.subTest(path=path), self.assertRaises(Resolver404):
+                resolve(path)
+        self.assertEqual(resolve(f"/links/{self.link.public_id}/").url_name, "links-detail")

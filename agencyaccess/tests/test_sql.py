@@ -96,6 +96,16 @@ class PreparedInsertTests(BaseTestCase):
         self.assertEqual((analytics.requested, analytics.position), (False, 3))
         self.assertIsNotNone(analytics.updated)
 
+    def test_a_name_that_is_not_a_column_is_refused_not_left_to_its_default(self):
+        insert = PreparedInsert(RequestedService)
+        for row in (
+            {"link_id": self.link.pk, "service_key": "meta_ads", "requestd": False},
+            {"link": self.link, "service_key": "meta_ads"},  # the field, not its column
+        ):
+            with self.subTest(row=row), self.assertRaises(ValueError):
+                insert.insert([row])
+        self.assertFalse(RequestedService.objects.filter(service_key="meta_ads").exists())
+
     def test_nothing_to_insert_runs_no_query(self):
         with self.assertNumQueries(0):
             self.assertEqual(PreparedInsert(RequestedService).insert([]), [])

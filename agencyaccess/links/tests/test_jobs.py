@@ -10,6 +10,7 @@ from unittest import mock
 
 from django.utils import timezone
 
+from agencyaccess.links.actions import reopen_if_nothing_granted
 from agencyaccess.links.jobs import GIVE_UP_AFTER, claim, recheck_pending_grants
 from agencyaccess.links.models import Grant, Link, RequestedAccountLink, ServiceStatus
 from agencyaccess.platforms import registry
@@ -198,6 +199,17 @@ class RecheckTests(RecheckTestCase):
         self.assertFalse(
             retrieved.json()["data"]["requestedAccounts"]["Google"]["Google Ads"]["granted"]
         )
+
+    def test_reopening_reads_the_link_as_it_is_now_not_as_it_was_loaded(self):
+        loaded_before = Link.objects.get(pk=self.link.pk)
+        self.link.services.update(status=ServiceStatus.GRANTED)
+        Link.objects.filter(pk=self.link.pk).update(completed=timezone.now())
+        Grant.objects.filter(pk=self.grant.pk).update(state=GrantState.FAILED)
+
+        reopen_if_nothing_granted(loaded_before, "google_ads")
+
+        self.link.refresh_from_db()
+        self.assertIsNone(self.link.completed)
 
     def test_a_service_with_another_grant_still_standing_stays_granted(self):
         self.link.services.update(status=ServiceStatus.GRANTED)
