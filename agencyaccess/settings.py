@@ -210,6 +210,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Reverse proxies in front of the app (nginx, a load balancer...). Behind them every request
+# comes from the proxy's address: the rate limits and login throttles would count all visitors
+# together. With N > 0 the client's address is read from X-Forwarded-For as the outermost of the
+# N proxies saw it (lib/addresses.py), and X-Forwarded-Proto says whether it was HTTPS. Leave it
+# at 0 when clients reach the app directly: they could then write those headers themselves.
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 # The public API.
 # Requests a minute for each API key (and for each address sending no valid key).
 API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 120)

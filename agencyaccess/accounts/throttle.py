@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from agencyaccess.apikeys import ratelimit
+from agencyaccess.lib.addresses import client_address
 
 WINDOW_SECONDS = 15 * 60
 FAILURES_PER_EMAIL = 5
@@ -27,7 +28,7 @@ RESETS_PER_ADDRESS = 10
 
 
 def _address_bucket(request: HttpRequest, action: str) -> str:
-    return f"{action}:ip:{request.META.get('REMOTE_ADDR', '')}"
+    return f"{action}:ip:{client_address(request)}"
 
 
 def _buckets(request: HttpRequest, email: str) -> list[tuple[str, int]]:

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from agencyaccess.apikeys import ratelimit
 from agencyaccess.apikeys.models import ApiKey
+from agencyaccess.lib.addresses import client_address
 from agencyaccess.lib.envelope import error_response
 
 API_PREFIX = "/api/"
@@ -77,7 +78,7 @@ class ApiMiddleware:
                 api_key.rate_limit_per_minute or settings.API_RATE_LIMIT_PER_MINUTE,
             )
         # No valid key: count by address, which also slows down anyone guessing keys.
-        return f"ip:{request.META.get('REMOTE_ADDR', '')}", settings.API_RATE_LIMIT_PER_MINUTE
+        return f"ip:{client_address(request)}", settings.API_RATE_LIMIT_PER_MINUTE
 
 
 def _api_view_response(request):

@@ -39,6 +39,7 @@ from agencyaccess.apikeys import ratelimit
 from agencyaccess.catalog.requested_accounts import ServiceSpec
 from agencyaccess.clients.actions import create_client
 from agencyaccess.clients.models import Client, ClientType
+from agencyaccess.lib.addresses import client_address
 from agencyaccess.lib.errors import ActionError
 from agencyaccess.lib.ids import looks_like_public_id
 from agencyaccess.links.actions import (
@@ -373,9 +374,7 @@ def visit(request: HttpRequest, page_id: str) -> HttpResponse:
         request.LANGUAGE_CODE = language
     problem = ""
     if request.method == "POST":
-        usage = ratelimit.hit(
-            f"access-page:{request.META.get('REMOTE_ADDR', '')}", VISITS_PER_MINUTE
-        )
+        usage = ratelimit.hit(f"access-page:{client_address(request)}", VISITS_PER_MINUTE)
         if usage.exceeded:
             response = render(request, "onboarding/too_many.html", status=429)
             response["Retry-After"] = str(usage.retry_after())

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agencyaccess.apikeys import ratelimit
 from agencyaccess.catalog import Platform, platform_by_key
+from agencyaccess.lib.addresses import client_address
 from agencyaccess.lib.sql import PreparedQuery
 from agencyaccess.links.actions import (
     GrantResult,
@@ -78,9 +79,7 @@ def client_page(view: View) -> View:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, link_id: str, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method == "POST":
-            usage = ratelimit.hit(
-                f"onboarding:{request.META.get('REMOTE_ADDR', '')}", POSTS_PER_MINUTE
-            )
+            usage = ratelimit.hit(f"onboarding:{client_address(request)}", POSTS_PER_MINUTE)
             if usage.exceeded:
                 response = render(request, "onboarding/too_many.html", status=429)
                 response["Retry-After"] = str(usage.retry_after())

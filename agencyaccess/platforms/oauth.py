@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from agencyaccess.apikeys import ratelimit
+from agencyaccess.lib.addresses import client_address
 from agencyaccess.platforms import registry
 from agencyaccess.platforms.base import ConnectorError, TokenSet
 
@@ -86,9 +87,7 @@ def start(
 
 def callback(request: HttpRequest, platform: str) -> HttpResponse:
     """GET /oauth/<platform>/callback: the platform sends the browser back here."""
-    usage = ratelimit.hit(
-        f"oauth-callback:{request.META.get('REMOTE_ADDR', '')}", CALLBACKS_PER_MINUTE
-    )
+    usage = ratelimit.hit(f"oauth-callback:{client_address(request)}", CALLBACKS_PER_MINUTE)
     if usage.exceeded:
         response = _error_page(
             request, _("Too many attempts in a short time. Wait a minute, then try again."), 429
