@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from agencyaccess.lib.parallel import map_side_by_side
 from agencyaccess.platforms.base import (
     Asset,
     ConnectorError,
@@ -127,14 +128,16 @@ class GoogleAds(ServiceConnector):
         names = ADS.call("GET", "/customers:listAccessibleCustomers", tokens).get(
             "resourceNames", []
         )
-        direct = [self._account(tokens, name.removeprefix("customers/")) for name in names]
+        direct = map_side_by_side(
+            lambda name: self._account(tokens, name.removeprefix("customers/")), names
+        )
         # An account can be reachable directly and through a manager, or through two managers:
         # it is listed once, directly when it can be.
         assets = {asset.metadata["customer_id"]: asset for asset in direct}
-        for account in direct:
-            if account.metadata["manager"]:
-                for child in self._children(tokens, account):
-                    assets.setdefault(child.metadata["customer_id"], child)
+        managers = [account for account in direct if account.metadata["manager"]]
+        for children in map_side_by_side(lambda m: self._children(tokens, m), managers):
+            for child in children:
+                assets.setdefault(child.metadata["customer_id"], child)
         return list(assets.values())
 
     def grant(self, tokens: TokenSet, request: GrantRequest) -> GrantOutcome:

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
+from agencyaccess.lib.parallel import map_side_by_side
 from agencyaccess.platforms.base import (
     Asset,
     GrantOutcome,
@@ -27,13 +28,14 @@ class GoogleAnalytics(GoogleConnector):
 
     def list_assets(self, tokens: TokenSet, service_key: str) -> Sequence[Asset]:
         self.check_scopes(tokens)
-        return [
-            self._property(tokens, account, summary)
+        properties = [
+            (account, summary)
             for account in ADMIN_API.pages(
                 "/v1beta/accountSummaries", tokens, "accountSummaries", {"pageSize": 200}
             )
             for summary in account.get("propertySummaries", [])
         ]
+        return map_side_by_side(lambda p: self._property(tokens, *p), properties)
 
     def grant(self, tokens: TokenSet, request: GrantRequest) -> GrantOutcome:
         self.check_scopes(tokens)

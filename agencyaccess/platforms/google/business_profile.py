@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from agencyaccess.lib.parallel import map_side_by_side
 from agencyaccess.platforms.base import (
     Asset,
     ConnectorError,
@@ -43,8 +44,9 @@ class GoogleBusinessProfile(GoogleConnector):
     def list_assets(self, tokens: TokenSet, service_key: str) -> Sequence[Asset]:
         self.check_scopes(tokens)
         locations: dict[str, Asset] = {}
-        for account in ACCOUNTS.pages("/v1/accounts", tokens, "accounts"):
-            for location in self._locations(tokens, account):
+        accounts = ACCOUNTS.pages("/v1/accounts", tokens, "accounts")
+        for account_locations in map_side_by_side(lambda a: self._locations(tokens, a), accounts):
+            for location in account_locations:
                 # A location can show under several accounts (a group and a personal one):
                 # keep the one through which it can be shared.
                 seen = locations.get(location.external_id)

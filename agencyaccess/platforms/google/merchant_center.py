@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from django.utils.translation import gettext as _
 
+from agencyaccess.lib.parallel import map_side_by_side
 from agencyaccess.platforms.base import (
     Asset,
     ConnectorError,
@@ -54,10 +55,8 @@ class GoogleMerchantCenter(GoogleConnector):
 
     def list_assets(self, tokens: TokenSet, service_key: str) -> Sequence[Asset]:
         self.check_scopes(tokens)
-        return [
-            self._account(tokens, account)
-            for account in MERCHANT.pages("/accounts/v1/accounts", tokens, "accounts")
-        ]
+        accounts = MERCHANT.pages("/accounts/v1/accounts", tokens, "accounts")
+        return map_side_by_side(lambda account: self._account(tokens, account), accounts)
 
     def grant(self, tokens: TokenSet, request: GrantRequest) -> GrantOutcome:
         self.check_scopes(tokens)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from agencyaccess.lib.parallel import map_side_by_side
 from agencyaccess.platforms.base import Asset, GrantOutcome, GrantRef, GrantRequest, TokenSet
 from agencyaccess.platforms.google.api import GoogleApi
 from agencyaccess.platforms.google.connector import GoogleConnector, active, granted, revoked
@@ -29,10 +30,11 @@ class GoogleTagManager(GoogleConnector):
 
     def list_assets(self, tokens: TokenSet, service_key: str) -> Sequence[Asset]:
         self.check_scopes(tokens)
+        accounts = TAG_MANAGER.pages("/accounts", tokens, "account")
         return [
             container
-            for account in TAG_MANAGER.pages("/accounts", tokens, "account")
-            for container in self._containers(tokens, account)
+            for containers in map_side_by_side(lambda a: self._containers(tokens, a), accounts)
+            for container in containers
         ]
 
     def grant(self, tokens: TokenSet, request: GrantRequest) -> GrantOutcome:
