@@ -370,9 +370,10 @@ def report(runs: dict[str, list[Run]], separate_sandbox: bool) -> None:
             print(f"    {count / run.result.requests:5.1f} x {kind}")
         own = run.server_cpu / run.result.requests * 1000 if run.server_cpu else float("nan")
         print(
-            f"  so of the asset list's p50 {run.result.p50_ms:.0f} ms, about {sandbox_ms:.0f} ms is"
-            f" waiting on the platform (sequential calls), the rest our own work"
-            f" ({own:.1f} ms CPU per page, listing, checks and rendering)"
+            f"  of the asset list's p50 {run.result.p50_ms:.0f} ms, the platform spent"
+            f" {sandbox_ms:.0f} ms answering (in all: calls about different accounts overlap,"
+            f" lib/parallel.py); our own work is {own:.1f} ms CPU per page (listing, checks,"
+            f" rendering), and at this load the rest is waiting for the 2 cores"
         )
 
 

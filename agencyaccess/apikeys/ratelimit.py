@@ -3,19 +3,30 @@ by every process.
 
 Counted in Redis when REDIS_URL is set, else in one database row per bucket with an atomic
 upsert: one round trip per request either way. A bucket always uses the same window length.
+While Redis cannot be reached the database counts instead: the limits hold (with counts that
+start again from zero) and no request fails because of it.
 """
 
+import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from time import monotonic
 
+import redis
 from django.conf import settings
 from django.db import connection
 
 from agencyaccess.apikeys.models import RateLimitCounter
 
 WINDOW_SECONDS = 60
+# Redis answers in well under a millisecond; one that does not answer in this is treated as down.
+REDIS_TIMEOUT_SECONDS = 0.5
+REDIS_DOWN_WARNING_EVERY_SECONDS = 60
+
+logger = logging.getLogger(__name__)
 
 _UPSERT = """
 INSERT INTO apikeys_ratelimitcounter (bucket, window_start, hits) VALUES (%s, %s, 1)
@@ -55,9 +66,10 @@ class Usage:
 def hit(bucket: str, limit: int, window_seconds: int = WINDOW_SECONDS) -> Usage:
     """Count one request in `bucket`; the caller refuses it when `exceeded`."""
     window = int(time.time() // window_seconds)
+    hits = None
     if settings.REDIS_URL:
-        hits = _hit_redis(bucket, window, window_seconds)
-    else:
+        hits = _unless_redis_down(lambda: _hit_redis(bucket, window, window_seconds))
+    if hits is None:
         hits = _hit_database(bucket, window)
     return Usage(limit=limit, hits=hits, reset_at=(window + 1) * window_seconds)
 
@@ -66,9 +78,10 @@ def peek(bucket: str, limit: int, window_seconds: int = WINDOW_SECONDS) -> Usage
     """What `bucket` has counted so far in its current window, without counting anything: for
     limits on failures, which are counted only once they have happened."""
     window = int(time.time() // window_seconds)
+    hits = None
     if settings.REDIS_URL:
-        hits = int(_redis().get(_redis_key(bucket, window)) or 0)
-    else:
+        hits = _unless_redis_down(lambda: int(_redis().get(_redis_key(bucket, window)) or 0))
+    if hits is None:
         row = RateLimitCounter.objects.filter(bucket=bucket, window_start=window).first()
         hits = row.hits if row else 0
     return Usage(limit=limit, hits=hits, reset_at=(window + 1) * window_seconds)
@@ -81,10 +94,27 @@ def _hit_database(bucket: str, window: int) -> int:
 
 
 @cache
-def _redis():
-    import redis
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+    )
 
-    return redis.Redis.from_url(settings.REDIS_URL)
+
+_last_warning = 0.0
+
+
+def _unless_redis_down(count: Callable[[], int]) -> int | None:
+    """What `count` answers, or None when Redis cannot be reached (logged once a minute)."""
+    global _last_warning
+    try:
+        return count()
+    except redis.RedisError as error:
+        if monotonic() - _last_warning > REDIS_DOWN_WARNING_EVERY_SECONDS:
+            _last_warning = monotonic()
+            logger.warning("Redis unreachable (%s): rate limits counted in the database", error)
+        return None
 
 
 def _redis_key(bucket: str, window: int) -> str:

@@ -3,6 +3,7 @@ import uuid
 from unittest import SkipTest, mock
 
 import redis
+from django.db import DatabaseError
 from django.test import Client as DjangoClient
 from django.test import override_settings
 
@@ -250,14 +251,25 @@ class RateLimitFailureTests(RateLimitTestCase):
     def test_a_counter_that_cannot_be_reached_is_a_500_envelope(self):
         self.client.raise_request_exception = False
         with (
-            mock.patch.object(ratelimit, "hit", side_effect=redis.ConnectionError("Redis is down")),
+            mock.patch.object(ratelimit, "hit", side_effect=DatabaseError("the database is down")),
             self.assertLogs("agencyaccess.apikeys.middleware", "ERROR") as logs,
         ):
             r = self.retrieve_jane(self.alice_key)
 
         body = self.assertError(r, 500)
         self.assertEqual(r["Content-Type"], "application/json")
-        self.assertNotIn("Redis", body["msg"])
-        self.assertIs(
-            logs.records[0].exc_info and logs.records[0].exc_info[0], redis.ConnectionError
-        )
+        self.assertNotIn("database", body["msg"])
+        self.assertIs(logs.records[0].exc_info and logs.records[0].exc_info[0], DatabaseError)
+
+    @override_settings(REDIS_URL="redis://127.0.0.1:1/0", API_RATE_LIMIT_PER_MINUTE=2)
+    def test_while_redis_is_down_the_database_counts_and_nothing_fails(self):
+        ratelimit._redis.cache_clear()
+        self.addCleanup(ratelimit._redis.cache_clear)
+        self.enterContext(mock.patch.object(ratelimit, "_last_warning", 0.0))
+        with self.assertLogs("agencyaccess.apikeys.ratelimit", "WARNING") as logs:
+            self.assertOk(self.retrieve_jane(self.alice_key))
+            self.assertOk(self.retrieve_jane(self.alice_key))
+            self.assertLimited(self.retrieve_jane(self.alice_key), 2)
+
+        self.assertEqual(RateLimitCounter.objects.get().hits, 3)
+        self.assertIn("Redis unreachable", logs.output[0])
