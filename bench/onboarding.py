@@ -19,8 +19,12 @@ share (its calls, their time, its CPU) is reported separately. `--sandbox same` 
 sandbox in the measured server, as the demo runs it; at a concurrency near its thread count
 the pages then wait on calls that wait for a free thread of the same server.
 
+`--platform-latency MS` puts a round trip of MS milliseconds between the server and the
+separate sandbox (bench/latency_proxy.py), as between a server and Google: the asset list's
+calls then wait on the network as they do in production.
+
     .venv/bin/python bench/onboarding.py [--duration S] [--runs N] [--concurrency N]
-        [--sandbox separate|same]
+        [--sandbox separate|same] [--platform-latency MS]
 """
 
 import argparse
@@ -41,6 +45,7 @@ from urllib.parse import urljoin, urlsplit
 import cpu
 import load
 from demo import AGENCYACCESS, ROOT, Demo, free_port, running_demo
+from latency_proxy import LatencyProxy
 
 from agencyaccess.management.commands.serve import Command as ServeCommand
 from agencyaccess.management.commands.serve import gunicorn_command
@@ -73,6 +78,9 @@ def main() -> None:
     args = parse_args()
     sandbox_port = free_port()
     sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+    if args.platform_latency:
+        proxy = LatencyProxy(sandbox_port, args.platform_latency).start()
+        sandbox_url = f"http://127.0.0.1:{proxy.port}"
     extra_env = (
         {
             f"GOOGLE_{name.upper()}_URL": f"{sandbox_url}/sandbox/google/{path}"
@@ -108,7 +116,17 @@ def parse_args() -> argparse.Namespace:
         help="gunicorn workers (default: what `agencyaccess serve` uses)",
     )
     parser.add_argument("--sandbox", choices=["separate", "same"], default="separate")
-    return parser.parse_args()
+    parser.add_argument(
+        "--platform-latency",
+        type=float,
+        default=0,
+        metavar="MS",
+        help="round trip added between the server and the separate sandbox (default 0)",
+    )
+    args = parser.parse_args()
+    if args.platform_latency and args.sandbox != "separate":
+        parser.error("--platform-latency needs the separate sandbox")
+    return args
 
 
 def print_header(args: argparse.Namespace) -> None:
@@ -128,6 +146,8 @@ def print_header(args: argparse.Namespace) -> None:
         if args.sandbox == "separate"
         else "the measured server itself, as the demo runs it"
     )
+    if args.platform_latency:
+        where += f", through a proxy adding a {args.platform_latency:g} ms round trip"
     print(f"  sandbox:  the asset list's calls to Google go to {where}")
     print(
         f"  machine:  {os.cpu_count()} CPU cores shared by the servers, the database and the"
