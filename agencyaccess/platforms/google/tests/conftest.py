@@ -5,6 +5,8 @@ change rate limited), Erin (every call refused as expired) and the Demo Agency, 
 administers the Google Ads manager account 123-456-7890.
 """
 
+import threading
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -17,22 +19,33 @@ from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY, ERIN, JANE,
 
 
 @pytest.fixture(autouse=True)
-def fast_http(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def fast_http(monkeypatch: pytest.MonkeyPatch) -> Iterator[httpx.HTTPTransport]:
     """Real HTTP, minus what only slows tests: the waits between lib.http's retries, and a new
     TLS context for every request (httpx builds one per client unless given a transport)."""
     monkeypatch.setattr(http.time, "sleep", lambda seconds: None)
-    http.set_transport_for_tests(httpx.HTTPTransport())
-    yield
+    transport = httpx.HTTPTransport()
+    http.set_transport_for_tests(transport)
+    yield transport
     http.set_transport_for_tests(None)
+    transport.close()
 
 
 @pytest.fixture
-def sandbox(live_server, settings) -> str:
-    """Google in sandbox mode, its sandbox served by the live server."""
+def sandbox(live_server, settings, fast_http: httpx.HTTPTransport) -> Iterator[str]:
+    """Google in sandbox mode, its sandbox served by the live server.
+
+    When the test ends, its connections are closed and the server's threads are let finish
+    before pytest-django locks the database: a thread still closing its database connection
+    after an answer would fail with a traceback on stderr."""
     settings.SITE_URL = live_server.url
     settings.GOOGLE_CLIENT_ID = ""
     settings.GOOGLE_URLS = {}
-    return live_server.url
+    yield live_server.url
+    fast_http.close()
+    deadline = time.monotonic() + 5
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture
