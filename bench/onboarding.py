@@ -45,6 +45,7 @@ from urllib.parse import urljoin, urlsplit
 import cpu
 import load
 from demo import AGENCYACCESS, ROOT, Demo, free_port, running_demo
+from django.conf import global_settings  # settings.py keeps Django's session cookie name
 from latency_proxy import LatencyProxy
 
 from agencyaccess.management.commands.serve import Command as ServeCommand
@@ -64,12 +65,19 @@ PHONE_HEADERS = {
 FIRST_PAGE_BUDGET = 60 * 1024
 TARGET_RATIO = 2.0
 JANE = "jane@janes-bakery.example"
+# Jane's Google sign-in on the link, as the OAuth callback leaves it: kept with the link and
+# remembered in her browser's session, whose key is printed (the asset list needs both).
 SIGN_JANE_IN = """
+from django.contrib.sessions.backends.db import SessionStore
 from agencyaccess.links.actions import store_client_token
 from agencyaccess.links.models import Link
+from agencyaccess.onboarding.views import remember_sign_in
 from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens
 link = Link.objects.get(public_id={link_id!r})
-store_client_token(link, "google", issue_sandbox_tokens({email!r}))
+session = SessionStore()
+remember_sign_in(session, store_client_token(link, "google", issue_sandbox_tokens({email!r})))
+session.create()
+print(session.session_key)
 """
 SANDBOX_LOG_FORMAT = "%(r)s %(s)s %(D)s"  # request line, status, microseconds
 
@@ -231,54 +239,63 @@ def bench(demo: Demo, sandbox: Sandbox | None, args: argparse.Namespace) -> None
     link = demo.links["English"]
     link_path = urlsplit(link).path
     link_id = link_path.strip("/").split("/")[-1]
-    subprocess.run(
+    signed_in = subprocess.run(
         [*AGENCYACCESS, "shell", "-c", SIGN_JANE_IN.format(link_id=link_id, email=JANE)],
         env=demo.env,
         cwd=ROOT,
         check=True,
         capture_output=True,
+        text=True,
     )
+    session_key = signed_in.stdout.strip().splitlines()[-1]
+    janes_browser = {"Cookie": f"{global_settings.SESSION_COOKIE_NAME}={session_key}"}
     status, _, page = get(demo.url, link_path)
     stylesheet = next((u for u in Subresources.of(page.decode()).urls if u.endswith(".css")), None)
     if status != 200 or stylesheet is None:
         raise SystemExit(f"the link page answered {status} with no stylesheet")
+    # A first visit to the link page (no session); the asset list in Jane's browser.
     pages = {
-        "static file": urlsplit(stylesheet).path,
-        "link page": link_path,
-        "asset list": f"{link_path}platform/google/",
+        "static file": request(urlsplit(stylesheet).path),
+        "link page": request(link_path),
+        "asset list": request(f"{link_path}platform/google/", janes_browser),
     }
-    for name, path in pages.items():
-        status, _, body = get(demo.url, path)
+    for name, page_request in pages.items():
+        path = page_request.path
+        status, _, body = get(demo.url, path, page_request.headers)
         print(f"  {name:<12} GET {path}: HTTP {status}, {len(body):,} bytes")
         if status != 200 or (name == "asset list" and b"Jane&#x27;s Bakery" not in body):
             raise SystemExit(f"{name}: not the page expected:\n{body[:2000].decode()}")
 
-    for path in pages.values():
-        load.run(demo.url, request(path), concurrency=args.concurrency, seconds=args.warmup)
+    for page_request in pages.values():
+        load.run(demo.url, page_request, concurrency=args.concurrency, seconds=args.warmup)
     gunicorn = gunicorn_master(demo.pid)
     drain(demo, [gunicorn] + ([sandbox.pid] if sandbox else []))
     runs: dict[str, list[Run]] = {name: [] for name in pages}
     for _ in range(args.runs):
-        for name, path in pages.items():
-            runs[name].append(measure(demo, gunicorn, sandbox, path, args))
+        for name, page_request in pages.items():
+            runs[name].append(measure(demo, gunicorn, sandbox, page_request, args))
     report(runs, sandbox is not None)
     errors = demo.server_errors()
     print("\nserver log: " + ("no errors" if not errors else "\n  ".join(["", *errors[:20]])))
     phone_download(demo, link_path)
 
 
-def request(path: str) -> load.Request:
-    return load.Request("GET", path, PHONE_HEADERS)
+def request(path: str, headers: dict[str, str] | None = None) -> load.Request:
+    return load.Request("GET", path, PHONE_HEADERS | (headers or {}))
 
 
 def measure(
-    demo: Demo, gunicorn: int, sandbox: Sandbox | None, path: str, args: argparse.Namespace
+    demo: Demo,
+    gunicorn: int,
+    sandbox: Sandbox | None,
+    page_request: load.Request,
+    args: argparse.Namespace,
 ) -> Run:
     pids = [gunicorn] + ([sandbox.pid] if sandbox else [])
     before = [cpu.tree_seconds(pid) for pid in pids]
     machine_before = cpu.machine_busy_seconds()
     log_before = sandbox.log_size() if sandbox else 0
-    result = load.run(demo.url, request(path), concurrency=args.concurrency, seconds=args.duration)
+    result = load.run(demo.url, page_request, concurrency=args.concurrency, seconds=args.duration)
     machine = delta(machine_before, cpu.machine_busy_seconds())
     used = [delta(b, cpu.tree_seconds(pid)) for b, pid in zip(before, pids, strict=True)]
     calls = tuple(sandbox.calls(log_before)) if sandbox else ()

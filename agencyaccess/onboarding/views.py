@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -325,8 +326,23 @@ def platform_connected(
     if not api_services(link, platform):
         # The agency changed the request meanwhile: nothing is left to choose on this platform.
         return redirect("onboarding-link", link.public_id)
-    store_client_token(link, platform, tokens)
+    remember_sign_in(request.session, store_client_token(link, platform, tokens))
     return redirect("onboarding-assets", link.public_id, platform)
+
+
+# The client sign-ins made in this browser. A sign-in is kept with the link (until the grant,
+# or 30 days with retainTokens), but only the browser that made it may list and share with
+# it: someone the link was forwarded to does not get the client's access along with it.
+SESSION_SIGN_INS = "onboarding_sign_ins"
+KEPT_SIGN_INS = 10
+
+
+def remember_sign_in(session: SessionBase, token: PlatformToken) -> None:
+    session[SESSION_SIGN_INS] = [*session.get(SESSION_SIGN_INS, []), token.pk][-KEPT_SIGN_INS:]
+
+
+def signed_in_here(session: SessionBase, token: PlatformToken) -> bool:
+    return token.pk in session.get(SESSION_SIGN_INS, [])
 
 
 @dataclass
@@ -349,7 +365,7 @@ def assets(request: HttpRequest, link: Link, platform: str) -> HttpResponse:
     if not services:
         return not_found(request)
     token = live_client_token(link, platform)
-    if token is None:
+    if token is None or not signed_in_here(request.session, token):
         messages.info(request, _("Connect first, then choose what to share."))
         return redirect("onboarding-link", link.public_id)
     choices = [list_choices(link, service, token) for service in services]

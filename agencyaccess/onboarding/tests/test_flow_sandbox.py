@@ -4,6 +4,7 @@ simulated, by the test client following what each page sends it to."""
 
 from urllib.parse import parse_qs, urlsplit
 
+from django.test import Client as Browser
 from django.test import LiveServerTestCase
 
 from agencyaccess.accounts.models import Agency
@@ -93,6 +94,19 @@ class GoogleSandboxJourneyTests(JourneyTestCase):
         self.assertTrue(
             Grant.objects.get().native_ref.startswith(f"{self.PROPERTY}/accessBindings/")
         )
+
+    def test_someone_the_link_was_forwarded_to_cannot_use_janes_sign_in(self):
+        self.client.get(self.connect("google", self.allow_all()))
+        forwarded_to = Browser()
+
+        page = forwarded_to.get(self.url("platform/google/"), follow=True)
+        forwarded_to.post(self.url("platform/google/"), {"google_analytics": self.PROPERTY})
+
+        self.assertRedirects(page, self.url())
+        self.assertContains(page, "Connect first, then choose what to share.")
+        self.assertNotContains(page, "janes-bakery.example")
+        self.assertFalse(Grant.objects.exists())
+        self.assertContains(self.client.get(self.url("platform/google/")), "janes-bakery.example")
 
     def test_declining_on_googles_consent_goes_back_to_the_link(self):
         back = self.connect("google", {"decision": "deny"})
