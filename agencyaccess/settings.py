@@ -288,5 +288,8 @@ LOGGING = {
         # secret, the sign-in code and access tokens in the query (meta/client.py), which must
         # never reach a log; lib/http.py reports failures itself, without the query.
         "httpx": {"level": "WARNING"},
+        # The task runner says at INFO that it starts and finds nothing, on every tick of the
+        # worker (each second); the worker logs the work it does itself.
+        "django_tasks_db": {"level": "WARNING"},
     },
 }
