@@ -257,11 +257,7 @@ def reopen_if_nothing_granted(link: Link, service_key: str) -> None:
     not granted, the link page offers it again, and the link is no longer complete.
 
     One conditional UPDATE, so a grant the client makes meanwhile keeps the service granted."""
-    standing = Grant.objects.filter(
-        link=link,
-        service_key=service_key,
-        state__in=[state.value for state in GrantState if state.counts_as_granted],
-    )
+    standing = Grant.objects.standing().filter(link=link, service_key=service_key)
     reopened = (
         link.services.filter(service_key=service_key, requested=True, status=ServiceStatus.GRANTED)
         .exclude(Exists(standing))

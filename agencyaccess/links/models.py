@@ -234,6 +234,10 @@ class GrantQuerySet(models.QuerySet["Grant"]):
     def pending(self) -> "GrantQuerySet":
         return self.filter(state__in=[s.value for s in GrantState if s.is_pending])
 
+    def standing(self) -> "GrantQuerySet":
+        """Grants that still count as given: active, or waiting on someone to accept."""
+        return self.filter(state__in=[s.value for s in GrantState if s.counts_as_granted])
+
 
 class Grant(models.Model):
     """One asset a client shared with one of the agency's connected accounts, and where that
