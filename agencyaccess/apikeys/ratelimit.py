@@ -66,11 +66,10 @@ class Usage:
 def hit(bucket: str, limit: int, window_seconds: int = WINDOW_SECONDS) -> Usage:
     """Count one request in `bucket`; the caller refuses it when `exceeded`."""
     window = int(time.time() // window_seconds)
-    hits = None
-    if settings.REDIS_URL:
-        hits = _unless_redis_down(lambda: _hit_redis(bucket, window, window_seconds))
-    if hits is None:
-        hits = _hit_database(bucket, window)
+    hits = _counted(
+        in_redis=lambda: _hit_redis(bucket, window, window_seconds),
+        in_database=lambda: _hit_database(bucket, window),
+    )
     return Usage(limit=limit, hits=hits, reset_at=(window + 1) * window_seconds)
 
 
@@ -78,13 +77,16 @@ def peek(bucket: str, limit: int, window_seconds: int = WINDOW_SECONDS) -> Usage
     """What `bucket` has counted so far in its current window, without counting anything: for
     limits on failures, which are counted only once they have happened."""
     window = int(time.time() // window_seconds)
-    hits = None
-    if settings.REDIS_URL:
-        hits = _unless_redis_down(lambda: int(_redis().get(_redis_key(bucket, window)) or 0))
-    if hits is None:
-        row = RateLimitCounter.objects.filter(bucket=bucket, window_start=window).first()
-        hits = row.hits if row else 0
+    hits = _counted(
+        in_redis=lambda: int(_redis().get(_redis_key(bucket, window)) or 0),
+        in_database=lambda: _database_hits(bucket, window),
+    )
     return Usage(limit=limit, hits=hits, reset_at=(window + 1) * window_seconds)
+
+
+def _database_hits(bucket: str, window: int) -> int:
+    row = RateLimitCounter.objects.filter(bucket=bucket, window_start=window).first()
+    return row.hits if row else 0
 
 
 def _hit_database(bucket: str, window: int) -> int:
@@ -105,16 +107,18 @@ def _redis() -> redis.Redis:
 _last_warning = 0.0
 
 
-def _unless_redis_down(count: Callable[[], int]) -> int | None:
-    """What `count` answers, or None when Redis cannot be reached (logged once a minute)."""
+def _counted(in_redis: Callable[[], int], in_database: Callable[[], int]) -> int:
+    """The count from Redis when REDIS_URL is set, else, or while Redis cannot be reached
+    (logged once a minute), from the database."""
     global _last_warning
-    try:
-        return count()
-    except redis.RedisError as error:
-        if monotonic() - _last_warning > REDIS_DOWN_WARNING_EVERY_SECONDS:
-            _last_warning = monotonic()
-            logger.warning("Redis unreachable (%s): rate limits counted in the database", error)
-        return None
+    if settings.REDIS_URL:
+        try:
+            return in_redis()
+        except redis.RedisError as error:
+            if monotonic() - _last_warning > REDIS_DOWN_WARNING_EVERY_SECONDS:
+                _last_warning = monotonic()
+                logger.warning("Redis unreachable (%s): rate limits counted in the database", error)
+    return in_database()
 
 
 def _redis_key(bucket: str, window: int) -> str:
