@@ -10,7 +10,6 @@ from agencyaccess.lib.ids import ALPHABET, API_KEY_LOOKUP_LENGTH
 from agencyaccess.lib.sql import PreparedQuery
 
 KEY_PREFIX = "aak_"
-LOOKUP_LENGTH = API_KEY_LOOKUP_LENGTH
 SECRET_LENGTH = 40
 
 
@@ -27,7 +26,7 @@ def split_key(key: str) -> tuple[str, str] | None:
     if not key.startswith(KEY_PREFIX):
         return None
     lookup, _, secret = key[len(KEY_PREFIX) :].partition("_")
-    if len(lookup) != LOOKUP_LENGTH or len(secret) != SECRET_LENGTH:
+    if len(lookup) != API_KEY_LOOKUP_LENGTH or len(secret) != SECRET_LENGTH:
         return None
     # Only what a key can hold reaches the database (PostgreSQL refuses a NUL with an error).
     if not all(c in ALPHABET for c in lookup + secret):
@@ -61,7 +60,7 @@ class ApiKey(models.Model):
 
     agency = models.ForeignKey(Agency, models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=100)
-    lookup = models.CharField(max_length=LOOKUP_LENGTH, unique=True)
+    lookup = models.CharField(max_length=API_KEY_LOOKUP_LENGTH, unique=True)
     digest = models.CharField(max_length=64)
     capabilities = models.JSONField(default=list)
     # Requests a minute; empty means the install's API_RATE_LIMIT_PER_MINUTE.
@@ -112,7 +111,7 @@ class ApiKey(models.Model):
             ApiKey.objects.filter(pk=self.pk).update(last_used=now)
 
     def _new_secret(self) -> str:
-        self.lookup = _random(LOOKUP_LENGTH)
+        self.lookup = _random(API_KEY_LOOKUP_LENGTH)
         secret = _random(SECRET_LENGTH)
         self.digest = _digest(secret)
         return f"{KEY_PREFIX}{self.lookup}_{secret}"

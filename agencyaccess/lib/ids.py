@@ -7,7 +7,7 @@ from django.db import models
 
 ALPHABET = string.ascii_letters + string.digits
 PUBLIC_ID_LENGTH = 20
-API_KEY_LOOKUP_LENGTH = 12  # the part of an API key that names it (apikeys.models)
+API_KEY_LOOKUP_LENGTH = 12  # the part of an API key that names it: aak_<lookup>_<secret>
 
 
 def new_public_id() -> str:
