@@ -10,10 +10,9 @@ from agencyaccess.apikeys.capabilities import CLIENTS_CREATE, CLIENTS_EDIT, CLIE
 from agencyaccess.apikeys.idempotency import idempotent
 from agencyaccess.clients import validation
 from agencyaccess.clients.actions import create_client, update_client
-from agencyaccess.clients.models import Client, Language, get_client_for_request
+from agencyaccess.clients.models import get_client_for_request
 from agencyaccess.lib.envelope import ok
 from agencyaccess.lib.schemas import ERRORS, Ok
-from agencyaccess.lib.timestamps import epoch_ms
 
 router = Router(tags=["Clients"])
 
@@ -112,26 +111,13 @@ class ClientOut(Schema):
     metadata: dict[str, str]
 
 
-def client_to_api(client: Client) -> dict[str, Any]:
-    return {
-        "id": client.public_id,
-        "name": client.name,
-        "email": client.email,
-        "company": client.company,
-        "website": client.website,
-        "language": str(Language(client.language).label),
-        "type": client.type,
-        "created": epoch_ms(client.created),
-        "metadata": client.metadata,
-    }
-
-
 @router.post("/create", auth=ApiKeyAuth(CLIENTS_CREATE), response={200: Ok[str], **ERRORS})
 @idempotent
 def clients_create(request, payload: ClientCreateIn):
     """Create a client. Returns its id."""
     client = create_client(
         request.agency_id,
+        "api",
         name=payload.name,
         email=payload.email,
         company=payload.company or "",
@@ -146,7 +132,7 @@ def clients_create(request, payload: ClientCreateIn):
 @router.get("/retrieve", auth=ApiKeyAuth(CLIENTS_RETRIEVE), response={200: Ok[ClientOut], **ERRORS})
 def clients_retrieve(request, id: str):
     """Get a client by its id."""
-    return ok(client_to_api(get_client_for_request(request, id)))
+    return ok(get_client_for_request(request, id).as_api())
 
 
 @router.post("/update", auth=ApiKeyAuth(CLIENTS_EDIT), response={200: Ok[str], **ERRORS})

@@ -1,3 +1,6 @@
+from typing import Any
+from urllib.parse import urlsplit
+
 from django.db import connections, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -7,6 +10,7 @@ from agencyaccess.accounts.models import Agency
 from agencyaccess.lib.errors import NotFound
 from agencyaccess.lib.ids import PublicIdField, looks_like_public_id
 from agencyaccess.lib.sql import PreparedQuery
+from agencyaccess.lib.timestamps import epoch_ms
 
 
 class Language(models.TextChoices):
@@ -95,6 +99,27 @@ class Client(models.Model):
     @property
     def is_prospect(self) -> bool:
         return self.type == ClientType.PROSPECT
+
+    @property
+    def website_host(self) -> str:
+        """The host of `website` ("example.com" of "https://example.com/shop"), or ""."""
+        return (
+            urlsplit(self.website if "//" in self.website else f"//{self.website}").hostname or ""
+        )
+
+    def as_api(self) -> dict[str, Any]:
+        """The client as `GET /api/clients/retrieve` answers it (and events carry it)."""
+        return {
+            "id": self.public_id,
+            "name": self.name,
+            "email": self.email,
+            "company": self.company,
+            "website": self.website,
+            "language": str(Language(self.language).label),
+            "type": self.type,
+            "created": epoch_ms(self.created),
+            "metadata": self.metadata,
+        }
 
 
 # The API's clients/retrieve and update ask this on every call: compiled once (lib/sql.py).

@@ -89,7 +89,9 @@ def clients_create(request: AgencyRequest) -> HttpResponse:
     form, rows = client_forms(request.POST if request.method == "POST" else None)
     # A list, not `and`: both forms are checked, so both show their mistakes.
     if request.method == "POST" and all([form.is_valid(), rows.is_valid()]):
-        client = create_client(request.agency_id, **form.cleaned_data, metadata=rows.metadata)
+        client = create_client(
+            request.agency_id, "dashboard", **form.cleaned_data, metadata=rows.metadata
+        )
         messages.success(request, f"{client.name} was added.")
         return redirect("clients-detail", client.public_id)
     return _form_page(request, form, rows, None)

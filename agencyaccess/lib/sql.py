@@ -142,9 +142,14 @@ class PreparedInsert:
     the few rows of one request: all of them go in one statement.
     """
 
-    def __init__(self, model: type[Model], returning: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, model: type[Model], returning: tuple[str, ...] = (), ignore_conflicts: bool = False
+    ) -> None:
+        """`ignore_conflicts`: a row that would break a unique constraint is left out, without
+        an error (`ON CONFLICT DO NOTHING`, the same words on SQLite and PostgreSQL)."""
         self.model = model
         self.returning = returning
+        self.ignore_conflicts = ignore_conflicts
         self.fields: list[Field] = [
             field for field in model._meta.concrete_fields if not field.primary_key
         ]
@@ -185,6 +190,8 @@ class PreparedInsert:
             # Names from the model, quoted; every value a placeholder.
             table = quote(meta.db_table)
             sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([values] * count)}"  # noqa: S608
+            if self.ignore_conflicts:
+                sql += " ON CONFLICT DO NOTHING"
             if self.returning:
                 sql += " RETURNING " + ", ".join(quote(column_of[n]) for n in self.returning)
             self._sql[count] = sql

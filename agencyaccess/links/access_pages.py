@@ -417,6 +417,7 @@ def welcome(page: AccessPage, visitor: dict[str, Any]) -> Link:
         if client is None:
             client = create_client(
                 page.agency_id,
+                "access_page",
                 name=visitor["name"].strip(),
                 email=visitor["email"],
                 company=visitor["company"].strip(),

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists
+from django.db.models import Exists, F
 from django.utils import timezone
 
 from agencyaccess.accounts.models import Agency
@@ -15,6 +15,7 @@ from agencyaccess.catalog.requested_accounts import ServiceSpec, parse_requested
 from agencyaccess.clients.models import Client
 from agencyaccess.lib.errors import ActionError, Conflict
 from agencyaccess.lib.sql import PreparedInsert, PreparedQuery
+from agencyaccess.lib.timestamps import epoch_ms
 from agencyaccess.links.models import (
     AccessPage,
     Grant,
@@ -24,8 +25,9 @@ from agencyaccess.links.models import (
     RequestedService,
     ServiceStatus,
 )
-from agencyaccess.notify import emails
-from agencyaccess.notify.models import EventKind, record_event
+from agencyaccess.notify import emails, payloads
+from agencyaccess.notify.events import emit
+from agencyaccess.notify.models import EventType
 from agencyaccess.platforms.base import (
     AgencyIdentity,
     Asset,
@@ -101,7 +103,14 @@ def create_link(
             last_reminder=now,
         )
         _save_services(link, services)
-        record_event(link, EventKind.LINK_CREATED)
+        emit(
+            link.agency_id,
+            EventType.LINK_CREATED,
+            {"link": payloads.link_object(link, services), "client": client.as_api()},
+            dedupe_key=str(link.pk),
+            link_id=link.pk,
+            client_id=client.pk,
+        )
         if send_email:
             emails.invitation(link)
     return link
@@ -240,15 +249,66 @@ def first_check_delay(outcome: GrantOutcome) -> timedelta:
 
 
 def answer_service(link: Link, service: RequestedService, status: ServiceStatus) -> None:
-    """The client granted (at least one asset) or skipped a service."""
-    service.status = status
-    service.updated = timezone.now()
-    service.save(update_fields=["status", "updated"])
-    kind = (
-        EventKind.SERVICE_GRANTED if status == ServiceStatus.GRANTED else EventKind.SERVICE_SKIPPED
+    """The client granted (at least one asset) or skipped a service. The change is one
+    conditional UPDATE, so of two submits at once only one answers it and tells the agency."""
+    now = timezone.now()
+    with transaction.atomic():
+        answered = (
+            RequestedService.objects.filter(pk=service.pk)
+            .exclude(status=status)
+            .update(status=status, updated=now)
+        )
+        if not answered:
+            return
+        service.status, service.updated = status, now
+        if status == ServiceStatus.GRANTED:
+            _emit_service_result(link, service, EventType.SERVICE_GRANTED)
+        else:
+            emit(
+                link.agency_id,
+                EventType.SERVICE_SKIPPED,
+                {
+                    "link_id": link.public_id,
+                    "client_id": link.client.public_id,
+                    "platform": service.service.platform.name,
+                    "service": service.service.name,
+                    "skipped_at": epoch_ms(now),
+                },
+                dedupe_key=f"{service.pk}:{epoch_ms(now)}",
+                link_id=link.pk,
+                client_id=link.client_id,
+            )
+        update_completion(link)
+
+
+def _emit_service_result(link: Link, service: RequestedService, event_type: EventType) -> None:
+    """service.granted or service.failed, with every asset of the service as it stands."""
+    grants = list(
+        link.grants.filter(service_key=service.service_key)
+        .select_related("connected_account")
+        .order_by("created", "id")
     )
-    record_event(link, kind, platform=service.service.platform.name, service=service.service.name)
-    update_completion(link)
+    standing = sum(GrantState(grant.state).counts_as_granted for grant in grants)
+    if event_type == EventType.SERVICE_FAILED:
+        result = "failed"
+    else:
+        result = "granted" if standing == len(grants) else "partial"
+    emit(
+        link.agency_id,
+        event_type,
+        {
+            "link_id": link.public_id,
+            "client": link.client.as_api(),
+            "platform": service.service.platform.name,
+            "service": service.service.name,
+            "access_level": service.access_level,
+            "result": result,
+            **payloads.assets_of(grants),
+        },
+        dedupe_key=f"{service.pk}:{epoch_ms(service.updated)}:{len(grants)}",
+        link_id=link.pk,
+        client_id=link.client_id,
+    )
 
 
 def reopen_if_nothing_granted(link: Link, service_key: str) -> None:
@@ -269,19 +329,109 @@ def reopen_if_nothing_granted(link: Link, service_key: str) -> None:
         update_completion(link)
 
 
+def intake_completed(link: Link) -> None:
+    """The client has just submitted the intake form (recorded on `link` by the caller, in
+    the same transaction): tell the agency, and see whether that finished the link."""
+    emit(
+        link.agency_id,
+        EventType.INTAKE_COMPLETED,
+        {
+            "link_id": link.public_id,
+            "client": link.client.as_api(),
+            "answers": link.intake_answers,
+        },
+        dedupe_key=str(link.pk),
+        link_id=link.pk,
+        client_id=link.client_id,
+    )
+    update_completion(link)
+
+
+def opened_by_client(link: Link) -> None:
+    """The client opened the link: the first time, the agency hears of it."""
+    now = timezone.now()
+    with transaction.atomic():
+        if not Link.objects.filter(pk=link.pk, opened__isnull=True).update(opened=now):
+            return
+        link.opened = now
+        emit(
+            link.agency_id,
+            EventType.LINK_OPENED,
+            {
+                "link_id": link.public_id,
+                "client_id": link.client.public_id,
+                "opened_at": epoch_ms(now),
+                "language": link.client.as_api()["language"],
+            },
+            dedupe_key=str(link.pk),
+            link_id=link.pk,
+            client_id=link.client_id,
+            occurred=now,
+        )
+
+
+def grant_activated(grant: Grant, previous: GrantState) -> None:
+    """A grant that waited on someone (an invitation, a manager link, a review) is active now.
+    The grant's link, client and connected account must be loaded."""
+    link = grant.link
+    emit(
+        link.agency_id,
+        EventType.GRANT_ACTIVATED,
+        {
+            "link_id": link.public_id,
+            "client_id": link.client.public_id,
+            "grant": payloads.asset_object(grant),
+            "previous_state": previous.value,
+        },
+        dedupe_key=f"{grant.pk}:{epoch_ms(grant.updated)}",
+        link_id=link.pk,
+        client_id=link.client_id,
+    )
+
+
 def update_completion(link: Link) -> None:
-    """A link is complete when every requested service is granted and the intake (if asked)
-    is done; the moment it becomes complete is recorded once, with an event."""
-    complete = not link.services.filter(requested=True).exclude(
-        status=ServiceStatus.GRANTED
-    ).exists() and (not link.intake_form_requested or link.intake_completed is not None)
-    if complete and link.completed is None:
-        link.completed = timezone.now()
-        link.save(update_fields=["completed"])
-        record_event(link, EventKind.LINK_COMPLETED)
-    elif not complete and link.completed is not None:
+    """A link is complete when every requested service is granted or skipped and the intake
+    (if asked) is done: the client has finished. Becoming complete is one conditional UPDATE
+    that counts the completions, so link.completed fires once each time, and again after a
+    service asked anew is answered."""
+    complete = not link.services.filter(requested=True, status=ServiceStatus.PENDING).exists() and (
+        not link.intake_form_requested or link.intake_completed is not None
+    )
+    links = Link.objects.filter(pk=link.pk)
+    if not complete:
+        links.filter(completed__isnull=False).update(completed=None)
         link.completed = None
-        link.save(update_fields=["completed"])
+        return
+    now = timezone.now()
+    if not links.filter(completed__isnull=True).update(
+        completed=now, completions=F("completions") + 1
+    ):
+        return
+    link.refresh_from_db(fields=["completed", "completions", "intake_answers"])
+    emit(
+        link.agency_id,
+        EventType.LINK_COMPLETED,
+        completed_link_data(link),
+        dedupe_key=f"{link.pk}:{link.completions}",
+        link_id=link.pk,
+        client_id=link.client_id,
+        occurred=now,
+    )
+
+
+def completed_link_data(link: Link) -> dict[str, Any]:
+    """link.completed's data (Zapier's access_granted): AgencyAccess's shape and ours."""
+    services = list(link.services.filter(requested=True).order_by("position"))
+    grants = link.grants.select_related("connected_account").order_by("created", "id")
+    return {
+        "id": link.public_id,
+        "client": payloads.completed_client(link),
+        "url": link.url,
+        "completed": epoch_ms(link.completed) if link.completed else None,
+        "services": payloads.service_summaries(services, grants),
+        "skipped": sum(service.status == ServiceStatus.SKIPPED for service in services),
+        "tokens": None,
+    }
 
 
 def store_client_token(link: Link, platform_key: str, tokens: TokenSet) -> PlatformToken:
@@ -388,10 +538,16 @@ def grant_service(
                     link, service, account_link.connected_account, connector, client_tokens, request
                 )
             )
-    if service.status != ServiceStatus.GRANTED and any(
-        result.state and result.state.counts_as_granted for result in results
-    ):
+    states = [result.state for result in results if result.state]
+    if service.status != ServiceStatus.GRANTED and any(s.counts_as_granted for s in states):
         answer_service(link, service, ServiceStatus.GRANTED)
+    elif (
+        service.status != ServiceStatus.GRANTED
+        and states
+        and all(state == GrantState.FAILED for state in states)
+    ):
+        service.updated = timezone.now()
+        _emit_service_result(link, service, EventType.SERVICE_FAILED)
     return results
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from agencyaccess.catalog import PLATFORMS, service_by_key
 from agencyaccess.links.actions import (
     agency_identity,
+    grant_activated,
     live_client_token,
     reopen_if_nothing_granted,
 )
@@ -78,6 +79,7 @@ def recheck(grant: Grant, connector: ServiceConnector) -> None:
     client's language, as when the grant was made: the client's pages show them too."""
     now = timezone.now()
     grant.checks += 1
+    was = GrantState(grant.state)
     with translation.override(grant.link.client.language):
         try:
             outcome = connector.verify(_ref(grant), client_tokens=_client_tokens(grant))
@@ -109,6 +111,8 @@ def recheck(grant: Grant, connector: ServiceConnector) -> None:
         )
         if not GrantState(grant.state).counts_as_granted:
             reopen_if_nothing_granted(grant.link, grant.service_key)
+        elif was != GrantState.ACTIVE and grant.state == GrantState.ACTIVE:
+            grant_activated(grant, was)
 
 
 def _apply(grant: Grant, outcome: GrantOutcome, now: datetime) -> None:

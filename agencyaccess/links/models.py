@@ -101,6 +101,11 @@ class Link(models.Model):
     last_reminder = models.DateTimeField(default=timezone.now)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     completed = models.DateTimeField(null=True, blank=True)
+    # How many times the client finished it (a service asked anew reopens it): each time is
+    # one link.completed event.
+    completions = models.PositiveSmallIntegerField(default=0)
+    # When the client first opened it (the link.opened event); the agency's previews do not count.
+    opened = models.DateTimeField(null=True, blank=True)
     # The access page this link was made from (the API's staticLinkRef).
     access_page = models.ForeignKey(
         AccessPage, models.SET_NULL, null=True, blank=True, related_name="links"
@@ -131,6 +136,10 @@ class Link(models.Model):
         """The services asked for, from the prefetched ones when loaded with for_list() or
         with_grants()."""
         return [service for service in self.services.all() if service.requested]
+
+    def skipped_count(self) -> int:
+        """Requested services the client skipped (from the prefetched services)."""
+        return sum(s.status == ServiceStatus.SKIPPED for s in self.requested_services())
 
     def progress(self) -> tuple[int, int]:
         """(services granted, services requested)."""

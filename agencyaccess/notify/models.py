@@ -1,42 +1,190 @@
+import json
+from functools import cached_property
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 
 from agencyaccess.accounts.models import Agency
-from agencyaccess.lib.sql import PreparedInsert
+from agencyaccess.lib import crypto
+from agencyaccess.lib.ids import PublicIdField
 
 
-class EventKind(models.TextChoices):
+class EventType(models.TextChoices):
+    """What can happen, as webhooks and Zapier name it (docs/events.md): `<object>.<verb>`."""
+
+    CLIENT_CREATED = "client.created", "Client created"
     LINK_CREATED = "link.created", "Link created"
+    LINK_OPENED = "link.opened", "Link opened"
     SERVICE_GRANTED = "service.granted", "Service granted"
+    SERVICE_FAILED = "service.failed", "Service failed"
     SERVICE_SKIPPED = "service.skipped", "Service skipped"
     INTAKE_COMPLETED = "intake.completed", "Intake form completed"
     LINK_COMPLETED = "link.completed", "Link completed"
+    GRANT_ACTIVATED = "grant.activated", "Grant activated"
+    WEBHOOK_FAILED = "webhook.failed", "Webhook delivery failed"
+    WEBHOOK_DISABLED = "webhook.disabled", "Webhook endpoint disabled"
+    WEBHOOK_TEST = "webhook.test", "Webhook test"
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def undispatched_to_endpoints(self) -> "EventQuerySet":
+        return self.filter(endpoints_dispatched__isnull=True)
+
+    def teammates_not_notified(self) -> "EventQuerySet":
+        return self.filter(teammates_notified__isnull=True)
 
 
 class Event(models.Model):
-    """Something that happened to a link, for the agency's notifications, webhooks and Zapier."""
+    """One thing that happened in an agency, written in the same transaction as the change it
+    records (an outbox). Its body is rendered once, as the exact bytes every webhook attempt and
+    replay sends; the consumers (webhook endpoints, teammates' e-mails) each take it once and
+    stamp their column in the same transaction as the work they queue for it."""
 
     agency = models.ForeignKey(Agency, models.CASCADE, related_name="events")
-    link = models.ForeignKey("links.Link", models.CASCADE, null=True, related_name="events")
-    kind = models.CharField(max_length=30, choices=EventKind.choices)
-    data = models.JSONField(default=dict)
+    public_id = PublicIdField()
+    type = models.CharField(max_length=40, choices=EventType.choices)
+    # Unique: a retried job or a double submit cannot record the same happening twice.
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    # What the event is about, for the activity feed's filters; kept when those are deleted.
+    link = models.ForeignKey("links.Link", models.SET_NULL, null=True, related_name="events")
+    client = models.ForeignKey("clients.Client", models.SET_NULL, null=True, related_name="events")
+    occurred = models.DateTimeField(default=timezone.now)
+    body = models.TextField()  # the JSON envelope (docs/events.md), compact
+    api_version = models.PositiveSmallIntegerField(default=1)
+    endpoints_dispatched = models.DateTimeField(null=True, blank=True)
+    teammates_notified = models.DateTimeField(null=True, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["agency", "-occurred", "-id"], name="event_feed"),
+            models.Index(fields=["agency", "type", "-occurred", "-id"], name="event_feed_type"),
+            models.Index(fields=["client", "-occurred", "-id"], name="event_feed_client"),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(endpoints_dispatched__isnull=True),
+                name="event_to_endpoints",
+            ),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(teammates_notified__isnull=True),
+                name="event_to_teammates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.public_id}"
+
+    @cached_property
+    def envelope(self) -> dict[str, Any]:
+        return json.loads(self.body)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.envelope["data"]
+
+
+class WebhookEndpoint(models.Model):
+    """An address the agency's events are POSTed to: a webhook the agency set up, or a Zapier
+    subscription (one trigger of one Zap, made through the API with an API key)."""
+
+    class Kind(models.TextChoices):
+        WEBHOOK = "webhook", "Webhook"
+        ZAPIER = "zapier", "Zapier"
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="webhook_endpoints")
+    public_id = PublicIdField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WEBHOOK)
+    url = models.URLField(max_length=2000)
+    description = models.CharField(max_length=200, blank=True)
+    # The event types sent to it; empty means all of them.
+    event_types = models.JSONField(default=list, blank=True)
+    api_version = models.PositiveSmallIntegerField(default=1)
+    # Standard Webhooks signing secrets ("whsec_..."), encrypted at rest. While a rotation's
+    # overlap lasts, attempts carry a signature with the previous secret too.
+    secret_encrypted = models.TextField()
+    previous_secret_encrypted = models.TextField(blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    # Set on the first failure after a success, cleared by any success: auto-disable reads it.
+    failing_since = models.DateTimeField(null=True, blank=True)
+    # A Zapier subscription belongs to the API key that made it.
+    api_key = models.ForeignKey(
+        "apikeys.ApiKey", models.CASCADE, null=True, blank=True, related_name="subscriptions"
+    )
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["agency", "-created"])]
+        indexes = [models.Index(fields=["agency", "is_active"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} ({self.created:%Y-%m-%d %H:%M})"
+        return f"{self.kind} {self.url}"
+
+    @property
+    def secret(self) -> str:
+        return crypto.decrypt(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = crypto.encrypt(value)
+
+    def wants(self, event_type: str) -> bool:
+        return not self.event_types or event_type in self.event_types
 
 
-# A row on every link created and every answer a client gives: its INSERT is written once.
-_INSERT_EVENT = PreparedInsert(Event)
+class Delivery(models.Model):
+    """One event to send to one endpoint: a row the worker claims, sends, and retries on the
+    schedule until the endpoint answers 2xx or the attempts run out."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    event = models.ForeignKey(Event, models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(WebhookEndpoint, models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt = models.DateTimeField(default=timezone.now)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "endpoint"], name="one_delivery_per_endpoint")
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt"]),
+            models.Index(fields=["endpoint", "-created"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} -> {self.endpoint} ({self.status})"
 
 
-def record_event(link, kind: EventKind, **data) -> None:
-    _INSERT_EVENT.insert(
-        [{"agency_id": link.agency_id, "link_id": link.pk, "kind": kind, "data": data}]
-    )
+class DeliveryAttempt(models.Model):
+    """One POST of a delivery and what came back: the endpoint's delivery log."""
+
+    delivery = models.ForeignKey(Delivery, models.CASCADE, related_name="attempt_log")
+    number = models.PositiveSmallIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    duration_ms = models.PositiveIntegerField(default=0)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)  # the HTTP status, if any
+    response_excerpt = models.TextField(blank=True)  # at most 2 KB
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number}: {self.status or self.error}"
 
 
 class OutgoingEmail(models.Model):

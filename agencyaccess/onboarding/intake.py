@@ -27,9 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from agencyaccess.links.actions import update_completion
+from agencyaccess.links.actions import intake_completed
 from agencyaccess.links.models import IntakeQuestion, Link, QuestionType
-from agencyaccess.notify.models import EventKind, record_event
 from agencyaccess.onboarding.pages import not_found, render_page
 from agencyaccess.onboarding.views import client_page
 
@@ -183,8 +182,7 @@ def _complete(link: Link, answers: dict[str, Any]) -> None:
             return
         link.intake_answers = answers
         link.intake_completed = now
-        record_event(link, EventKind.INTAKE_COMPLETED, answers=answers)
-        update_completion(link)
+        intake_completed(link)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from agencyaccess.links.actions import (
     answer_service,
     grant_service,
     live_client_token,
+    opened_by_client,
     receiving_accounts,
     release_client_token,
     store_client_token,
@@ -149,12 +150,20 @@ class Progress:
 @require_GET
 @client_page
 def link_page(request: HttpRequest, link: Link) -> HttpResponse:
+    if link.opened is None and not is_agency_preview(request, link):
+        opened_by_client(link)
     services = requested_services(link)
     return render_page(
         request,
         link,
         "onboarding/link.html",
-        {"cards": platform_cards(link, services), "progress": Progress.of(link, services)},
+        {
+            "cards": platform_cards(link, services),
+            "progress": Progress.of(link, services),
+            # A finished link whose client skipped something stays open to finish it later.
+            "all_shared": link.completed is not None
+            and all(s.status == ServiceStatus.GRANTED for s in services),
+        },
     )
 
 
@@ -168,6 +177,12 @@ _REQUESTED_SERVICES = PreparedQuery(
 _GRANTS = PreparedQuery(
     lambda link_id: Grant.objects.filter(link_id=link_id).order_by("created", "id"), link_id=-1
 )
+
+
+def is_agency_preview(request: HttpRequest, link: Link) -> bool:
+    """A teammate of the link's agency, signed in, looking at it ("preview as the client")."""
+    user = request.user
+    return user.is_authenticated and user.memberships.filter(agency_id=link.agency_id).exists()
 
 
 def requested_services(link: Link) -> list[RequestedService]:

@@ -203,7 +203,7 @@ class ServerErrorTests(EnvelopeTestCase):
     def test_a_crash_is_a_500_envelope_without_the_traceback_and_is_logged(self):
         crash = RuntimeError("secret detail of the crash")
         with (
-            mock.patch("agencyaccess.clients.api.client_to_api", side_effect=crash),
+            mock.patch("agencyaccess.clients.models.Client.as_api", side_effect=crash),
             self.assertLogs("agencyaccess.api", "ERROR") as logs,
         ):
             r = self.api_get("/api/clients/retrieve", self.alice_key, id=self.jane.public_id)

@@ -11,7 +11,7 @@ from django.contrib.staticfiles import finders
 from django.utils import timezone
 
 from agencyaccess.links.models import Grant, RequestedService, ServiceStatus
-from agencyaccess.notify.models import Event, EventKind
+from agencyaccess.notify.models import Event, EventType
 from agencyaccess.onboarding.tests.fake_platform import (
     ACTIVE_ID,
     AGENCY_INBOX_URL,
@@ -344,8 +344,8 @@ class GrantTests(FlowTestCase):
         self.assertEqual(grant.asset_name, "Bakery Ads")
         self.assertEqual(grant.access_level, "STANDARD")
         self.assertEqual(self.ads_status(), ServiceStatus.GRANTED)
-        kinds = list(Event.objects.filter(link=self.link).values_list("kind", flat=True))
-        self.assertEqual(kinds, [EventKind.SERVICE_GRANTED, EventKind.LINK_COMPLETED])
+        kinds = list(Event.objects.filter(link=self.link).values_list("type", flat=True))
+        self.assertEqual(kinds, [EventType.SERVICE_GRANTED, EventType.LINK_COMPLETED])
         self.assertFalse(PlatformToken.objects.filter(link=self.link).exists(), "token deleted")
 
     def test_the_grant_goes_to_the_agency_account_at_the_requested_level(self):
@@ -419,7 +419,7 @@ class GrantTests(FlowTestCase):
         self.assertEqual(grant.state, GrantState.FAILED)
         self.assertEqual(grant.message, "You are not an administrator of Cake Ads.")
         self.assertEqual(self.ads_status(), ServiceStatus.PENDING)
-        self.assertFalse(Event.objects.filter(kind=EventKind.SERVICE_GRANTED).exists())
+        self.assertFalse(Event.objects.filter(type=EventType.SERVICE_GRANTED).exists())
 
     def test_a_passing_error_records_nothing_and_offers_to_try_again(self):
         r = self.share(BUSY_ID)
@@ -437,7 +437,7 @@ class GrantTests(FlowTestCase):
         self.assertContains(r, "<strong>Cake Ads</strong>", html=True)
         self.assertEqual(Grant.objects.filter(link=self.link).count(), 3)
         self.assertEqual(
-            Event.objects.filter(link=self.link, kind=EventKind.SERVICE_GRANTED).count(), 1
+            Event.objects.filter(link=self.link, type=EventType.SERVICE_GRANTED).count(), 1
         )
 
     def test_a_link_that_retains_tokens_keeps_the_sign_in_after_granting(self):
@@ -462,14 +462,26 @@ class SkipTests(FlowTestCase):
         r = self.client.post(self.url("skip/google_ads/"))
         self.assertRedirects(r, self.url(), fetch_redirect_response=False)
         self.assertEqual(self.link.services.get().status, ServiceStatus.SKIPPED)
-        event = Event.objects.get(link=self.link)
-        self.assertEqual(event.kind, EventKind.SERVICE_SKIPPED)
-        self.assertEqual(event.data, {"platform": "Google", "service": "Google Ads"})
+        event = Event.objects.get(link=self.link, type=EventType.SERVICE_SKIPPED)
+        self.assertEqual(
+            (event.data["link_id"], event.data["platform"], event.data["service"]),
+            (self.link.public_id, "Google", "Google Ads"),
+        )
+
+    def test_skipping_the_last_service_completes_the_link(self):
+        self.client.post(self.url("skip/google_ads/"))
+        self.link.refresh_from_db()
+        self.assertIsNotNone(self.link.completed)
+        event = Event.objects.get(link=self.link, type=EventType.LINK_COMPLETED)
+        self.assertEqual(event.data["skipped"], 1)
+        self.assertEqual(event.data["services"][0]["status"], "skipped")
 
     def test_skipping_twice_tells_the_agency_once(self):
         self.client.post(self.url("skip/google_ads/"))
         self.client.post(self.url("skip/google_ads/"))
-        self.assertEqual(Event.objects.filter(link=self.link).count(), 1)
+        self.assertEqual(
+            Event.objects.filter(link=self.link, type=EventType.SERVICE_SKIPPED).count(), 1
+        )
 
     def test_a_shared_service_cannot_be_skipped(self):
         self.link.services.update(status=ServiceStatus.GRANTED)

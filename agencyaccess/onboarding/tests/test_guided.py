@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from agencyaccess.catalog import service_by_key
 from agencyaccess.links.models import Grant, RequestedAccountLink, RequestedService, ServiceStatus
-from agencyaccess.notify.models import Event, EventKind
+from agencyaccess.notify.models import Event, EventType
 from agencyaccess.platforms.base import GrantState
 from agencyaccess.platforms.models import ConnectedAccount
 from agencyaccess.test import BaseTestCase
@@ -157,8 +157,11 @@ class DoneTests(GuidedTestCase):
         self.assertIsNone(grant.next_check, "guided grants are not re-checked")
         row.refresh_from_db()
         self.assertEqual(row.status, ServiceStatus.GRANTED)
-        event = Event.objects.get(kind=EventKind.SERVICE_GRANTED)
-        self.assertEqual(event.data, {"platform": "Google", "service": "YouTube Studio"})
+        event = Event.objects.get(type=EventType.SERVICE_GRANTED)
+        self.assertEqual(
+            (event.data["platform"], event.data["service"], event.data["result"]),
+            ("Google", "YouTube Studio", "granted"),
+        )
 
     def test_the_agency_note_is_in_english_whatever_janes_language(self):
         self.jane.language = "es"
@@ -201,7 +204,7 @@ class DoneTests(GuidedTestCase):
         self.client.post(self.url("shopify_collaborator"), {"code": "1234"})
         self.client.post(self.url("shopify_collaborator"), {"code": "5678"})
         self.assertEqual(list(Grant.objects.values_list("asset_id", flat=True)), ["5678"])
-        self.assertEqual(Event.objects.filter(kind=EventKind.SERVICE_GRANTED).count(), 1)
+        self.assertEqual(Event.objects.filter(type=EventType.SERVICE_GRANTED).count(), 1)
 
     def test_the_last_service_done_completes_the_link(self):
         RequestedService.objects.filter(link=self.link).update(status=ServiceStatus.GRANTED)
@@ -211,7 +214,7 @@ class DoneTests(GuidedTestCase):
 
         self.link.refresh_from_db()
         self.assertIsNotNone(self.link.completed)
-        self.assertTrue(Event.objects.filter(kind=EventKind.LINK_COMPLETED).exists())
+        self.assertTrue(Event.objects.filter(type=EventType.LINK_COMPLETED).exists())
 
 
 class BadAddressTests(GuidedTestCase):

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from agencyaccess.links.models import IntakeForm, IntakeQuestion, Link, ServiceStatus
-from agencyaccess.notify.models import Event, EventKind
+from agencyaccess.notify.models import Event, EventType
 from agencyaccess.test import BaseTestCase
 
 CHOICES = [
@@ -228,7 +228,7 @@ class SendTests(IntakeTestCase):
         )
         self.answers()
         self.assertIsNotNone(self.link.intake_completed)
-        event = Event.objects.get(kind=EventKind.INTAKE_COMPLETED)
+        event = Event.objects.get(type=EventType.INTAKE_COMPLETED)
         self.assertEqual(event.link, self.link)
         self.assertEqual(event.data["answers"]["channels"], ["seo", "ads"])
         self.assertIsNone(self.link.completed, "Google Ads is still to be granted")
@@ -238,7 +238,7 @@ class SendTests(IntakeTestCase):
         self.client.post(self.form_url(), self.valid())
         self.link.refresh_from_db()
         self.assertIsNotNone(self.link.completed)
-        self.assertTrue(Event.objects.filter(kind=EventKind.LINK_COMPLETED).exists())
+        self.assertTrue(Event.objects.filter(type=EventType.LINK_COMPLETED).exists())
 
     def test_missing_required_answers_are_asked_for_and_the_rest_is_kept(self):
         data = self.valid(company_size="", budget="", about="Bread")
@@ -251,7 +251,7 @@ class SendTests(IntakeTestCase):
         self.assertContains(r, 'aria-invalid="true"', count=3, status_code=400)
         self.assertEqual(self.answers()["about"], "Bread")
         self.assertIsNone(self.link.intake_completed)
-        self.assertFalse(Event.objects.filter(kind=EventKind.INTAKE_COMPLETED).exists())
+        self.assertFalse(Event.objects.filter(type=EventType.INTAKE_COMPLETED).exists())
 
     def test_a_wrong_answer_is_shown_back_as_typed(self):
         r = self.client.post(self.form_url(), self.valid(contact="jane@"))
@@ -263,7 +263,7 @@ class SendTests(IntakeTestCase):
         self.client.post(self.form_url(), self.valid())
         r = self.client.post(self.form_url(), self.valid(about="Changed"))
         self.assertEqual(r.status_code, 200, "the summary of what was sent")
-        self.assertEqual(Event.objects.filter(kind=EventKind.INTAKE_COMPLETED).count(), 1)
+        self.assertEqual(Event.objects.filter(type=EventType.INTAKE_COMPLETED).count(), 1)
         self.assertEqual(self.answers()["about"], "We bake bread.")
 
     def test_after_sending_the_answers_are_shown_and_no_longer_saved(self):
