@@ -138,12 +138,21 @@ class LinkPageTests(RetainedTokensCase):
         for secret in SECRETS:
             self.assertNotContains(r, secret)
 
-    def test_bob_sees_they_are_kept_but_no_reveal_action(self):
+    def test_bob_sees_they_are_kept_and_revealed_but_no_reveal_action(self):
+        TokenReveal.objects.create(
+            link=self.link,
+            user=self.alice,
+            email=self.alice.email,
+            address="203.0.113.7",
+            platforms=["Google"],
+        )
         self.client.force_login(self.bob)
         r = self.client.get(self.page_url)
         self.assertContains(r, "Kept for Google (until")
         self.assertNotContains(r, self.reveal_url)
         self.assertContains(r, "The agency's owner can reveal them.")
+        self.assertContains(r, "Revealed by alice@example.org on ")
+        self.assertNotContains(r, "203.0.113.7")  # the owner's whereabouts are the owner's
 
     def test_after_the_30_days_the_page_says_they_are_no_longer_kept(self):
         self.expire_tokens()
