@@ -52,6 +52,12 @@ def throttled_message(minutes: int) -> str:
     )
 
 
+WRONG_CODE = (
+    "That code is not right, or was already used. Codes from the app change every 30 seconds; "
+    "each recovery code works once."
+)
+
+
 class LoginForm(forms.Form):
     email = _email_field(autocomplete="username", autofocus="")
     password = _password_field("Password", "current-password")
@@ -105,10 +111,7 @@ class CodeForm(forms.Form):
             raise ValidationError(throttled_message(minutes))
         if not twofactor.verify(self.user, code):
             throttle.record_failure(self.request, self.user.email)
-            raise ValidationError(
-                "That code is not right, or was already used. Codes from the app change every "
-                "30 seconds; each recovery code works once."
-            )
+            raise ValidationError(WRONG_CODE)
         return code
 
 
@@ -201,6 +204,49 @@ class PasswordConfirmForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError("That is not your password.")
         return password
+
+
+class ReauthenticateForm(forms.Form):
+    """Before a secret is shown (a link's retained tokens), the signed-in user proves again who
+    they are: their password, and their two-factor code when it is on.
+
+    Failures count in the login's own limits (accounts/throttle.py), so this form is no second
+    way to guess a password or a code: wrong answers here pause logging in too, and the reverse.
+    """
+
+    password = _password_field("Your password", "current-password")
+    code = forms.CharField(
+        label="Code from your authenticator app, or a recovery code",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+
+    def __init__(self, request: HttpRequest, user: User, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = user
+        self.throttled_minutes = 0
+        if not user.has_two_factor:
+            del self.fields["code"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned  # something left empty: nothing was tried, nothing counts
+        email = self.user.email
+        if minutes := throttle.minutes_until_allowed(self.request, email):
+            self.throttled_minutes = minutes
+            raise ValidationError(
+                f"Too many wrong passwords or codes. To protect the account, this check and "
+                f"logging in are paused: try again in {throttle.in_minutes(minutes)}."
+            )
+        if not self.user.check_password(cleaned["password"]):
+            throttle.record_failure(self.request, email)
+            self.add_error("password", "That is not your password.")
+        elif "code" in self.fields and not twofactor.verify(self.user, cleaned["code"]):
+            throttle.record_failure(self.request, email)
+            self.add_error("code", WRONG_CODE)
+        return cleaned
 
 
 class EnableTwoFactorForm(forms.Form):

@@ -319,6 +319,26 @@ _SHOWN_GRANT_STATES: dict[str, tuple[str, str]] = {
 }
 
 
+class TokenReveal(models.Model):
+    """One time a link's retained tokens were shown on the dashboard: to whom, when, from which
+    address, and which platforms' tokens. Deleted with the link."""
+
+    link = models.ForeignKey(Link, models.CASCADE, related_name="token_reveals")
+    # The e-mail address is copied so that the record still names the person if the account
+    # is deleted.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    email = models.EmailField()
+    address = models.GenericIPAddressField(null=True, blank=True)
+    platforms = models.JSONField(default=list)  # the platforms' names: ["Google", "Meta"]
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["link", "-created"])]
+
+    def __str__(self) -> str:
+        return f"tokens of link {self.link_id} shown to {self.email}"
+
+
 class IntakeForm(models.Model):
     """An agency's intake questions, which a link can ask the client to answer."""
 

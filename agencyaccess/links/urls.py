@@ -7,6 +7,7 @@ urlpatterns = [
     path("links/new/", views.links_create, name="links-create"),
     path("links/<public_id:link_id>/", views.links_detail, name="links-detail"),
     path("links/<public_id:link_id>/edit/", views.links_edit, name="links-edit"),
+    path("links/<public_id:link_id>/tokens/", views.links_tokens, name="links-reveal-tokens"),
     path("links/<public_id:link_id>/remind/", views.links_remind, name="links-remind"),
     path("links/<public_id:link_id>/delete/", views.links_delete, name="links-delete"),
 ]

@@ -1,5 +1,6 @@
 """The dashboard's link pages: the list (the dashboard's home), creating a link with the
-Requested Accounts Builder, a link's page, editing what it requests, reminding, deleting.
+Requested Accounts Builder, a link's page, editing what it requests, reminding, deleting, and
+showing the client's tokens a retainTokens link keeps (links/tokens.py).
 
 Creating and editing run the API's own workflow (links.actions: parse_services, then
 create_link or replace_services), so the dashboard and the API accept and refuse the same
@@ -7,15 +8,27 @@ links with the same messages. An htmx request to either form's address only prev
 answers with the equivalent API JSON and never saves.
 """
 
+from typing import cast
+
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencyaccess.accounts.access import agency_view
-from agencyaccess.apikeys.capabilities import LINKS_CREATE, LINKS_EDIT, LINKS_RETRIEVE
+from agencyaccess.accounts.forms import ReauthenticateForm
+from agencyaccess.accounts.models import User
+from agencyaccess.apikeys.capabilities import (
+    LINKS_CREATE,
+    LINKS_EDIT,
+    LINKS_RETRIEVE,
+    LINKS_TOKENS,
+)
 from agencyaccess.clients.models import Client, get_client_for_request
+from agencyaccess.lib.addresses import client_address
 from agencyaccess.lib.errors import ActionError
 from agencyaccess.lib.pages import AgencyRequest, get_or_404, page_number, paginate
 from agencyaccess.links.actions import (
@@ -36,11 +49,14 @@ from agencyaccess.links.builder import (
 )
 from agencyaccess.links.forms import CcRows, LinkOptionsForm, UpdateOptionsForm
 from agencyaccess.links.models import IntakeQuestion, Link, LinkStatus, get_link_for_request
+from agencyaccess.links.tokens import live_tokens, reveal_tokens
 from agencyaccess.notify.emails import link_updated
 from agencyaccess.notify.reminders import remind
 
 # Clients offered when a link is started without one.
 CLIENT_CHOICES = 10
+# The newest reveals of a link's tokens listed on its page (there are rarely more).
+REVEALS_SHOWN = 20
 
 
 @agency_view(LINKS_RETRIEVE)
@@ -158,8 +174,47 @@ def links_detail(request: AgencyRequest, link_id: str) -> HttpResponse:
         else IntakeQuestion.objects.none()
     )
     return render(
-        request, "links/detail.html", {"link": link, "intake": link.shown_intake(questions)}
+        request,
+        "links/detail.html",
+        {
+            "link": link,
+            "intake": link.shown_intake(questions),
+            "kept_tokens": live_tokens(link),
+            "reveals": (
+                link.token_reveals.order_by("-created", "-id")[:REVEALS_SHOWN]
+                if link.retain_tokens
+                else []
+            ),
+        },
     )
+
+
+@agency_view(LINKS_TOKENS)
+@sensitive_post_parameters("password", "code")
+@never_cache  # the answer holds the tokens: no copy in the browser's cache or history
+@require_http_methods(["GET", "POST"])
+@sensitive_variables("tokens")
+def links_tokens(request: AgencyRequest, link_id: str) -> HttpResponse:
+    """The client's tokens a retainTokens link keeps, shown once, in the answer to the owner's
+    password (and two-factor code): never kept in the session, and each showing recorded."""
+    link = get_or_404(get_link_for_request, request, link_id, Link.objects.select_related("client"))
+    if not link.retain_tokens:
+        raise Http404("This link does not keep the client's tokens.")
+    user = cast(User, request.user)  # agency_view has checked the login
+    kept = live_tokens(link)
+    form = ReauthenticateForm(request, user, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and kept:
+        if form.is_valid():
+            tokens = reveal_tokens(link, user, client_address(request))
+            return render(request, "links/tokens.html", {"link": link, "tokens": tokens})
+        status = 429 if form.throttled_minutes else 400
+    response = render(
+        request, "links/tokens.html", {"link": link, "kept": kept, "form": form}, status=status
+    )
+    if form.throttled_minutes:
+        response["Retry-After"] = str(form.throttled_minutes * 60)
+    return response
 
 
 @agency_view(LINKS_EDIT)
