@@ -25,6 +25,7 @@ from agencyaccess.links.models import (
     RequestedService,
     ServiceStatus,
 )
+from agencyaccess.links.tokens import retained_tokens
 from agencyaccess.notify import emails, payloads
 from agencyaccess.notify.events import emit
 from agencyaccess.notify.models import EventType
@@ -430,7 +431,9 @@ def completed_link_data(link: Link) -> dict[str, Any]:
         "completed": epoch_ms(link.completed) if link.completed else None,
         "services": payloads.service_summaries(services, grants),
         "skipped": sum(service.status == ServiceStatus.SKIPPED for service in services),
-        "tokens": None,
+        # Only links that keep the client's tokens carry them (the API guide: "Tokens will be
+        # sent to your Zapier integration").
+        "tokens": retained_tokens(link) if link.retain_tokens else None,
     }
 
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('links', '0004_link_open_by_created'),
+        ('links', '0005_link_completions_link_opened'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
