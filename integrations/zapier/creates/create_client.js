@@ -1,6 +1,6 @@
 'use strict';
 
-const { callApi, idempotencyHeaders, IDEMPOTENCY_KEY_FIELD } = require('../lib/api');
+const { createAndRetrieve, IDEMPOTENCY_KEY_FIELD } = require('../lib/api');
 const { requestBody } = require('../lib/inputs');
 const { CLIENT, CLIENT_FIELDS } = require('../lib/shapes');
 
@@ -35,17 +35,8 @@ const BODY_FIELDS = [
   },
 ];
 
-// The API answers a create with the new id; the step returns the client as the API shows it,
-// so later steps can map any of its fields.
-const perform = async (z, bundle) => {
-  const id = await callApi(z, bundle, {
-    method: 'POST',
-    path: '/api/clients/create',
-    body: requestBody(z, BODY_FIELDS, bundle.inputData),
-    headers: idempotencyHeaders(bundle),
-  });
-  return callApi(z, bundle, { path: '/api/clients/retrieve', params: { id } });
-};
+const perform = (z, bundle) =>
+  createAndRetrieve(z, bundle, 'clients', requestBody(z, BODY_FIELDS, bundle.inputData));
 
 module.exports = {
   key: 'create_client',

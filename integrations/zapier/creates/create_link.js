@@ -1,6 +1,6 @@
 'use strict';
 
-const { callApi, idempotencyHeaders, IDEMPOTENCY_KEY_FIELD } = require('../lib/api');
+const { createAndRetrieve, IDEMPOTENCY_KEY_FIELD } = require('../lib/api');
 const { requestBody, jsonObject } = require('../lib/inputs');
 
 // The fields of POST /api/links/create, under the API's names. requestedAccounts is a nested
@@ -59,21 +59,12 @@ const BODY_FIELDS = [
   },
 ];
 
-// The API answers a create with the new id; the step returns the link as the API shows it,
-// with the `url` to send the client.
-const perform = async (z, bundle) => {
-  const body = {
+// The step returns the link with its `url`, the address to send the client.
+const perform = (z, bundle) =>
+  createAndRetrieve(z, bundle, 'links', {
     ...requestBody(z, BODY_FIELDS, bundle.inputData),
     requestedAccounts: jsonObject(z, REQUESTED_ACCOUNTS, bundle.inputData.requestedAccounts),
-  };
-  const id = await callApi(z, bundle, {
-    method: 'POST',
-    path: '/api/links/create',
-    body,
-    headers: idempotencyHeaders(bundle),
   });
-  return callApi(z, bundle, { path: '/api/links/retrieve', params: { id } });
-};
 
 module.exports = {
   key: 'create_link',

@@ -31,6 +31,18 @@ const idempotencyHeaders = (bundle) => {
   return key ? { 'Idempotency-Key': String(key) } : {};
 };
 
+// POST /api/<resource>/create answers with the new id; the step returns the object as
+// /api/<resource>/retrieve shows it, so that later steps can map any of its fields.
+const createAndRetrieve = async (z, bundle, resource, body) => {
+  const id = await callApi(z, bundle, {
+    method: 'POST',
+    path: `/api/${resource}/create`,
+    body,
+    headers: idempotencyHeaders(bundle),
+  });
+  return callApi(z, bundle, { path: `/api/${resource}/retrieve`, params: { id } });
+};
+
 const IDEMPOTENCY_KEY_FIELD = {
   key: 'idempotencyKey',
   label: 'Idempotency key',
@@ -39,4 +51,4 @@ const IDEMPOTENCY_KEY_FIELD = {
     'Optional. Map something unique to this run, e.g. the ID of the trigger item: if Zapier runs this step again with the same key within 24 hours, AgencyAccess answers with the first result and creates nothing new.',
 };
 
-module.exports = { apiRequest, callApi, idempotencyHeaders, IDEMPOTENCY_KEY_FIELD };
+module.exports = { apiRequest, callApi, createAndRetrieve, IDEMPOTENCY_KEY_FIELD };

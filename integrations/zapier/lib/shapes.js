@@ -19,16 +19,18 @@ const CLIENT = {
   metadata: { crm_id: '4711' },
 };
 
-const CLIENT_FIELDS = [
+// The fields both shapes of a client have.
+const CLIENT_COMMON_FIELDS = [
   { key: 'id', label: 'Client ID' },
   { key: 'name', label: 'Client Name' },
   { key: 'email', label: 'Client Email' },
   { key: 'company', label: 'Client Company' },
   { key: 'website', label: 'Client Website' },
-  { key: 'language', label: 'Client Language' },
   { key: 'type', label: 'Client Type (Client or Prospect)' },
   { key: 'created', label: 'Client Created (epoch milliseconds)', type: 'integer' },
 ];
+
+const CLIENT_FIELDS = [...CLIENT_COMMON_FIELDS, { key: 'language', label: 'Client Language' }];
 
 // A client as the events about a link carry it: AgencyAccess's Zapier shape, with the intake
 // form's answers under `intakeForm`, one field per question key.
@@ -47,13 +49,7 @@ const LINK_CLIENT = {
 };
 
 const LINK_CLIENT_FIELDS = [
-  { key: 'id', label: 'Client ID' },
-  { key: 'name', label: 'Client Name' },
-  { key: 'email', label: 'Client Email' },
-  { key: 'company', label: 'Client Company' },
-  { key: 'website', label: 'Client Website' },
-  { key: 'type', label: 'Client Type (Client or Prospect)' },
-  { key: 'created', label: 'Client Created (epoch milliseconds)', type: 'integer' },
+  ...CLIENT_COMMON_FIELDS,
   { key: 'owner', label: 'Agency ID' },
   { key: 'pfp', label: 'Client Picture URL' },
   { key: 'usingFavicon', label: 'Client Picture Is the Website Favicon', type: 'boolean' },
