@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+ZAPIER := integrations/zapier
+NODE_STAMP := $(ZAPIER)/node_modules/.installed
 
 .PHONY: run test lint format messages bench install clean
 
@@ -12,9 +14,14 @@ run: $(STAMP)
 	$(BIN)/agencyaccess seed_demo
 	$(BIN)/agencyaccess serve
 
-# The whole test suite, on SQLite; set DATABASE_URL for PostgreSQL.
-test: $(STAMP)
+# The whole test suite, on SQLite; set DATABASE_URL for PostgreSQL. Then the Zapier app's own
+# (Node) tests, which use no database: they run once, on the SQLite run, not again with
+# DATABASE_URL. Its packages are installed first either way, for the Python test that runs the
+# app against a live server.
+test: $(STAMP) $(NODE_STAMP)
+	@[ -z "$$DATABASE_URL" ] || echo "DATABASE_URL is set: the Zapier app's Node tests (no database) are left to plain 'make test'."
 	$(BIN)/pytest -n auto
+	@[ -n "$$DATABASE_URL" ] || (cd $(ZAPIER) && npm test --silent)
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
@@ -43,5 +50,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+# The Zapier app's packages (Node 20 and npm), exactly as its package-lock.json pins them.
+$(NODE_STAMP): $(ZAPIER)/package.json $(ZAPIER)/package-lock.json
+	cd $(ZAPIER) && npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var $(ZAPIER)/node_modules

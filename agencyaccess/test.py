@@ -7,6 +7,7 @@ client and Google account. Cross-tenant tests read "as Charlie, touch Alice's li
 
 import io
 import json
+import os
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -145,6 +146,12 @@ class LiveServerBaseTestCase(LiveServerTestCase):
         super().setUp()
         # The cast is built by BaseTestCase's classmethod; here it lands on this class instead.
         BaseTestCase.setUpTestData.__func__(type(self))  # type: ignore[attr-defined]
+
+
+def without_proxies() -> dict[str, str]:
+    """The environment, less any proxy, for a program that calls the live server: the server is
+    on this machine."""
+    return {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
 
 
 @dataclass(frozen=True)
