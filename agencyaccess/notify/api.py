@@ -9,10 +9,10 @@ from agencyaccess.apikeys.auth import ApiKeyAuth, require_capability
 from agencyaccess.lib.envelope import ok
 from agencyaccess.lib.schemas import ERRORS, Ok
 from agencyaccess.notify import validation
-from agencyaccess.notify.events import CATALOGUE
 from agencyaccess.notify.zapier import (
     TRIGGER_CAPABILITIES,
     TRIGGERS,
+    example,
     get_subscription_for_request,
     samples,
     subscribe,
@@ -72,13 +72,6 @@ class UnsubscribeOut(Schema):
     id: str = Field(examples=[_EXAMPLE_ID])
 
 
-_SAMPLE_EXAMPLE: dict[str, Any] = {
-    **CATALOGUE[TRIGGERS["client_created"].value].example,
-    "event_id": "Ev1Xq8Lm3Nt6Ps2Rb7Yk",
-    "event_type": TRIGGERS["client_created"].value,
-}
-
-
 @router.post(
     "/subscribe",
     auth=ApiKeyAuth(),
@@ -122,7 +115,9 @@ def hooks_unsubscribe(request, payload: UnsubscribeIn):
         "responses": {
             200: {
                 "content": {
-                    "application/json": {"example": {"error": False, "data": [_SAMPLE_EXAMPLE]}}
+                    "application/json": {
+                        "example": {"error": False, "data": [example("client_created")]}
+                    }
                 }
             }
         }

@@ -72,9 +72,13 @@ def samples(agency_id: int, trigger: str) -> list[dict[str, Any]]:
         .order_by("-occurred", "-id")
         .values_list("body", flat=True)[:SAMPLES]
     )
-    return [zapier_body(body) for body in bodies] or [
-        _zap_fields(CATALOGUE[event_type].example, EXAMPLE_EVENT_ID, event_type)
-    ]
+    return [zapier_body(body) for body in bodies] or [example(trigger)]
+
+
+def example(trigger: str) -> dict[str, Any]:
+    """The catalogue's example of the trigger's event, as a Zap would receive it."""
+    event_type = TRIGGERS[trigger].value
+    return _zap_fields(CATALOGUE[event_type].example, EXAMPLE_EVENT_ID, event_type)
 
 
 def subscribe(api_key: ApiKey, trigger: str, target_url: str) -> WebhookEndpoint:
