@@ -10,12 +10,14 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 
+from agencyaccess.apikeys.api import router as apikeys_router
 from agencyaccess.apikeys.middleware import SERVER_ERROR, _too_large_message
 from agencyaccess.clients.api import router as clients_router
 from agencyaccess.lib.envelope import error_response
 from agencyaccess.lib.errors import ActionError
 from agencyaccess.links.api import INVALID_CLIENT
 from agencyaccess.links.api import router as links_router
+from agencyaccess.notify.api import router as hooks_router
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +84,8 @@ api = NinjaAPI(
 )
 api.add_router("/clients", clients_router)
 api.add_router("/links", links_router)
+api.add_router("/hooks", hooks_router)
+api.add_router("", apikeys_router)  # /api/me
 
 
 @api.exception_handler(ValidationError)

@@ -13,11 +13,14 @@ INVALID_KEY = (
 
 
 class ApiKeyAuth(APIKeyHeader):
-    """The key itself was looked up once by ApiMiddleware (which also rate-limits by it)."""
+    """The key itself was looked up once by ApiMiddleware (which also rate-limits by it).
+
+    Without a capability any live key passes: for an operation that needs none, or one whose
+    capability depends on what is asked (it then calls `require_capability` itself)."""
 
     param_name = "X-Auth"
 
-    def __init__(self, capability: str) -> None:
+    def __init__(self, capability: str | None = None) -> None:
         self.capability = capability
         super().__init__()
 
@@ -25,11 +28,17 @@ class ApiKeyAuth(APIKeyHeader):
         api_key: ApiKey | None = getattr(request, "api_key", None)
         if api_key is None:
             raise AuthenticationError(401, INVALID_KEY if key else MISSING_KEY)
-        if not api_key.has(self.capability):
-            raise AuthorizationError(
-                403,
-                f"This API key lacks the {self.capability} capability "
-                f"({API_CAPABILITIES[self.capability]}). Create a key that has it.",
-            )
+        if self.capability is not None:
+            require_capability(api_key, self.capability)
         request.agency_id = api_key.agency_id
         return api_key
+
+
+def require_capability(api_key: ApiKey, capability: str) -> None:
+    """A 403 naming the capability, unless the key holds it."""
+    if not api_key.has(capability):
+        raise AuthorizationError(
+            403,
+            f"This API key lacks the {capability} capability "
+            f"({API_CAPABILITIES[capability]}). Create a key that has it.",
+        )

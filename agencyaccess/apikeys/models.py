@@ -1,7 +1,7 @@
 import hmac
 import secrets
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -98,8 +98,12 @@ class ApiKey(models.Model):
         return key
 
     def revoke(self) -> None:
-        self.revoked = timezone.now()
-        self.save(update_fields=["revoked"])
+        """The key stops working, and so do the Zapier subscriptions it made, which nothing could
+        unsubscribe any more; they are deleted with the deliveries still due to them."""
+        with transaction.atomic():
+            self.revoked = timezone.now()
+            self.save(update_fields=["revoked"])
+            self.subscriptions.all().delete()
 
     def has(self, capability: str) -> bool:
         return capability in self.capabilities

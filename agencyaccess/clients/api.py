@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from pydantic import StrictStr, field_validator, model_validator
 
 from agencyaccess.apikeys.auth import ApiKeyAuth
@@ -10,7 +10,7 @@ from agencyaccess.apikeys.capabilities import CLIENTS_CREATE, CLIENTS_EDIT, CLIE
 from agencyaccess.apikeys.idempotency import idempotent
 from agencyaccess.clients import validation
 from agencyaccess.clients.actions import create_client, update_client
-from agencyaccess.clients.models import get_client_for_request
+from agencyaccess.clients.models import Client, get_client_for_request
 from agencyaccess.lib.envelope import ok
 from agencyaccess.lib.schemas import ERRORS, Ok
 
@@ -99,6 +99,17 @@ class ClientUpdateIn(ClientFields):
         return changes
 
 
+class ClientFindIn(ClientFields):
+    email: StrictStr = Field(
+        max_length=254,
+        description="The e-mail address, in any case; surrounding spaces are ignored.",
+        examples=["jane@example.com"],
+    )
+
+
+FOUND_AT_MOST = 10
+
+
 class ClientOut(Schema):
     id: str
     name: str
@@ -141,3 +152,17 @@ def clients_update(request, payload: ClientUpdateIn):
     client = get_client_for_request(request, payload.id)
     update_client(client, payload.changes())
     return ok(client.public_id)
+
+
+@router.get(
+    "/find", auth=ApiKeyAuth(CLIENTS_RETRIEVE), response={200: Ok[list[ClientOut]], **ERRORS}
+)
+def clients_find(request, query: Query[ClientFindIn]):
+    """The clients with this e-mail address, newest first, at most 10, each as retrieve shows
+    it; an empty list when there is none. Zapier's "Find Client" search."""
+    clients = (
+        Client.objects.filter(agency_id=request.agency_id)
+        .with_email(query.email)
+        .order_by("-created", "-id")[:FOUND_AT_MOST]
+    )
+    return ok([client.as_api() for client in clients])

@@ -2,8 +2,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import F, Q, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from agencyaccess.accounts.models import Agency
@@ -65,6 +66,11 @@ class ClientQuerySet(models.QuerySet["Client"]):
             by_id | Q(name__icontains=text) | Q(email__icontains=text) | Q(company__icontains=text)
         )
 
+    def with_email(self, email: str) -> "ClientQuerySet":
+        """Clients whose e-mail is `email` in any case. Both sides are upper-cased by the
+        database, as the index on UPPER(email) is (so SQLite's ASCII-only UPPER agrees too)."""
+        return self.alias(email_upper=Upper("email")).filter(email_upper=Upper(Value(email)))
+
 
 class Client(models.Model):
     """A business an agency requests access from."""
@@ -91,6 +97,8 @@ class Client(models.Model):
             models.Index(fields=["agency", "-created"]),
             models.Index(fields=["agency", "name", "id"]),
             models.Index(fields=["agency", "company", "id"]),
+            # The API's clients/find (ClientQuerySet.with_email).
+            models.Index(F("agency"), Upper("email"), name="client_agency_email"),
         ]
 
     def __str__(self) -> str:

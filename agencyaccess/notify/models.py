@@ -1,4 +1,6 @@
+import base64
 import json
+import secrets
 from functools import cached_property
 from typing import Any
 
@@ -134,6 +136,11 @@ class WebhookEndpoint(models.Model):
 
     def wants(self, event_type: str) -> bool:
         return not self.event_types or event_type in self.event_types
+
+
+def new_signing_secret() -> str:
+    """A Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 class Delivery(models.Model):

@@ -251,7 +251,7 @@ class ServerErrorTests(EnvelopeTestCase):
 
 
 class DocumentTests(EnvelopeTestCase):
-    def test_the_openapi_document_lists_the_six_endpoints(self):
+    def test_the_openapi_document_lists_every_endpoint(self):
         r = self.client.get("/api/openapi.json")
         self.assertEqual(r.status_code, 200)
         paths = r.json()["paths"]
@@ -261,9 +261,14 @@ class DocumentTests(EnvelopeTestCase):
                 ("/api/clients/create", "post"),
                 ("/api/clients/retrieve", "get"),
                 ("/api/clients/update", "post"),
+                ("/api/clients/find", "get"),
                 ("/api/links/create", "post"),
                 ("/api/links/retrieve", "get"),
                 ("/api/links/update", "post"),
+                ("/api/me", "get"),
+                ("/api/hooks/subscribe", "post"),
+                ("/api/hooks/unsubscribe", "post"),
+                ("/api/hooks/sample", "get"),
             },
         )
         self.assertEqual(

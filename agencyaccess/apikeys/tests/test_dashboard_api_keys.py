@@ -6,8 +6,11 @@ import re
 from django.test import Client
 
 from agencyaccess.apikeys.models import ApiKey
+from agencyaccess.notify.events import emit
+from agencyaccess.notify.models import Delivery, Event, EventType, WebhookEndpoint
 from agencyaccess.test import BaseTestCase
 
+ZAP_TARGET = "https://hooks.zapier.com/hooks/standard/1/2/"
 KEY = re.compile(r'value="(aak_[A-Za-z0-9]+_[A-Za-z0-9]+)"')
 
 
@@ -130,6 +133,32 @@ class ApiKeysPageTests(BaseTestCase):
         self.assertContains(r, "was revoked")
         self.assertError(self.retrieve_link(self.alice_key), 401)
         self.assertEqual(self.client.post(url).status_code, 404)  # gone from the page too
+
+    def test_revoking_a_key_ends_its_zapier_subscriptions_and_only_those(self):
+        _, bobs_key = ApiKey.issue(self.agency_a, "Bob's key", ["links:retrieve"])
+        for key in (self.alice_key, bobs_key, self.charlie_key):
+            body = {"event": "access_granted", "target_url": ZAP_TARGET}
+            self.assertEqual(self.api_post("/api/hooks/subscribe", body, key).status_code, 201)
+        emit(self.agency_a.pk, EventType.LINK_COMPLETED, {"id": "x"}, dedupe_key="revoke")
+        event = Event.objects.get()
+        for endpoint in WebhookEndpoint.objects.all():
+            Delivery.objects.create(event=event, endpoint=endpoint)
+
+        self.client.post(f"/api-keys/{self.alice_key_row.lookup}/revoke/")
+
+        self.assertEqual(
+            set(WebhookEndpoint.objects.values_list("api_key__name", flat=True)),
+            {"Bob's key", "Charlie's key"},
+        )
+        self.assertEqual(Delivery.objects.count(), 2)
+
+    def test_rolling_a_key_keeps_its_zapier_subscriptions(self):
+        body = {"event": "access_granted", "target_url": ZAP_TARGET}
+        self.assertEqual(
+            self.api_post("/api/hooks/subscribe", body, self.alice_key).status_code, 201
+        )
+        self.client.post(f"/api-keys/{self.alice_key_row.lookup}/roll/")
+        self.assertEqual(WebhookEndpoint.objects.get().api_key, self.alice_key_row)
 
     def test_charlies_key_is_not_found_and_stays_as_it_was(self):
         lookup = self.charlie_key_row.lookup

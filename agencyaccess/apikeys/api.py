@@ -1,0 +1,40 @@
+"""/api/me: the agency and the key a request is made with."""
+
+from ninja import Field, Router, Schema
+
+from agencyaccess.apikeys.auth import ApiKeyAuth
+from agencyaccess.apikeys.models import ApiKey
+from agencyaccess.lib.envelope import ok
+from agencyaccess.lib.schemas import ERRORS, Ok
+
+router = Router(tags=["Account"])
+
+
+class AgencyOut(Schema):
+    id: str = Field(examples=["Ag3Nc7Yq1Dk5Rm9Tp2Wx"])
+    name: str = Field(examples=["Alice & Co"])
+
+
+class KeyOut(Schema):
+    name: str = Field(examples=["Zapier"])
+    capabilities: list[str] = Field(examples=[["links:retrieve", "clients:retrieve"]])
+
+
+class MeOut(Schema):
+    agency: AgencyOut
+    key: KeyOut
+
+
+@router.get("/me", auth=ApiKeyAuth(), response={200: Ok[MeOut], **ERRORS}, summary="Who am I")
+def me(request):
+    """The agency the key belongs to and what the key may do. Any valid key may ask: Zapier
+    calls it to test a connection and to name it."""
+    [(name, capabilities, agency_id, agency_name)] = ApiKey.objects.filter(
+        pk=request.auth.pk
+    ).values_list("name", "capabilities", "agency__public_id", "agency__name")
+    return ok(
+        {
+            "agency": {"id": agency_id, "name": agency_name},
+            "key": {"name": name, "capabilities": capabilities},
+        }
+    )
