@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Locator, Page, Route, expect
 from agencyaccess.clients.models import Client
 from agencyaccess.links.intake_questions import parse_questions, replace_questions
 from agencyaccess.links.models import Grant, Link
+from agencyaccess.notify.models import Event, EventType
 from agencyaccess.platforms.base import GrantState
 from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens
 from agencyaccess.platforms.google.sandbox.world import JANE, TEST_AGENCY
@@ -257,9 +258,12 @@ class ClientJourneyTests(BrowserTestCase, LiveServerBaseTestCase):
                 "goals": "Más pedidos de tartas.",
             },
         )
-        # Her sign-ins are forgotten once used; a skipped service leaves the link incomplete.
+        # Her sign-ins are forgotten once used. Every service answered (one skipped) and the
+        # intake done: she has finished, and the agency heard it once.
         self.assertFalse(PlatformToken.objects.filter(link=link).exists())
-        self.assertIsNone(link.completed)
+        self.assertIsNotNone(link.completed)
+        [completed] = Event.objects.filter(link=link, type=EventType.LINK_COMPLETED)
+        self.assertEqual(completed.data["skipped"], 1)
 
     # Helpers
 
