@@ -7,6 +7,7 @@ client and Google account. Cross-tenant tests read "as Charlie, touch Alice's li
 
 import io
 import json
+import os
 import socket
 import threading
 import time
@@ -158,6 +159,11 @@ class _NoDelayLiveServerThread(LiveServerThread):
         for thread in threading.enumerate():
             if "process_request_thread" in thread.name:
                 thread.join(max(0.0, deadline - time.monotonic()))
+
+
+def without_proxies() -> dict[str, str]:
+    """The environment, less any proxy, for a program talking to the live server on this machine."""
+    return {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
 
 
 class LiveServerBaseTestCase(LiveServerTestCase):

@@ -15,8 +15,7 @@ from django.test import override_settings
 from agencyaccess.api import api
 from agencyaccess.apikeys.models import ApiKey
 from agencyaccess.links.models import IntakeForm, IntakeQuestion
-from agencyaccess.test import LiveServerBaseTestCase
-from agencyaccess.tests.test_guide_examples import without_proxies
+from agencyaccess.test import LiveServerBaseTestCase, without_proxies
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
@@ -27,8 +26,8 @@ class FuzzTests(LiveServerBaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         ApiKey.objects.update(rate_limit_per_minute=1_000_000)
-        # A link may then ask for the intake form alone, so links/create can succeed with the id
-        # clients/create returned, and the stateful phase reach links/retrieve and links/update.
+        # A link may then ask for the intake form alone: links/create can succeed with the id
+        # clients/create returned, and the stateful phase follow links/create's links.
         form = IntakeForm.objects.create(agency=self.agency_a, enabled=True)
         IntakeQuestion.objects.create(form=form, key="budget", type="short_text", labels={})
 
@@ -43,7 +42,8 @@ class FuzzTests(LiveServerBaseTestCase):
             text=True,
             timeout=120,
             env=without_proxies(),
-            cwd=Path(__file__).parent,  # nothing is written: schemathesis.toml turns caches off
+            # Where pytest runs: hypothesis keeps its Unicode tables there, in .hypothesis/.
+            cwd=Path(__file__).parents[2],
         )
 
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)

@@ -5,13 +5,12 @@ against us unchanged, by changing only the base URL).
 """
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 
 from agencyaccess.links.models import IntakeForm, IntakeQuestion, Link
-from agencyaccess.test import LiveServerBaseTestCase
+from agencyaccess.test import LiveServerBaseTestCase, without_proxies
 
 # The guide's "Custom Application" script, word for word; the guide lost the indentation of
 # the two print() lines, which Python needs back.
@@ -75,11 +74,6 @@ GUIDE_LINK_FIELDS = """"requestedAccounts": {
 "sendEmail": false,
 "thankYouMessage": "Thank you for granting access",
 "redirect": "yourwebsite.com\""""
-
-
-def without_proxies() -> dict[str, str]:
-    """The environment, less any proxy: the server is on this machine."""
-    return {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
 
 
 class GuideExampleTests(LiveServerBaseTestCase):
