@@ -1,4 +1,4 @@
-"""The public API (spec/api-guide.md): one NinjaAPI, a router per app, and every error in the
+"""The public API (README.md, docs/api.md): one NinjaAPI, a router per app, and every error in the
 `{"error": true, "msg": ...}` envelope with a message a developer can act on."""
 
 import logging
@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
-from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 
@@ -15,9 +14,11 @@ from agencyaccess.apikeys.middleware import SERVER_ERROR, _too_large_message
 from agencyaccess.clients.api import router as clients_router
 from agencyaccess.lib.envelope import error_response
 from agencyaccess.lib.errors import ActionError
+from agencyaccess.lib.schemas import SENTENCE
 from agencyaccess.links.api import INVALID_CLIENT
 from agencyaccess.links.api import router as links_router
 from agencyaccess.notify.api import router as hooks_router
+from agencyaccess.openapi import AgencyAccessAPI
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def _nul_at(value: Any, path: str = "") -> str | None:
     return None
 
 
-api = NinjaAPI(
+api = AgencyAccessAPI(
     title="AgencyAccess API",
     version="1",
     description=(
@@ -166,6 +167,8 @@ def validation_message(errors: list[dict]) -> str:
 def _sentence(loc: list[str], error: dict) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
+    if kind == SENTENCE:
+        return str(ctx["sentence"])
     if kind == "value_error":
         problem = str(ctx.get("error", error.get("msg", "")))
     elif kind == "string_too_long":

@@ -15,6 +15,9 @@ from agencyaccess.lib.errors import ActionError, Conflict
 
 KEPT_FOR = timedelta(hours=24)
 HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 255
+# Marks a view wrapped here, for the OpenAPI document to list the header on its operation.
+_TAKES_KEY = "takes_idempotency_key"
 
 
 def idempotent(view):
@@ -23,8 +26,8 @@ def idempotent(view):
         key = request.headers.get(HEADER)
         if not key:
             return view(request, *args, **kwargs)
-        if len(key) > 255:
-            raise ActionError(f"{HEADER} must be at most 255 characters.")
+        if len(key) > MAX_KEY_LENGTH:
+            raise ActionError(f"{HEADER} must be at most {MAX_KEY_LENGTH} characters.")
         if "\x00" in key:  # PostgreSQL cannot store it
             raise ActionError(f"{HEADER} must not contain NUL characters.")
         digest = hashlib.sha256(request.path.encode() + b"\n" + request.body).hexdigest()
@@ -40,7 +43,12 @@ def idempotent(view):
         record.save(update_fields=["response"])
         return result
 
+    wrapper.__dict__[_TAKES_KEY] = True
     return wrapper
+
+
+def takes_key(view) -> bool:
+    return view.__dict__.get(_TAKES_KEY, False)
 
 
 def _claim(api_key, key: str, digest: str) -> IdempotentRequest:

@@ -68,20 +68,27 @@ def parse_requested_accounts(
     the agency's connected accounts. Prospects get each service's most read-only level.
     """
     specs: list[ServiceSpec] = []
+    problems: list[str] = []  # one per platform or service, all reported together
     seen: set[str] = set()
     for platform_name, services in requested_accounts.items():
         platform = platform_by_name(platform_name)
         if platform is None:
-            raise RequestedAccountsError(
+            problems.append(
                 f'requestedAccounts: "{platform_name}" is not a platform. '
                 f"Platforms: {', '.join(p.name for p in PLATFORMS)}."
             )
+            continue
         for service_name, config in services.items():
-            service = _service(platform, service_name)
-            if service.key in seen:
-                raise RequestedAccountsError(f"requestedAccounts names {service.path} twice.")
-            seen.add(service.key)
-            specs.append(_service_spec(service, config, accounts, prospect=prospect))
+            try:
+                service = _service(platform, service_name)
+                if service.key in seen:
+                    raise RequestedAccountsError(f"requestedAccounts names {service.path} twice.")
+                seen.add(service.key)
+                specs.append(_service_spec(service, config, accounts, prospect=prospect))
+            except RequestedAccountsError as error:
+                problems.append(error.message)
+    if problems:
+        raise RequestedAccountsError(" ".join(problems))
     return specs
 
 

@@ -1,22 +1,51 @@
 """/api/clients/*: create, retrieve and update clients."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Query, Router, Schema
-from pydantic import StrictStr, field_validator, model_validator
+from pydantic import StrictStr, field_validator
 
 from agencyaccess.apikeys.auth import ApiKeyAuth
 from agencyaccess.apikeys.capabilities import CLIENTS_CREATE, CLIENTS_EDIT, CLIENTS_RETRIEVE
 from agencyaccess.apikeys.idempotency import idempotent
 from agencyaccess.clients import validation
 from agencyaccess.clients.actions import create_client, update_client
-from agencyaccess.clients.models import Client, get_client_for_request
+from agencyaccess.clients.models import Client, ClientType, Language, get_client_for_request
 from agencyaccess.lib.envelope import ok
-from agencyaccess.lib.schemas import ERRORS, Ok
+from agencyaccess.lib.schemas import ERRORS, Email, Ok, documented
+from agencyaccess.openapi import link_to, operation_doc
 
 router = Router(tags=["Clients"])
 
-Name = Field(min_length=1, max_length=200)
+UNCHANGED = "null, like leaving it out, keeps the current value."
+
+
+# Not blank: the name is stripped before its length is checked.
+NameText = Annotated[StrictStr, Field(min_length=1, max_length=200), documented(pattern=r"\S")]
+LanguageName = Annotated[
+    StrictStr,
+    documented(
+        enum=[str(language.label) for language in Language],
+        description="In any case; en, es and nl too.",
+    ),
+]
+ClientTypeName = Annotated[
+    StrictStr, documented(enum=ClientType.values, description="In any case.")
+]
+_METADATA_LIMITS = {
+    "maxProperties": validation.METADATA_MAX_KEYS,
+    "propertyNames": {"minLength": 1, "maxLength": validation.METADATA_MAX_KEY_LENGTH},
+}
+_METADATA_VALUE = {"type": "string", "maxLength": validation.METADATA_MAX_VALUE_LENGTH}
+Metadata = Annotated[
+    dict[str, StrictStr], documented(**_METADATA_LIMITS, additionalProperties=_METADATA_VALUE)
+]
+MetadataChanges = Annotated[
+    dict[str, StrictStr | None],
+    documented(
+        **_METADATA_LIMITS, additionalProperties={"anyOf": [_METADATA_VALUE, {"type": "null"}]}
+    ),
+]
 
 
 class ClientFields(Schema):
@@ -50,13 +79,15 @@ class ClientFields(Schema):
 
 
 class ClientCreateIn(ClientFields):
-    name: StrictStr = Name
-    email: StrictStr = Field(max_length=254)
+    """A field that may be left out may also be sent as null, with the same meaning."""
+
+    name: NameText
+    email: Email
     company: StrictStr | None = Field(None, max_length=200)
     website: StrictStr | None = Field(None, max_length=500)
-    language: StrictStr = Field(description='"English", "Spanish" or "Dutch"')
-    metadata: dict[str, StrictStr] | None = Field(None, description="String values only.")
-    type: StrictStr | None = Field(None, description='"Client" (the default) or "Prospect".')
+    language: LanguageName
+    metadata: Metadata | None = Field(None, description="String values only.")
+    type: ClientTypeName | None = Field(None, description='"Client" if left out.')
 
     @field_validator("metadata")
     @classmethod
@@ -65,43 +96,38 @@ class ClientCreateIn(ClientFields):
 
 
 class ClientUpdateIn(ClientFields):
-    id: StrictStr
-    name: StrictStr | None = Field(None, min_length=1, max_length=200)
-    email: StrictStr | None = Field(None, max_length=254)
-    company: StrictStr | None = Field(None, max_length=200)
-    website: StrictStr | None = Field(None, max_length=500)
-    language: StrictStr | None = None
-    metadata: dict[str, StrictStr | None] | None = Field(
-        None, description="Merged into the client's metadata; a key sent as null is removed."
+    """Only the fields sent change. A field sent as null keeps its value, as if it were left
+    out; an empty string clears company or website."""
+
+    id: StrictStr = Field(description="The id of the client to update.")
+    name: NameText | None = Field(None, description=UNCHANGED)
+    email: Email | None = Field(None, description=UNCHANGED)
+    company: StrictStr | None = Field(None, max_length=200, description=UNCHANGED)
+    website: StrictStr | None = Field(None, max_length=500, description=UNCHANGED)
+    language: LanguageName | None = Field(None, description=UNCHANGED)
+    metadata: MetadataChanges | None = Field(
+        None,
+        description="Merged into the client's metadata: a key sent as null is removed. "
+        + UNCHANGED,
     )
-    type: StrictStr | None = None
+    type: ClientTypeName | None = Field(None, description=UNCHANGED)
 
     @field_validator("metadata")
     @classmethod
     def _metadata(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
         return None if value is None else validation.clean_metadata(value, allow_null=True)
 
-    @model_validator(mode="after")
-    def _required_fields_not_null(self) -> "ClientUpdateIn":
-        for field in ("name", "email", "language", "type"):
-            if field in self.model_fields_set and getattr(self, field) is None:
-                raise ValueError(f"{field} cannot be null: leave it out to keep the current value")
-        return self
-
     def changes(self) -> dict[str, Any]:
-        """The fields sent, as the model stores them: a null company or website clears it."""
-        changes = self.model_dump(include=self.model_fields_set - {"id"})
-        for field in ("company", "website"):
-            if field in changes and changes[field] is None:
-                changes[field] = ""
-        if changes.get("metadata", {}) is None:
-            del changes["metadata"]
-        return changes
+        """The fields sent with a value, as the model stores them."""
+        return {
+            field: getattr(self, field)
+            for field in self.model_fields_set - {"id"}
+            if getattr(self, field) is not None
+        }
 
 
 class ClientFindIn(ClientFields):
-    email: StrictStr = Field(
-        max_length=254,
+    email: Email = Field(
         description="The e-mail address, in any case; surrounding spaces are ignored.",
         examples=["jane@example.com"],
     )
@@ -113,16 +139,42 @@ FOUND_AT_MOST = 10
 class ClientOut(Schema):
     id: str
     name: str
-    email: str
+    email: Email
     company: str
     website: str
-    language: str
-    type: str
-    created: int
+    language: LanguageName
+    type: ClientTypeName
+    created: int = Field(description="When the client was created: Unix time in milliseconds.")
     metadata: dict[str, str]
 
 
-@router.post("/create", auth=ApiKeyAuth(CLIENTS_CREATE), response={200: Ok[str], **ERRORS})
+# The API guide's examples, with the ids of the other examples.
+GUIDE_CLIENT = {
+    "name": "John Doe",
+    "email": "john@example.com",
+    "company": "Example Corp",
+    "website": "https://example.com",
+    "language": "English",
+}
+
+
+@router.post(
+    "/create",
+    auth=ApiKeyAuth(CLIENTS_CREATE),
+    response={200: Ok[str], **ERRORS},
+    openapi_extra=operation_doc(
+        request={
+            **GUIDE_CLIENT,
+            "metadata": {"customField1": "value1", "customField2": "value2"},
+        },
+        response="client-id-here",
+        links={
+            "retrieve": link_to("clients_retrieve", query="id"),
+            "update": link_to("clients_update", body="id"),
+            "createLink": link_to("links_create", body="clientID"),
+        },
+    ),
+)
 @idempotent
 def clients_create(request, payload: ClientCreateIn):
     """Create a client. Returns its id."""
@@ -140,13 +192,42 @@ def clients_create(request, payload: ClientCreateIn):
     return ok(client.public_id)
 
 
-@router.get("/retrieve", auth=ApiKeyAuth(CLIENTS_RETRIEVE), response={200: Ok[ClientOut], **ERRORS})
-def clients_retrieve(request, id: str):
+@router.get(
+    "/retrieve",
+    auth=ApiKeyAuth(CLIENTS_RETRIEVE),
+    response={200: Ok[ClientOut], **ERRORS},
+    openapi_extra=operation_doc(
+        response={
+            "id": "client-id",
+            **GUIDE_CLIENT,
+            "type": "Client",
+            "created": 1741951170010,
+            "metadata": {},
+        }
+    ),
+)
+def clients_retrieve(request, id: str = Query(description="The client's id.", example="client-id")):
     """Get a client by its id."""
     return ok(get_client_for_request(request, id).as_api())
 
 
-@router.post("/update", auth=ApiKeyAuth(CLIENTS_EDIT), response={200: Ok[str], **ERRORS})
+@router.post(
+    "/update",
+    auth=ApiKeyAuth(CLIENTS_EDIT),
+    response={200: Ok[str], **ERRORS},
+    openapi_extra=operation_doc(
+        request={
+            "id": "client-id",
+            "name": "John Doe Updated",
+            "email": "john.new@example.com",
+            "company": "New Company Name",
+            "website": "https://newwebsite.com",
+            "language": "Spanish",
+            "metadata": {"updatedField": "newValue"},
+        },
+        response="client-id",
+    ),
+)
 def clients_update(request, payload: ClientUpdateIn):
     """Change the fields sent, and only those. `metadata` keys are merged."""
     client = get_client_for_request(request, payload.id)

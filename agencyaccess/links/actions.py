@@ -49,10 +49,11 @@ RETAINED_CLIENT_TOKEN_LIFETIME = timedelta(days=30)
 
 
 def parse_services(
-    agency_id: int, client: Client, requested_accounts: dict[str, Any]
+    agency_id: int, client: Client | None, requested_accounts: dict[str, Any]
 ) -> list[ServiceSpec]:
     """Validate `requestedAccounts` against the catalogue and the agency's connected accounts
-    (disconnected ones included, so the refusal can say why)."""
+    (disconnected ones included, so the refusal can say why). Without a client (an unknown
+    clientID, refused besides), the levels are checked as for a client, not a prospect."""
     wanted = {
         link.get("internalAccountID")
         for services in requested_accounts.values()
@@ -66,7 +67,8 @@ def parse_services(
         for account in _ACCOUNTS_OF_AGENCY.objects(agency_id=agency_id)
         if account.public_id in wanted
     }
-    return parse_requested_accounts(requested_accounts, accounts, prospect=client.is_prospect)
+    prospect = client is not None and client.is_prospect
+    return parse_requested_accounts(requested_accounts, accounts, prospect=prospect)
 
 
 def create_link(

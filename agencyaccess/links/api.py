@@ -1,32 +1,44 @@
 """/api/links/*: create, update and retrieve access links."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
 from django.db.models import F
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from pydantic import (
     AliasChoices,
     BaseModel,
+    ConfigDict,
+    PrivateAttr,
     StrictBool,
     StrictStr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from agencyaccess.apikeys.auth import ApiKeyAuth
 from agencyaccess.apikeys.capabilities import LINKS_CREATE, LINKS_EDIT, LINKS_RETRIEVE
 from agencyaccess.apikeys.idempotency import idempotent
 from agencyaccess.catalog import service_by_key
+from agencyaccess.catalog.requested_accounts import ServiceSpec
 from agencyaccess.clients.models import Client, client_of_agency
 from agencyaccess.clients.validation import clean_email
 from agencyaccess.lib.envelope import ok
 from agencyaccess.lib.errors import ActionError
 from agencyaccess.lib.ids import looks_like_public_id
-from agencyaccess.lib.schemas import ERRORS, Ok
+from agencyaccess.lib.schemas import ERRORS, SENTENCE, Email, Ok
 from agencyaccess.lib.sql import PreparedQuery
 from agencyaccess.lib.timestamps import epoch_ms
-from agencyaccess.links.actions import create_link, parse_services, replace_services
+from agencyaccess.links.actions import (
+    check_asks_something,
+    create_link,
+    parse_services,
+    replace_services,
+)
 from agencyaccess.links.models import (
     Link,
     RequestedService,
@@ -35,16 +47,29 @@ from agencyaccess.links.models import (
     link_not_found,
 )
 from agencyaccess.links.validation import MAX_CC, clean_redirect
+from agencyaccess.openapi import link_to, operation_doc
 
 router = Router(tags=["Links"])
 
 INVALID_CLIENT = "Please provide a valid clientID"
 
 
+def _optional_fields_take_null(schema: dict[str, Any]) -> None:
+    """The document says what ObjectIn accepts: null wherever a field may be left out."""
+    required = set(schema.get("required", ()))
+    for name, field in schema.get("properties", {}).items():
+        if name in required or {"type": "null"} in field.get("anyOf", ()):
+            continue
+        outer = {key: field.pop(key) for key in ("title", "description", "default") if key in field}
+        schema["properties"][name] = {"anyOf": [field, {"type": "null"}], **outer}
+
+
 class ObjectIn(BaseModel):
     """An object nested in a request body. Plain pydantic, not ninja's Schema: Schema reads any
     value through attribute lookups, so "ADMIN" where an object belongs would pass as an object
     with every field left out, and the error would blame a field instead of the value."""
+
+    model_config = ConfigDict(json_schema_extra=_optional_fields_take_null)
 
     @model_validator(mode="before")
     @classmethod
@@ -80,7 +105,7 @@ REQUESTED_ACCOUNTS = AliasChoices("requestedAccounts", "requestedServices")
 
 class CcIn(ObjectIn):
     name: StrictStr = Field("", max_length=200)
-    email: StrictStr = Field(max_length=254)
+    email: Email
 
     @field_validator("email")
     @classmethod
@@ -89,12 +114,16 @@ class CcIn(ObjectIn):
 
 
 class LinkCreateIn(Schema):
+    """Every problem of the body is reported in one answer, the clientID's and those of
+    requestedAccounts against the catalogue and the agency's accounts among them: the lookups
+    run as the fields are validated, with the request that ninja passes as validation context."""
+
     clientID: StrictStr = Field(description="The id of the client to send the link to.")
     requestedAccounts: RequestedAccountsIn = Field(
         validation_alias=REQUESTED_ACCOUNTS,
         description='Platform name -> service name -> configuration, e.g. {"Google": {"Google Ads": {...}}}.',
     )
-    intakeForm: StrictBool | None = False
+    intakeForm: StrictBool | None = Field(False, validate_default=True)
     sendEmail: StrictBool | None = False
     thankYouMessage: StrictStr | None = Field("", max_length=2000)
     redirect: StrictStr | None = Field(
@@ -103,10 +132,81 @@ class LinkCreateIn(Schema):
     retainTokens: StrictBool | None = False
     cc: list[CcIn] | None = Field(None, max_length=MAX_CC)
 
+    _client: Client = PrivateAttr()
+    _services: list[ServiceSpec] = PrivateAttr()
+
+    # Validators run in the order of the fields: each finds what those before it looked up in
+    # the context. A field that failed its own checks left nothing there.
+
+    @field_validator("clientID")
+    @classmethod
+    def _client_of_agency(cls, value: str, info: ValidationInfo) -> str:
+        client = client_of_agency(_request(info).agency_id, value)
+        if client is None:
+            raise ValueError(INVALID_CLIENT)
+        _context(info)["client"] = client
+        return value
+
+    @field_validator("requestedAccounts")
+    @classmethod
+    def _services_of_catalogue(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        # Without a client, the rules for prospects are left out: the link is refused anyway.
+        client = _context(info).get("client")
+        as_dicts = {
+            platform: {name: service.model_dump() for name, service in services.items()}
+            for platform, services in value.items()
+        }
+        with _as_sentence():
+            _context(info)["services"] = parse_services(_request(info).agency_id, client, as_dicts)
+        return value
+
+    @field_validator("intakeForm")
+    @classmethod
+    def _asks_something(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        if (services := _context(info).get("services")) is not None:
+            with _as_sentence():
+                check_asks_something(services, intake_form=bool(value))
+        return value
+
     @field_validator("redirect")
     @classmethod
     def _redirect(cls, value: str | None) -> str:
         return clean_redirect(value or "")
+
+    @model_validator(mode="after")
+    def _keep_lookups(self, info: ValidationInfo) -> "LinkCreateIn":
+        self._client = _context(info)["client"]
+        self._services = _context(info)["services"]
+        return self
+
+    @property
+    def client(self) -> Client:
+        return self._client
+
+    @property
+    def services(self) -> list[ServiceSpec]:
+        return self._services
+
+
+def _context(info: ValidationInfo) -> dict[str, Any]:
+    """What the validators share: ninja passes {"request": the request}, whose key it has
+    already checked, and they add what they look up."""
+    if not isinstance(info.context, dict):
+        raise TypeError("LinkCreateIn is validated by ninja, with the request as context")
+    return info.context
+
+
+def _request(info: ValidationInfo) -> Any:
+    return _context(info)["request"]
+
+
+@contextmanager
+def _as_sentence() -> Iterator[None]:
+    """A workflow's refusal as a validation error of the field, shown as its own sentence."""
+    try:
+        yield
+    except ActionError as error:
+        raise PydanticCustomError(SENTENCE, "{sentence}", {"sentence": error.message}) from None
 
 
 # Fields a link keeps from its creation, and what the update says when one is sent.
@@ -254,22 +354,45 @@ def link_to_api(link: Link) -> dict[str, Any]:
     }
 
 
-def _client_for_link(request, client_id: str) -> Client:
-    client = client_of_agency(request.agency_id, client_id)
-    if client is None:
-        raise ActionError(INVALID_CLIENT)
-    return client
+# The API guide's examples, with the ids of its other examples where it shows a placeholder.
+GUIDE_REQUESTED_ACCOUNTS = {
+    "Google": {
+        "Google Ads": {
+            "accessLevel": "ADMIN",
+            "requested": True,
+            "requestedAccountLinks": [{"internalAccountID": "your-linked-account-id"}],
+        }
+    }
+}
 
 
-@router.post("/create", auth=ApiKeyAuth(LINKS_CREATE), response={200: Ok[str], **ERRORS})
+@router.post(
+    "/create",
+    auth=ApiKeyAuth(LINKS_CREATE),
+    response={200: Ok[str], **ERRORS},
+    openapi_extra=operation_doc(
+        request={
+            "clientID": "client-id",
+            "requestedAccounts": GUIDE_REQUESTED_ACCOUNTS,
+            "intakeForm": True,
+            "sendEmail": False,
+            "thankYouMessage": "Thank you for granting access",
+            "redirect": "yourwebsite.com",
+        },
+        response="link-id-here",
+        errors={400: INVALID_CLIENT},
+        links={
+            "retrieve": link_to("links_retrieve", query="id"),
+            "update": link_to("links_update", body="id"),
+        },
+    ),
+)
 @idempotent
 def links_create(request, payload: LinkCreateIn):
     """Create an access link for a client. Returns its id."""
-    client = _client_for_link(request, payload.clientID)
-    services = parse_services(request.agency_id, client, payload.model_dump()["requestedAccounts"])
     link = create_link(
-        client,
-        services,
+        payload.client,
+        payload.services,
         intake_form=bool(payload.intakeForm),
         send_email=bool(payload.sendEmail),
         thank_you_message=payload.thankYouMessage or "",
@@ -280,7 +403,15 @@ def links_create(request, payload: LinkCreateIn):
     return ok(link.public_id)
 
 
-@router.post("/update", auth=ApiKeyAuth(LINKS_EDIT), response={200: Ok[str], **ERRORS})
+@router.post(
+    "/update",
+    auth=ApiKeyAuth(LINKS_EDIT),
+    response={200: Ok[str], **ERRORS},
+    openapi_extra=operation_doc(
+        request={"id": "link-id-here", "requestedAccounts": GUIDE_REQUESTED_ACCOUNTS},
+        response="link-id-here",
+    ),
+)
 def links_update(request, payload: LinkUpdateIn):
     """Replace the link's requested accounts; the services named are asked of the client again."""
     link = get_link_for_request(request, payload.id, Link.objects.select_related("client"))
@@ -295,8 +426,37 @@ def links_update(request, payload: LinkUpdateIn):
     "/retrieve",
     auth=ApiKeyAuth(LINKS_RETRIEVE),
     response={200: Ok[LinkOut], **ERRORS},
+    # The guide's answer, with the url this API adds and the level as it returns levels.
+    openapi_extra=operation_doc(
+        response={
+            "id": "link-id",
+            "url": "https://agencyaccess.example/l/link-id/",
+            "cc": [{"name": "John Doe", "email": "john@example.com"}],
+            "clientID": "client-id",
+            "created": 1741951170010,
+            "lastReminderTimestamp": 1741951170010,
+            "requestedAccounts": {
+                "Google": {
+                    "Google Ads": {
+                        "accessLevel": "ADMIN",
+                        "requested": True,
+                        "granted": True,
+                        "skipped": False,
+                        "requestedAccountLinks": [
+                            {"internalAccountID": "account-id", "googleAdsMCCAccountID": "mcc-id"}
+                        ],
+                    }
+                }
+            },
+            "intakeForm": {"requested": True, "complete": True},
+            "redirect": "yourwebsite.com",
+            "staticLinkRef": "static-link-id",
+            "thankYouMessage": "Thank you for granting access!",
+            "retainTokens": False,
+        }
+    ),
 )
-def links_retrieve(request, id: str):
+def links_retrieve(request, id: str = Query(description="The link's id.", example="link-id")):
     """Get a link: its settings and, per service, whether the client granted or skipped it."""
     return ok(retrieve_link(request.agency_id, id))
 

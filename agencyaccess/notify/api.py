@@ -48,7 +48,9 @@ class Trigger(Schema):
 class SubscribeIn(Trigger):
     target_url: StrictStr = Field(
         max_length=validation.MAX_TARGET_URL,
-        description="Where to POST the events: an absolute https URL (Zapier's `targetUrl`).",
+        description="Where to POST the events: an absolute https URL (Zapier's `targetUrl`), "
+        "not an address of a private network.",
+        json_schema_extra={"format": "uri"},
         examples=[_EXAMPLE_URL],
     )
 

@@ -116,7 +116,10 @@ class LinkIdempotencyTests(IdempotencyTestCase):
     def test_charlie_cannot_replay_alices_answer_with_her_key_name(self):
         alices = self.assertOk(self.create_link(self.link_body(), "shared"))
         r = self.create_link(self.link_body(), "shared", self.charlie_key)
-        self.assertError(r, 400, "Please provide a valid clientID")
+        # Alice's client and account are no ids of Charlie's agency.
+        msg = self.assertError(r, 400)["msg"]
+        self.assertTrue(msg.startswith("Please provide a valid clientID. "), msg)
+        self.assertIn("is not a connected Google account of your agency", msg)
         self.assertNotIn(alices, r.content.decode())
 
     def test_another_key_of_the_same_agency_has_its_own_keys(self):

@@ -113,18 +113,17 @@ class ClientUpdateTests(BaseTestCase):
         )
         self.assertJaneUnchanged()
 
-    def test_required_fields_cannot_be_set_to_null(self):
-        for field in ["name", "email", "language", "type"]:
-            with self.subTest(field):
-                self.assertError(
-                    self.update(**{field: None}),
-                    400,
-                    f"{field} cannot be null: leave it out to keep the current value.",
-                )
+    def test_every_field_sent_as_null_keeps_its_value(self):
+        fields = ["name", "email", "company", "website", "language", "metadata", "type"]
+        self.assertOk(self.update(**dict.fromkeys(fields)))
         self.assertJaneUnchanged()
+        for field in fields:
+            with self.subTest(field):
+                self.assertOk(self.update(**{field: None}))
+                self.assertJaneUnchanged()
 
-    def test_company_and_website_sent_as_null_are_cleared(self):
-        self.assertOk(self.update(company=None, website=None))
+    def test_company_and_website_sent_empty_are_cleared(self):
+        self.assertOk(self.update(company="", website=""))
         jane = self.jane_now()
         self.assertEqual((jane.company, jane.website), ("", ""))
 

@@ -266,6 +266,53 @@ class LinkCreateClientIdTests(LinkCreateTestCase):
             "Please provide a valid clientID. requestedAccounts is required.",
         )
 
+    def test_an_unknown_client_id_is_reported_with_every_other_problem_of_the_body(self):
+        for body, others in [
+            (
+                self.body(sendEmail="yes", cc=[{"email": "nope"}]),
+                "sendEmail must be true or false. cc[0].email must be a valid e-mail address, "
+                "such as jane@example.com.",
+            ),
+            (
+                self.body(requestedAccounts={"Myspace": {}, "Google": {"Google Plus": {}}}),
+                'requestedAccounts: "Myspace" is not a platform. Platforms: ',
+            ),
+            (
+                self.body(requestedAccounts={}),
+                "A link must request at least one service (requestedAccounts) or the intake form.",
+            ),
+        ]:
+            with self.subTest(others):
+                msg = self.assertError(
+                    self.create({**body, "clientID": "NoSuchClientAtAll000"}), 400
+                )["msg"]
+                self.assertTrue(msg.startswith(f"{INVALID_CLIENT}. {others}"), msg)
+        self.assertNoLinkCreated()
+
+    def test_every_platform_and_service_in_error_is_reported(self):
+        r = self.create(
+            self.body(
+                requestedAccounts={
+                    "Myspace": {},
+                    "Google": {
+                        "Google Plus": {},
+                        "Google Ads": {"accessLevel": "GOD"},
+                        "Google Analytics": {"requestedAccountLinks": [{"internalAccountID": "x"}]},
+                    },
+                }
+            )
+        )
+        problems = [
+            'requestedAccounts: "Myspace" is not a platform.',
+            'requestedAccounts.Google: "Google Plus" is not a Google service.',
+            'requestedAccounts.Google.Google Ads.accessLevel: "GOD" is not a level of Google Ads.',
+            'requestedAccounts.Google.Google Analytics.requestedAccountLinks[0].internalAccountID: "x"',
+        ]
+        msg = self.assertError(r, 400)["msg"]
+        positions = [msg.index(problem) for problem in problems]  # each one is there
+        self.assertEqual(positions, sorted(positions))
+        self.assertNoLinkCreated()
+
 
 class LinkCreateProspectTests(LinkCreateTestCase):
     def setUp(self) -> None:
