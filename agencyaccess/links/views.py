@@ -1,5 +1,6 @@
-"""The dashboard's link pages: the list (the dashboard's home), creating a link with the
-Requested Accounts Builder, a link's page, editing what it requests, reminding, deleting.
+"""The dashboard's link pages: the list (the dashboard's home, with the agency's activity feed
+beside it: notify/feed.py), creating a link with the Requested Accounts Builder, a link's page,
+editing what it requests, reminding, deleting.
 
 Creating and editing run the API's own workflow (links.actions: parse_services, then
 create_link or replace_services), so the dashboard and the API accept and refuse the same
@@ -37,6 +38,7 @@ from agencyaccess.links.builder import (
 from agencyaccess.links.forms import CcRows, LinkOptionsForm, UpdateOptionsForm
 from agencyaccess.links.models import IntakeQuestion, Link, LinkStatus, get_link_for_request
 from agencyaccess.notify.emails import link_updated
+from agencyaccess.notify.feed import feed_for_request
 from agencyaccess.notify.reminders import remind
 
 # Clients offered when a link is started without one.
@@ -62,7 +64,13 @@ def links_list(request: AgencyRequest) -> HttpResponse:
     return render(
         request,
         "links/list.html",
-        {"page": page, "status": status, "statuses": LinkStatus.choices, "client": client},
+        {
+            "page": page,
+            "status": status,
+            "statuses": LinkStatus.choices,
+            "client": client,
+            "activity": feed_for_request(request, client),
+        },
     )
 
 
