@@ -8,6 +8,7 @@ fallback rather than trusted to be there.
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from agencyaccess.lib.ids import looks_like_public_id
 from agencyaccess.notify.models import EventType
 
 UNKNOWN_CLIENT = "A client"
@@ -76,10 +77,9 @@ def sentence(event_type: str, data: Mapping[str, Any], client: str = "") -> str:
 
 
 def link_id(event_type: str, data: Mapping[str, Any]) -> str:
-    """The public id of the link the event is about, or ""."""
-    if event_type == EventType.LINK_COMPLETED:
-        return data.get("id") or ""
-    return data.get("link_id") or ""
+    """The public id of the link the event is about, or "" (never something no URL can hold)."""
+    found = data.get("id" if event_type == EventType.LINK_COMPLETED else "link_id")
+    return str(found) if looks_like_public_id(found) else ""
 
 
 def awaiting_agency(event_type: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@ an example body, generated from notify/events.py's CATALOGUE, which also builds 
 bodies sent. No login: integrators read it before they have an account."""
 
 import json
+import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +19,8 @@ def event_catalogue(request: HttpRequest) -> HttpResponse:
         {
             "type": event_type,
             "label": spec.event_type.label,
-            "when": spec.when,
+            # Text and `code` in turn: the odd parts are the ones between backticks.
+            "when": re.split(r"`([^`]*)`", spec.when),
             "schema": _pretty(spec.json_schema()),
             "example": _pretty(spec.example_envelope()),
         }

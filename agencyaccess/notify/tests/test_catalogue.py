@@ -46,7 +46,9 @@ class EventCataloguePageTests(TestCase):
         self.assertEqual(list(examples), list(CATALOGUE))
         for event_type, spec in CATALOGUE.items():
             with self.subTest(event_type):
-                self.assertIn(html.escape(spec.when), content)
+                when = f"<p>{html.escape(spec.when)}</p>"
+                when = re.sub(r"`([^`]*)`", r"<code>\1</code>", when)
+                self.assertIn(when, content)
                 example = examples[event_type]
                 self.assertEqual(example["type"], event_type)
                 self.assertEqual(example["api_version"], API_VERSION)

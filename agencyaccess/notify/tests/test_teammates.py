@@ -353,6 +353,14 @@ class EmailContentTests(TeammateEvents):
         for text in (email.subject, email.text, email.html):
             self.assertNotIn("SECRET", text)
 
+    def test_an_event_naming_no_link_still_goes_out_without_one(self):
+        data = {"link_id": "not an id", "client": self.jane.as_api(), "answers": {}}
+        self.emit(EventType.INTAKE_COMPLETED, data)
+        email = self.email()
+        self.assertEqual(email.subject, "Jane Doe completed the intake form")
+        self.assertNotIn("The link's page", email.text)
+        self.assertNotIn("/links/", email.html)
+
     def test_the_text_is_not_html_escaped_and_the_html_is(self):
         self.jane.name = "O'Brien <Bakery>"
         self.jane.save()
