@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest import mock
 
+from django.test import SimpleTestCase
 from django.utils import timezone
 
 from agencyaccess.accounts.models import Agency, Membership, Role, User
@@ -22,6 +23,7 @@ from agencyaccess.notify.models import (
 from agencyaccess.notify.preferences import set_agency_defaults, set_own_choices
 from agencyaccess.notify.teammates import notify_teammates, send_daily_digests, send_digest
 from agencyaccess.test import BaseTestCase
+from agencyaccess.worker import JOBS
 
 _keys = itertools.count()
 # A day, and the next, in UTC.
@@ -241,6 +243,13 @@ class ImmediateEmailTests(TeammateEvents):
         self.completed()
         notify_teammates()
         self.assertEqual(self.emailed(), ["alice@example.org"])
+
+
+class WorkerTests(SimpleTestCase):
+    def test_the_worker_runs_both_jobs_the_immediate_one_often(self):
+        every = {job.func: job.every for job in JOBS}
+        self.assertLessEqual(every[notify_teammates], 5)
+        self.assertIn(send_daily_digests, every)
 
 
 class TenantIsolationTests(TeammateEvents):
