@@ -79,8 +79,8 @@ def notify_teammates() -> int:
             for membership in teams.get(event.agency_id, []):
                 delivery = preferences.delivery(membership, kinds[event.pk])
                 by_delivery.setdefault(delivery, []).append(membership)
-            if now := by_delivery.get(Frequency.IMMEDIATELY):
-                emails.teammate_notification(event, now)
+            if at_once := by_delivery.get(Frequency.IMMEDIATELY):
+                emails.teammate_notification(event, at_once)
             digest_items += [
                 DigestItem(membership=membership, event=event)
                 for membership in by_delivery.get(Frequency.DIGEST, [])

@@ -2,6 +2,7 @@
 immediately, in a daily digest, off, or the agency's default (notify/preferences.py)."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -20,7 +21,8 @@ def notifications(request: AgencyRequest) -> HttpResponse:
         memberships, Preferences.of_memberships(memberships), request.POST or None
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():  # every agency's choices, or none
+            form.save()
         messages.success(request, "Your notification settings are saved.")
         return redirect("accounts-notifications")
     return render(
