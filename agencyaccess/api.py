@@ -76,7 +76,9 @@ api = AgencyAccessAPI(
     description=(
         "Create clients and access links, and follow what each client granted. "
         "Send your API key in the `X-Auth` header. Every answer is "
-        '`{"error": false, "data": ...}` or `{"error": true, "msg": "..."}`.'
+        '`{"error": false, "data": ...}` or `{"error": true, "msg": "..."}`. '
+        "The events that webhooks and Zapier receive are described in the "
+        "[event catalogue](/docs/events/)."
     ),
     urls_namespace="api",
     docs_url="/docs",

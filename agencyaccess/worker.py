@@ -18,6 +18,7 @@ from agencyaccess.clients.jobs import analyze_sqlite
 from agencyaccess.links.jobs import recheck_pending_grants
 from agencyaccess.notify.jobs import send_queued_emails
 from agencyaccess.notify.reminders import send_due_reminders
+from agencyaccess.notify.teammates import notify_teammates, send_daily_digests
 from agencyaccess.platforms.jobs import purge_expired_tokens
 
 logger = logging.getLogger(__name__)
@@ -33,8 +34,10 @@ class Job:
 
 JOBS: tuple[Job, ...] = (
     Job(send_queued_emails, every=5),
+    Job(notify_teammates, every=5),
     Job(recheck_pending_grants, every=30),
     Job(send_due_reminders, every=300),
+    Job(send_daily_digests, every=300),
     Job(purge_expired_tokens, every=300),
     Job(purge_idempotency_records, every=3600),
     Job(analyze_sqlite, every=6 * 3600),

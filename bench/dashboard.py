@@ -1,11 +1,14 @@
-"""The dashboard's list pages with 100,000 clients in an agency, beside an empty agency.
+"""The dashboard's list pages with 100,000 clients and 100,000 events in an agency, beside an
+empty agency.
 
-    .venv/bin/python bench/dashboard.py [--db sqlite|postgres|both] [--clients N] [--requests N]
+    .venv/bin/python bench/dashboard.py [--db sqlite|postgres|both] [--clients N] [--events N]
+        [--requests N]
 
 For each database (SQLite, and PostgreSQL when one answers at --postgres) it makes a throwaway
 database, migrates it, seeds one agency with N clients (`agencyaccess seed_clients`, a link for
-every 20th), a second with 60 and a third with none, then asks each page --requests times as each
-agency's owner and prints the server time (p50, p99), the ratios and the SQL queries per page.
+every 20th) and --events events on those links (the home's activity feed), a second with 60 of
+each and a third with none, then asks each page --requests times as each agency's owner and
+prints the server time (p50, p99), the ratios and the SQL queries per page.
 
 Requests go through django.test.Client in the benchmark's process: the whole Django stack
 (middleware, session, login and membership check, view, template) with no server, network or
@@ -32,7 +35,8 @@ DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/agencyaccess_bench_dash"
 # the big agency's, so big/small is the cost of the size alone; big/empty adds the rendering.
 SMALL = 60
 
-# The pages measured, by name; {client} is a client id of the agency (for the id search).
+# The pages measured, by name; {client} is a client id of the agency (for the id search),
+# {link_client} one of a client with a link and events, {event} an event half-way down the feed.
 PAGES = {
     "clients list": "/clients/",
     "clients by name": "/clients/?sort=name",
@@ -43,7 +47,12 @@ PAGES = {
     "clients page 100": "/clients/?page=100",
     "links list": "/links/",
     "links: complete": "/links/?status=complete",
+    "activity: one type": "/links/?type=service.granted",
+    "activity: one client": "/links/?client={link_client}",
+    "activity: older page": "/links/?before={event}",
 }
+# The types of the seeded events, in turn.
+EVENT_TYPES = ("link.opened", "service.granted", "service.skipped", "intake.completed")
 
 
 def main() -> None:
@@ -53,7 +62,8 @@ def main() -> None:
         return
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     print(
-        f"Dashboard pages: an agency with {args.clients:,} clients, one with {SMALL}, one empty; "
+        f"Dashboard pages: an agency with {args.clients:,} clients and {args.events:,} events, "
+        f"one with {SMALL} of each, one empty; "
         f"{args.requests} requests a page through django.test.Client (server time only)\n"
     )
     for name in databases:
@@ -67,6 +77,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=100, help="timed requests a page")
     parser.add_argument(
         "--postgres", default=DEFAULT_POSTGRES, help="a database to create and drop"
@@ -118,6 +129,7 @@ def run_child(env: dict[str, str], args: argparse.Namespace) -> dict:
         __file__,
         "--child",
         f"--clients={args.clients}",
+        f"--events={args.events}",
         f"--requests={args.requests}",
     ]
     done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, check=True)
@@ -153,16 +165,22 @@ def measure(args: argparse.Namespace) -> dict:
     call_command(
         "seed_clients", agency=agencies["big"].public_id, count=args.clients, stdout=sys.stderr
     )
+    seed_events(agencies["big"], args.events)
     seeding = time.perf_counter() - started
+    seed_events(agencies["small"], SMALL)
     big = agencies["big"]
     # A client in the middle of the list: the id search must not find it by luck.
     some_client = Client.objects.filter(agency=big).order_by("name")[args.clients // 2].public_id
+    ids = {who: _ids_of(agency, some_client) for who, agency in agencies.items()}
 
     results: dict = {"seconds_to_seed": seeding, "pages": {}}
     for page, path in PAGES.items():
-        url = path.format(client=some_client)
         row = results["pages"][page] = {}
         for who in sizes:
+            try:
+                url = path.format(**ids[who])
+            except KeyError:  # the empty agency has no event to page from
+                continue
             browser = Browser()
             browser.force_login(_owner(f"{who}@bench.example"))
             for _ in range(5):  # warm-up: caches, the session, the first connection
@@ -177,6 +195,64 @@ def measure(args: argparse.Namespace) -> dict:
                 "queries": query_count,
             }
     return results
+
+
+def seed_events(agency, count: int) -> None:
+    """`count` events on the agency's links, one a second up to now, of EVENT_TYPES in turn,
+    with the catalogue's example data; already dispatched, so that no worker would send them."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agencyaccess.lib.ids import new_public_id
+    from agencyaccess.links.models import Link
+    from agencyaccess.notify.events import CATALOGUE, envelope
+    from agencyaccess.notify.models import Event
+
+    links = list(
+        Link.objects.filter(agency=agency).values_list(
+            "pk", "public_id", "client_id", "client__public_id"
+        )
+    )
+    now = timezone.now()
+    batch = []
+    for i in range(count):
+        link_pk, link_id, client_pk, client_id = links[i % len(links)]
+        event_type = EVENT_TYPES[i % len(EVENT_TYPES)]
+        data = CATALOGUE[event_type].example | {"link_id": link_id, "client_id": client_id}
+        occurred = now - timedelta(seconds=count - i)
+        public_id = new_public_id()
+        batch.append(
+            Event(
+                agency=agency,
+                public_id=public_id,
+                type=event_type,
+                dedupe_key=f"bench:{agency.pk}:{i}",
+                link_id=link_pk,
+                client_id=client_pk,
+                occurred=occurred,
+                body=envelope(public_id, event_type, occurred, agency.public_id, data),
+                endpoints_dispatched=now,
+                teammates_notified=now,
+            )
+        )
+        if len(batch) == 5000:
+            Event.objects.bulk_create(batch)
+            batch = []
+    Event.objects.bulk_create(batch)
+
+
+def _ids_of(agency, some_client: str) -> dict[str, str]:
+    """The values of PAGES' placeholders for the agency: an event half-way down its feed and
+    that event's client; none when it has no events."""
+    from agencyaccess.notify.models import Event
+
+    ids = {"client": some_client}
+    events = Event.objects.filter(agency=agency).select_related("client")
+    if count := events.count():
+        middle = events.order_by("-occurred", "-id")[count // 2]
+        ids |= {"event": middle.public_id, "link_client": middle.client.public_id}
+    return ids
 
 
 def _owner(email: str):
@@ -209,7 +285,9 @@ def print_results(name: str, results: dict) -> None:
         f"{'big/empty':>9} {'p99 big':>9} {'empty':>8}  queries big/small/empty"
     )
     for page, row in results["pages"].items():
-        big, small, empty = row["big"], row["small"], row["empty"]
+        big, small = row["big"], row["small"]
+        # Pages that page from an event have no empty agency's figures.
+        empty = row.get("empty", {"p50_ms": float("nan"), "p99_ms": float("nan"), "queries": "-"})
         print(
             f"  {page:<22} {big['p50_ms']:>7.1f}ms {small['p50_ms']:>6.1f}ms "
             f"{empty['p50_ms']:>6.1f}ms {big['p50_ms'] / small['p50_ms']:>8.1f}x "

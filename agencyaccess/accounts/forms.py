@@ -13,6 +13,8 @@ from PIL import Image
 from agencyaccess.accounts import throttle, twofactor
 from agencyaccess.accounts.models import Agency, Invitation, Membership, Theme, User
 from agencyaccess.notify import emails
+from agencyaccess.notify.models import Frequency, NotificationKind
+from agencyaccess.notify.preferences import Preferences, set_agency_defaults, set_own_choices
 
 LOGO_MAX_BYTES = 15 * 1024 * 1024
 LOGO_MAX_SIDE = 5000  # pixels; larger is no logo, and costs memory to check
@@ -349,44 +351,62 @@ class SettingsForm(forms.ModelForm):
         return cleaned
 
 
-# What each Membership.notify_* flag is about, in the order of the settings table.
-NOTIFICATIONS = {
-    "notify_service_granted": "A service is granted",
-    "notify_intake_completed": "An intake form is completed",
-    "notify_link_completed": "A link is completed",
-}
+class NotificationDefaultsForm(forms.Form):
+    """The agency's default for each kind of notification e-mail, which owners set: what every
+    teammate gets until they choose for themselves."""
+
+    prefix = "notifications"  # beside the settings form, on one page
+
+    def __init__(self, agency: Agency, preferences: Preferences, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+        for kind, label in NotificationKind.choices:
+            self.fields[kind] = forms.ChoiceField(
+                label=label, choices=Frequency.choices, initial=preferences.default(agency.pk, kind)
+            )
+
+    def save(self) -> None:
+        set_agency_defaults(self.agency, self.cleaned_data)
 
 
-class NotificationsForm(forms.Form):
-    """Which e-mails each member of the team gets: a checkbox per member and notification."""
+class OwnNotificationsForm(forms.Form):
+    """A teammate's own choices, in each of their agencies; a kind left at the agency's default
+    follows what the agency's owners choose, now and later."""
 
-    labels = list(NOTIFICATIONS.values())
-
-    def __init__(self, memberships: list[Membership], *args, **kwargs) -> None:
+    def __init__(
+        self, memberships: list[Membership], preferences: Preferences, *args, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.memberships = memberships
         for membership in memberships:
-            for flag, label in NOTIFICATIONS.items():
-                self.fields[self._name(membership, flag)] = forms.BooleanField(
-                    label=f"{label}: e-mail {membership.user.email}",
+            for kind, label in NotificationKind.choices:
+                default = preferences.default(membership.agency_id, kind)
+                self.fields[self._name(membership, kind)] = forms.ChoiceField(
+                    label=label,
                     required=False,
-                    initial=getattr(membership, flag),
+                    choices=[("", f"The agency's default: {default.label}"), *Frequency.choices],
+                    initial=preferences.own(membership, kind) or "",
                 )
 
     @staticmethod
-    def _name(membership: Membership, flag: str) -> str:
-        return f"{membership.public_id}-{flag}"
+    def _name(membership: Membership, kind: str) -> str:
+        return f"{membership.public_id}-{kind}"
 
-    def rows(self) -> list[tuple[Membership, list[forms.BoundField]]]:
+    def agencies(self) -> list[tuple[Agency, list[forms.BoundField]]]:
         return [
-            (m, [self[self._name(m, flag)] for flag in NOTIFICATIONS]) for m in self.memberships
+            (m.agency, [self[self._name(m, kind)] for kind in NotificationKind.values])
+            for m in self.memberships
         ]
 
     def save(self) -> None:
         for membership in self.memberships:
-            for flag in NOTIFICATIONS:
-                setattr(membership, flag, self.cleaned_data[self._name(membership, flag)])
-        Membership.objects.bulk_update(self.memberships, list(NOTIFICATIONS))
+            set_own_choices(
+                membership,
+                {
+                    kind: self.cleaned_data[self._name(membership, kind)] or None
+                    for kind in NotificationKind.values
+                },
+            )
 
 
 class BrandingForm(forms.ModelForm):

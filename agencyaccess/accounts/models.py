@@ -161,10 +161,6 @@ class Membership(models.Model):
     agency = models.ForeignKey(Agency, models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     created = models.DateTimeField(default=timezone.now)
-    # Which e-mails this member gets about the agency's links.
-    notify_service_granted = models.BooleanField(default=False)
-    notify_intake_completed = models.BooleanField(default=True)
-    notify_link_completed = models.BooleanField(default=True)
 
     class Meta:
         constraints = [

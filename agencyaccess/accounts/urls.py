@@ -3,7 +3,7 @@ from django.urls import path, reverse_lazy
 
 from agencyaccess.accounts import throttle
 from agencyaccess.accounts.forms import AccountPasswordResetForm
-from agencyaccess.accounts.views import agency, auth, invitations, security, team
+from agencyaccess.accounts.views import agency, auth, invitations, notifications, security, team
 
 # Django's own password-reset views, with our templates; the e-mail is notify.emails's
 # password_reset, queued by the form, whose links use SITE_URL and not the request's Host header.
@@ -60,6 +60,7 @@ urlpatterns = [
         security.renew_recovery_codes,
         name="accounts-renew-recovery-codes",
     ),
+    path("notifications/", notifications.notifications, name="accounts-notifications"),
     path("switch/", agency.switch_agency, name="accounts-switch-agency"),
     path("no-agency/", agency.no_agency, name="accounts-no-agency"),
     path("team/", team.team, name="accounts-team"),

@@ -25,6 +25,7 @@ class AgencyRequest(HttpRequest):
     agency: "Agency"
     agency_id: int
     membership: "Membership"
+    memberships: list["Membership"]
     capabilities: frozenset[str]
     htmx: "HtmxDetails"  # django_htmx's middleware
 

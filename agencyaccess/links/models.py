@@ -304,8 +304,12 @@ class Grant(models.Model):
 
     @property
     def shown_state(self) -> tuple[str, str]:
-        """The state as the agency reads it, and its tone (a badge class: ok, warn, bad)."""
-        return _SHOWN_GRANT_STATES.get(self.state, (self.state, ""))
+        return shown_grant_state(self.state)
+
+
+def shown_grant_state(state: str) -> tuple[str, str]:
+    """A grant's state as the agency reads it, and its tone (a badge class: ok, warn, bad)."""
+    return _SHOWN_GRANT_STATES.get(state, (state, ""))
 
 
 _SHOWN_GRANT_STATES: dict[str, tuple[str, str]] = {

@@ -1,6 +1,7 @@
-"""The dashboard's link pages: the list (the dashboard's home), creating a link with the
-Requested Accounts Builder, a link's page, editing what it requests, reminding, deleting, and
-showing the client's tokens a retainTokens link keeps (links/tokens.py).
+"""The dashboard's link pages: the list (the dashboard's home, with the agency's activity feed
+beside it: notify/feed.py), creating a link with the Requested Accounts Builder, a link's page,
+editing what it requests, reminding, deleting, and showing the client's tokens a retainTokens
+link keeps (links/tokens.py).
 
 Creating and editing run the API's own workflow (links.actions: parse_services, then
 create_link or replace_services), so the dashboard and the API accept and refuse the same
@@ -51,6 +52,7 @@ from agencyaccess.links.forms import CcRows, LinkOptionsForm, UpdateOptionsForm
 from agencyaccess.links.models import IntakeQuestion, Link, LinkStatus, get_link_for_request
 from agencyaccess.links.tokens import live_tokens, reveal_tokens
 from agencyaccess.notify.emails import link_updated
+from agencyaccess.notify.feed import feed_for_request
 from agencyaccess.notify.reminders import remind
 
 # Clients offered when a link is started without one.
@@ -78,7 +80,13 @@ def links_list(request: AgencyRequest) -> HttpResponse:
     return render(
         request,
         "links/list.html",
-        {"page": page, "status": status, "statuses": LinkStatus.choices, "client": client},
+        {
+            "page": page,
+            "status": status,
+            "statuses": LinkStatus.choices,
+            "client": client,
+            "activity": feed_for_request(request, client),
+        },
     )
 
 

@@ -2,11 +2,12 @@
 
 Each function renders its templates in the recipient's language and queues an OutgoingEmail;
 the worker sends it, retrying on failure (notify/jobs.py). Nothing is sent during a request.
-E-mails to a link's client use `emails/<kind>.subject.txt`, `.txt` and `.html`; those to agency
-staff keep their text-only templates under `accounts/emails/`, in English like the dashboard.
+E-mails to a link's client use `emails/<kind>.subject.txt`, `.txt` and `.html`. Those to agency
+staff are in English like the dashboard: the account e-mails keep text-only templates under
+`accounts/emails/`; the notifications of the agency's events use `emails/<kind>.*` too.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import formataddr
 from typing import Any
@@ -16,9 +17,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from agencyaccess.accounts.models import Agency, Invitation, User
-from agencyaccess.links.models import Link, ServiceStatus
-from agencyaccess.notify.models import OutgoingEmail
+from agencyaccess.accounts.models import Agency, Invitation, Membership, User
+from agencyaccess.links.models import Link, ServiceStatus, shown_grant_state
+from agencyaccess.notify import activity
+from agencyaccess.notify.models import DigestItem, Event, EventType, OutgoingEmail
 
 # The staff pages, and so the e-mails to staff, are in English only.
 STAFF_LANGUAGE = "en"
@@ -35,8 +37,15 @@ class Templates:
     html: str = ""  # none: a text-only e-mail
 
     @classmethod
-    def for_client(cls, kind: str) -> "Templates":
+    def by_kind(cls, kind: str) -> "Templates":
         return cls(f"emails/{kind}.subject.txt", f"emails/{kind}.txt", f"emails/{kind}.html")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
 
 
 def invitation(link: Link) -> OutgoingEmail:
@@ -93,6 +102,106 @@ def password_reset(user: User, uid: str, token: str) -> OutgoingEmail:
     )
 
 
+def teammate_notification(event: Event, memberships: Sequence[Membership]) -> list[OutgoingEmail]:
+    """An event of the agency, e-mailed to each of these teammates (one e-mail each, rendered
+    once): what happened, to which client, what was granted and where it stands, what waits for
+    the agency, and links to the link's page and to one's notification settings. The memberships'
+    agency and user must be loaded. Only the fields named here reach the templates: never the
+    tokens a link.completed may carry."""
+    agency = memberships[0].agency
+    data = event.data
+    context = {
+        "agency_name": agency.name,
+        "headline": activity.sentence(event.type, data),
+        "client": data.get("client") or {},
+        "services": _services_of(event.type, data),
+        "awaiting": [_asset(asset) for asset in activity.awaiting_agency(event.type, data)],
+        "intake": event.type == EventType.INTAKE_COMPLETED,
+        "link_url": _link_page(activity.link_id(event.type, data)),
+        "settings_url": settings.SITE_URL + reverse("accounts-notifications"),
+    }
+    rendered = _render(Templates.by_kind("teammate_notification"), context, STAFF_LANGUAGE)
+    return OutgoingEmail.objects.bulk_create(
+        OutgoingEmail(
+            agency=agency,
+            link_id=event.link_id,
+            kind="teammate_notification",
+            to=[membership.user.email],
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+        )
+        for membership in memberships
+    )
+
+
+def daily_digest(user: User, items: Sequence[DigestItem]) -> OutgoingEmail:
+    """The events a user chose to read once a day, grouped by agency, oldest first; each a
+    sentence with a link to its link's page. The items' event and membership agency must be
+    loaded."""
+    by_agency: dict[Agency, list[dict[str, Any]]] = {}
+    for item in items:
+        event = item.event
+        by_agency.setdefault(item.membership.agency, []).append(
+            {
+                "occurred": event.occurred,
+                "headline": activity.sentence(event.type, event.data),
+                "action_needed": bool(activity.awaiting_agency(event.type, event.data)),
+                "link_url": _link_page(activity.link_id(event.type, event.data)),
+            }
+        )
+    agencies = list(by_agency)
+    context = {
+        "count": len(items),
+        "agencies": [(agency.name, by_agency[agency]) for agency in agencies],
+        "settings_url": settings.SITE_URL + reverse("accounts-notifications"),
+    }
+    return _queue(
+        "daily_digest",
+        Templates.by_kind("daily_digest"),
+        context,
+        language=STAFF_LANGUAGE,
+        # From the agency's name when there is one agency to speak of.
+        agency=agencies[0] if len(agencies) == 1 else None,
+        to=[user.email],
+    )
+
+
+def _link_page(link_id: str) -> str:
+    return settings.SITE_URL + reverse("links-detail", args=[link_id]) if link_id else ""
+
+
+def _services_of(event_type: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The services an event reports on, with their assets, as the e-mails list them."""
+    if event_type == EventType.LINK_COMPLETED:
+        services = data.get("services", [])
+    elif event_type == EventType.SERVICE_GRANTED:
+        services = [data]
+    else:
+        return []
+    return [
+        {
+            "platform": service.get("platform", ""),
+            "service": service.get("service", ""),
+            "status": service.get("status", ""),
+            "assets": [_asset(asset) for asset in service.get("assets", [])],
+            "assets_truncated": service.get("assets_truncated", False),
+        }
+        for service in services
+    ]
+
+
+def _asset(asset: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        "service": asset.get("service", ""),
+        "name": asset.get("name") or asset.get("native_id", ""),
+        "native_id": asset.get("native_id", ""),
+        "state": shown_grant_state(asset.get("state", ""))[0],
+        "account": (asset.get("connected_account") or {}).get("name", ""),
+        "notes": asset.get("notes", ""),
+    }
+
+
 def _waiting_for(link: Link):
     return link.services.filter(requested=True).exclude(status=ServiceStatus.GRANTED)
 
@@ -109,7 +218,7 @@ def _to_client(kind: str, link: Link, *, services) -> OutgoingEmail:
     agency = link.agency
     return _queue(
         kind,
-        Templates.for_client(kind),
+        Templates.by_kind(kind),
         context,
         language=client.language,
         agency=agency,
@@ -131,6 +240,19 @@ def branding(agency: Agency) -> dict[str, str]:
     }
 
 
+def _render(templates: Templates, context: dict[str, Any], language: str) -> Rendered:
+    with translation.override(language):
+        # A subject is one line whatever the template's line breaks.
+        subject = " ".join(render_to_string(templates.subject, context).split())
+        text = render_to_string(templates.text, context)
+        html = (
+            render_to_string(templates.html, context | {"language": language})
+            if templates.html
+            else ""
+        )
+    return Rendered(subject[:300], text, html)
+
+
 def _queue(
     kind: str,
     templates: Templates,
@@ -143,15 +265,7 @@ def _queue(
     cc: Sequence[str] = (),
     reply_to: Sequence[str] = (),
 ) -> OutgoingEmail:
-    with translation.override(language):
-        # A subject is one line whatever the template's line breaks.
-        subject = " ".join(render_to_string(templates.subject, context).split())
-        text = render_to_string(templates.text, context)
-        html = (
-            render_to_string(templates.html, context | {"language": language})
-            if templates.html
-            else ""
-        )
+    rendered = _render(templates, context, language)
     return OutgoingEmail.objects.create(
         agency=agency,
         link=link,
@@ -159,7 +273,7 @@ def _queue(
         to=list(to),
         cc=list(cc),
         reply_to=list(reply_to),
-        subject=subject[:300],
-        text=text,
-        html=html,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
     )

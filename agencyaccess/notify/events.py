@@ -36,6 +36,12 @@ class EventSpec:
     def json_schema(self) -> dict[str, Any]:
         return self.data.model_json_schema()
 
+    def example_envelope(self) -> dict[str, Any]:
+        """The example as a whole body, as an endpoint receives it."""
+        return json.loads(
+            envelope(_EVENT_ID, self.event_type.value, _EXAMPLE_TIME, _AGENCY_ID, self.example)
+        )
+
 
 _CLIENT = {
     "id": "kq3Xw9ZpT2mLr8Vb1NcY",
@@ -63,6 +69,9 @@ _ASSET = {
     "last_verified_at": 1764550800000,
 }
 _LINK_ID = "ccXFZzXwyB35IXNFMW6N"
+_EVENT_ID = "Ev9Pz4Kw7Hd2Qm5Ts8Ra"
+_AGENCY_ID = "Ag3Nc7Yq1Dk5Rm9Tp2Wx"
+_EXAMPLE_TIME = datetime(2025, 12, 1, 1, 3, 20, 345000, tzinfo=UTC)
 _ENDPOINT = {"id": "Wb4Hk8Qs2Np6Rt1Yx9Lm", "url_host": "hooks.agency.example", "description": "CRM"}
 
 CATALOGUE: dict[str, EventSpec] = {
@@ -178,7 +187,7 @@ CATALOGUE: dict[str, EventSpec] = {
             {
                 "id": _LINK_ID,
                 "client": {
-                    "owner": "Ag3Nc7Yq1Dk5Rm9Tp2Wx",
+                    "owner": _AGENCY_ID,
                     "website": "janesbakery.example",
                     "created": 1764547200000,
                     "name": "Jane Doe",

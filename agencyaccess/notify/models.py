@@ -7,9 +7,10 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from agencyaccess.accounts.models import Agency
+from agencyaccess.accounts.models import Agency, Membership, User
 from agencyaccess.lib import crypto
-from agencyaccess.lib.ids import PublicIdField
+from agencyaccess.lib.errors import NotFound
+from agencyaccess.lib.ids import PublicIdField, looks_like_public_id
 
 
 class EventType(models.TextChoices):
@@ -86,6 +87,106 @@ class Event(models.Model):
     @property
     def data(self) -> dict[str, Any]:
         return self.envelope["data"]
+
+
+def get_event_for_request(request, public_id: str) -> Event:
+    """The event of the request's agency with this id; another agency's is not found."""
+    # Anything that cannot be an id is not looked up (PostgreSQL refuses a NUL byte outright).
+    event = (
+        Event.objects.filter(agency_id=request.agency_id, public_id=public_id).first()
+        if looks_like_public_id(public_id)
+        else None
+    )
+    if event is None:
+        raise NotFound(f'No event of your agency has the id "{public_id}".')
+    return event
+
+
+class NotificationKind(models.TextChoices):
+    """What a teammate can be e-mailed about; each is a choice on their notifications page."""
+
+    SERVICE_GRANTED = "service_granted", "A client grants a service"
+    INTAKE_COMPLETED = "intake_completed", "A client completes the intake form"
+    LINK_COMPLETED = "link_completed", "A client completes a link"
+    NEEDS_ACTION = "needs_action", "A grant waits for the agency to accept an invitation"
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATELY = "immediately", "Immediately"
+    DIGEST = "digest", "In a daily digest"
+    OFF = "off", "Off"
+
+
+# Until an owner sets the agency's own: what the former on/off settings defaulted to, so that a
+# team that never chose keeps getting what it got.
+DEFAULT_FREQUENCIES: dict[str, str] = {
+    NotificationKind.SERVICE_GRANTED: Frequency.OFF,
+    NotificationKind.INTAKE_COMPLETED: Frequency.IMMEDIATELY,
+    NotificationKind.LINK_COMPLETED: Frequency.IMMEDIATELY,
+    NotificationKind.NEEDS_ACTION: Frequency.IMMEDIATELY,
+}
+
+
+class NotificationSetting(models.Model):
+    """How often one kind of notification is e-mailed: a teammate's own choice in one agency
+    (membership set), or the agency's default for the teammates who have not chosen (membership
+    empty, set by an owner)."""
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="notification_settings")
+    membership = models.ForeignKey(
+        Membership, models.CASCADE, null=True, blank=True, related_name="notification_settings"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    frequency = models.CharField(max_length=12, choices=Frequency.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "kind"],
+                condition=models.Q(membership__isnull=True),
+                name="one_agency_default_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["membership", "kind"], name="one_choice_per_membership_and_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.frequency} ({self.membership or self.agency})"
+
+
+class DigestItem(models.Model):
+    """An event waiting for the next daily digest of one teammate; deleted once in a digest.
+    Removing someone from the team deletes theirs."""
+
+    membership = models.ForeignKey(Membership, models.CASCADE, related_name="digest_items")
+    event = models.ForeignKey(Event, models.CASCADE, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "event"], name="one_digest_item")
+        ]
+        indexes = [models.Index(fields=["created"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} for {self.membership}"
+
+
+class Digest(models.Model):
+    """One daily digest e-mailed to one user: at most one a day (UTC), which the unique
+    constraint makes true however many workers run."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="digests")
+    day = models.DateField()
+    events = models.PositiveIntegerField()
+    email = models.ForeignKey("OutgoingEmail", models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_a_day")]
+
+    def __str__(self) -> str:
+        return f"digest of {self.day} for {self.user}"
 
 
 class WebhookEndpoint(models.Model):

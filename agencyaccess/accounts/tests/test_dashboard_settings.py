@@ -1,5 +1,6 @@
-from agencyaccess.accounts.models import Agency, Membership
+from agencyaccess.accounts.models import Agency
 from agencyaccess.accounts.tests.pages import PageChecks
+from agencyaccess.notify.models import NotificationSetting
 from agencyaccess.test import BaseTestCase
 
 SETTINGS = "/account/settings/"
@@ -12,19 +13,15 @@ class SettingsTests(PageChecks, BaseTestCase):
     def settings_data(self, **changes) -> dict:
         """The form as the page shows it, with changes."""
         r = self.client.get(SETTINGS)
-        data = {
-            name: field.value()
-            for name, field in ((n, r.context["form"][n]) for n in r.context["form"].fields)
-        }
-        data |= {
-            name: "on" for name, field in r.context["notifications"].fields.items() if field.initial
-        }
+        data: dict[str, object] = {}
+        for form in (r.context["form"], r.context["notifications"]):
+            data |= {field.html_name: field.value() for field in form}
         return {k: v for k, v in (data | changes).items() if v not in (None, False)}
 
     def test_the_page_shows_every_setting_with_a_label(self):
         r = self.client.get(SETTINGS)
         self.assertContains(r, 'value="2, 5, 10"')
-        self.assertContains(r, "bob@example.org")
+        self.assertContains(r, "A client grants a service")
         self.assertAccessiblePage(r)
 
     def test_alice_changes_the_agency_details_limit_and_reminders(self):
@@ -80,21 +77,39 @@ class SettingsTests(PageChecks, BaseTestCase):
             set(r.context["form"].errors), {"name", "support_email", "monthly_link_limit"}
         )
 
-    def test_alice_chooses_who_is_notified_of_what(self):
-        bob = Membership.objects.get(user=self.bob)
-        data = self.settings_data()
-        data[f"{bob.public_id}-notify_service_granted"] = "on"
-        del data[f"{bob.public_id}-notify_link_completed"]
+    def test_alice_sets_the_agencys_default_notifications(self):
+        data = self.settings_data(
+            **{
+                "notifications-service_granted": "digest",
+                "notifications-link_completed": "off",
+            }
+        )
         self.assertRedirects(self.client.post(SETTINGS, data), SETTINGS)
-        bob.refresh_from_db()
-        self.assertTrue(bob.notify_service_granted)
-        self.assertTrue(bob.notify_intake_completed)
-        self.assertFalse(bob.notify_link_completed)
+        defaults = NotificationSetting.objects.filter(agency=self.agency_a, membership=None)
+        self.assertEqual(
+            dict(defaults.values_list("kind", "frequency")),
+            {
+                "service_granted": "digest",
+                "intake_completed": "immediately",
+                "link_completed": "off",
+                "needs_action": "immediately",
+            },
+        )
+        r = self.client.get(SETTINGS)
+        self.assertEqual(r.context["notifications"]["service_granted"].value(), "digest")
 
-    def test_charlies_members_cannot_be_reached_through_alices_settings(self):
-        charlie = Membership.objects.get(user=self.charlie)
-        data = self.settings_data()
-        data[f"{charlie.public_id}-notify_service_granted"] = "on"
-        self.client.post(SETTINGS, data)
-        charlie.refresh_from_db()
-        self.assertFalse(charlie.notify_service_granted)
+    def test_a_default_that_is_not_a_choice_is_refused(self):
+        data = self.settings_data(**{"notifications-service_granted": "hourly"})
+        r = self.client.post(SETTINGS, data)
+        self.assertEqual(r.status_code, 400)
+        self.assertFalse(NotificationSetting.objects.exists())
+
+    def test_the_agency_defaults_are_alices_agencys_only(self):
+        self.client.post(SETTINGS, self.settings_data(**{"notifications-service_granted": "off"}))
+        self.assertFalse(NotificationSetting.objects.filter(agency=self.agency_b).exists())
+
+    def test_bob_a_member_cannot_set_the_defaults(self):
+        self.client.force_login(self.bob)
+        data = {"notifications-service_granted": "immediately"}
+        self.assertEqual(self.client.post(SETTINGS, data).status_code, 403)
+        self.assertFalse(NotificationSetting.objects.exists())

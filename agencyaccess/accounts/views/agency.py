@@ -17,20 +17,22 @@ from agencyaccess.accounts.forms import (
     LOGO_CONTENT_TYPES,
     AgencyNameForm,
     BrandingForm,
-    NotificationsForm,
+    NotificationDefaultsForm,
     SettingsForm,
 )
 from agencyaccess.accounts.models import Agency, Membership, User
 from agencyaccess.apikeys.capabilities import SETTINGS_MANAGE
 from agencyaccess.lib.ids import looks_like_public_id
+from agencyaccess.notify.preferences import Preferences
 
 
 @agency_view(SETTINGS_MANAGE)
 def agency_settings(request: HttpRequest) -> HttpResponse:
     agency = request.agency  # type: ignore[attr-defined]
-    memberships = list(agency.memberships.select_related("user").order_by("-role", "created"))
     form = SettingsForm(request.POST or None, instance=agency)
-    notifications = NotificationsForm(memberships, request.POST or None)
+    notifications = NotificationDefaultsForm(
+        agency, Preferences.of_agencies([agency.pk]), request.POST or None
+    )
     # A list, not `and`: both forms are checked, so both show their errors.
     if request.method == "POST" and all([form.is_valid(), notifications.is_valid()]):
         with transaction.atomic():
@@ -39,7 +41,8 @@ def agency_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Settings saved.")
         return redirect("accounts-settings")
     context = {"form": form, "notifications": notifications}
-    return render(request, "accounts/settings.html", context, status=400 if form.errors else 200)
+    invalid = form.errors or notifications.errors
+    return render(request, "accounts/settings.html", context, status=400 if invalid else 200)
 
 
 def _brand(agency: Agency) -> dict[str, str]:
