@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("agencyaccess.links.access_page_urls")),
     path("", include("agencyaccess.apikeys.urls")),
     path("", include("agencyaccess.platforms.dashboard_urls")),
+    path("", include("agencyaccess.notify.webhook_urls")),
 ]

@@ -28,11 +28,12 @@ ACCOUNTS_MANAGE = "accounts:manage"  # connected accounts
 TEAM_MANAGE = "team:manage"
 APIKEYS_MANAGE = "apikeys:manage"
 SETTINGS_MANAGE = "settings:manage"  # agency details, branding, limits
+WEBHOOKS_MANAGE = "webhooks:manage"  # webhook endpoints, their secrets and delivery logs
 
 _MEMBER = frozenset(API_CAPABILITIES) | {ACCOUNTS_MANAGE}
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.MEMBER: _MEMBER,
-    Role.OWNER: _MEMBER | {TEAM_MANAGE, APIKEYS_MANAGE, SETTINGS_MANAGE},
+    Role.OWNER: _MEMBER | {TEAM_MANAGE, APIKEYS_MANAGE, SETTINGS_MANAGE, WEBHOOKS_MANAGE},
 }
 
 

@@ -16,9 +16,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from agencyaccess.accounts.models import Agency, Invitation, User
+from agencyaccess.accounts.models import Agency, Invitation, Role, User
 from agencyaccess.links.models import Link, ServiceStatus
-from agencyaccess.notify.models import OutgoingEmail
+from agencyaccess.notify.models import OutgoingEmail, WebhookEndpoint
 
 # The staff pages, and so the e-mails to staff, are in English only.
 STAFF_LANGUAGE = "en"
@@ -90,6 +90,27 @@ def password_reset(user: User, uid: str, token: str) -> OutgoingEmail:
         language=STAFF_LANGUAGE,
         agency=None,
         to=[user.email],
+    )
+
+
+def webhook_disabled(endpoint: WebhookEndpoint) -> OutgoingEmail:
+    """To the agency's owners: an endpoint was disabled (410, or failing for days), with what
+    to do once its receiver works again."""
+    agency = endpoint.agency
+    owners = User.objects.filter(memberships__agency=agency, memberships__role=Role.OWNER)
+    return _queue(
+        "webhook_disabled",
+        Templates(
+            "notify/emails/webhook_disabled_subject.txt", "notify/emails/webhook_disabled.txt"
+        ),
+        {
+            "agency": agency,
+            "endpoint": endpoint,
+            "url": settings.SITE_URL + reverse("notify-webhook", args=[endpoint.public_id]),
+        },
+        language=STAFF_LANGUAGE,
+        agency=agency,
+        to=sorted(owners.values_list("email", flat=True)),
     )
 
 
