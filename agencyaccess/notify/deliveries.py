@@ -259,7 +259,8 @@ def record(delivery: Delivery, outcome: Outcome) -> None:
         delay = None if delivery.single_attempt else next_delay(delivery.attempts, outcome)
         if delay is None:
             mine = _finish(delivery, outcome, Status.FAILED)
-            if mine and not delivery.single_attempt:
+            # A 410 disables the endpoint: webhook.disabled tells of it, not webhook.failed.
+            if mine and not delivery.single_attempt and outcome.status != 410:
                 _failed_for_good(delivery, outcome)
         else:
             _finish(delivery, outcome, Status.PENDING, next_attempt=outcome.at + delay)
