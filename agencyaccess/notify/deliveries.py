@@ -410,4 +410,3 @@ def purge_webhook_history(now: datetime | None = None) -> int:
             Delivery.objects.filter(event_id__in=ids).delete()
             Event.objects.filter(id__in=ids).delete()
         purged += len(ids)
-

@@ -197,7 +197,7 @@ def recover_deliveries(request: AgencyRequest, endpoint_id: str) -> HttpResponse
     endpoint = _endpoint(request, endpoint_id)
     form = RecoverForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["since"]))
+        messages.error(request, " ".join(str(error) for error in form.errors["since"]))
         return redirect("notify-webhook", endpoint.public_id)
     since = datetime.combine(form.cleaned_data["since"], time.min, tzinfo=UTC)
     count = webhooks.recover(endpoint, since)

@@ -29,10 +29,10 @@ from agencyaccess.notify.models import (
 )
 from agencyaccess.notify.zapier import zapier_bytes
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 (the prefix secrets are written with, not a secret)
 # After a rotation, attempts are signed with the old secret too for this long.
 ROTATION_OVERLAP = timedelta(hours=24)
-MAX_URL_LENGTH = WebhookEndpoint._meta.get_field("url").max_length
+MAX_URL_LENGTH: int = WebhookEndpoint._meta.get_field("url").max_length or 2000
 USER_AGENT = "AgencyAccess-Webhooks/1"
 
 Status = Delivery.Status
@@ -182,7 +182,9 @@ def recover(endpoint: WebhookEndpoint, since: datetime) -> int:
 
 
 def _replay(deliveries) -> int:
-    return deliveries.update(status=Status.PENDING, next_attempt=timezone.now(), single_attempt=True)
+    return deliveries.update(
+        status=Status.PENDING, next_attempt=timezone.now(), single_attempt=True
+    )
 
 
 def body_for(event: Event, endpoint: WebhookEndpoint) -> bytes:

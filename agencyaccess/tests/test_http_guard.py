@@ -55,9 +55,12 @@ class CheckTargetTests(SimpleTestCase):
 
     def test_names_resolving_to_non_public_addresses_are_refused(self):
         for address in NOT_PUBLIC:
-            with self.subTest(address), self.assertRaisesMessage(
-                http.RefusedTarget,
-                "hooks.example.com resolves to a private, loopback or link-local address",
+            with (
+                self.subTest(address),
+                self.assertRaisesMessage(
+                    http.RefusedTarget,
+                    "hooks.example.com resolves to a private, loopback or link-local address",
+                ),
             ):
                 self.check("https://hooks.example.com/in", address)
 

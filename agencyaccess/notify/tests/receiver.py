@@ -68,7 +68,9 @@ class Receiver:
                     receiver.received.append(
                         Received({k.lower(): v for k, v in self.headers.items()}, body)
                     )
-                    answer = receiver.answers[min(len(receiver.received), len(receiver.answers)) - 1]
+                    answer = receiver.answers[
+                        min(len(receiver.received), len(receiver.answers)) - 1
+                    ]
                 if answer.delay:
                     time.sleep(answer.delay)
                 self.send_response(answer.status)

@@ -85,7 +85,9 @@ class SignedDeliveryTests(DeliveryTestCase):
             int(received.headers["webhook-timestamp"]), timezone.now().timestamp(), delta=5
         )
         delivery = self.delivery(event)
-        self.assertEqual((delivery.status, delivery.attempts, delivery.last_status), ("succeeded", 1, 200))
+        self.assertEqual(
+            (delivery.status, delivery.attempts, delivery.last_status), ("succeeded", 1, 200)
+        )
         [attempt] = delivery.attempt_log.all()
         self.assertEqual((attempt.number, attempt.status, attempt.response_excerpt), (1, 200, "ok"))
 
@@ -104,9 +106,7 @@ class SignedDeliveryTests(DeliveryTestCase):
         self.assertTrue(received.verified_with(self.secret))
         self.assertTrue(received.verified_with(new))
 
-        WebhookEndpoint.objects.update(
-            previous_secret_until=timezone.now() - ROTATION_OVERLAP / 24
-        )
+        WebhookEndpoint.objects.update(previous_secret_until=timezone.now() - ROTATION_OVERLAP / 24)
         self.event(key="after")
         self.send_due()
         received = self.receiver.received[1]
