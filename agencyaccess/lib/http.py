@@ -12,6 +12,7 @@ import functools
 import ipaddress
 import logging
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -189,8 +190,18 @@ class _PinnedTransport(httpx.HTTPTransport):
         )
 
 
-@functools.cache
+_pinned_client_lock = threading.Lock()
+
+
 def _pinned_client(transport: httpx.BaseTransport | None) -> httpx.Client:
+    """One client per process, as _client. Made under a lock: the webhook threads' first
+    requests come at once, and each would otherwise build a client (and load the CA bundle)."""
+    with _pinned_client_lock:
+        return _make_pinned_client(transport)
+
+
+@functools.cache
+def _make_pinned_client(transport: httpx.BaseTransport | None) -> httpx.Client:
     return httpx.Client(transport=transport or _PinnedTransport(), follow_redirects=False)
 
 

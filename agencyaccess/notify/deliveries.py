@@ -236,35 +236,59 @@ def next_delay(attempts: int, outcome: Outcome) -> timedelta | None:
 def record(delivery: Delivery, outcome: Outcome) -> None:
     """Log the attempt and move the delivery on: done, retried later, or failed for good;
     and the endpoint with it (failing since when, disabled, or for Zapier unsubscribed)."""
-    endpoint = delivery.endpoint
+    record_all([(delivery, outcome)])
+
+
+def record_all(finished: list[tuple[Delivery, Outcome]]) -> None:
+    """record() for several attempts in one transaction: the attempts inserted at once, and
+    the successes (the usual case) marked done by one UPDATE per status code."""
     with transaction.atomic():
-        if outcome.status == 410 and endpoint.kind == WebhookEndpoint.Kind.ZAPIER:
-            # Zapier's rule: 410 means the Zap was turned off or deleted; unsubscribe.
-            WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
-            return
-        DeliveryAttempt.objects.create(
-            delivery=delivery,
-            number=delivery.attempts,
-            at=outcome.at,
-            duration_ms=outcome.duration_ms,
-            status=outcome.status,
-            response_excerpt=outcome.excerpt,
-            error=outcome.error[:2000],
+        kept = []
+        for delivery, outcome in finished:
+            endpoint = delivery.endpoint
+            if outcome.status == 410 and endpoint.kind == WebhookEndpoint.Kind.ZAPIER:
+                # Zapier's rule: 410 means the Zap was turned off or deleted; unsubscribe.
+                WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
+            else:
+                kept.append((delivery, outcome))
+        DeliveryAttempt.objects.bulk_create(
+            DeliveryAttempt(
+                delivery=delivery,
+                number=delivery.attempts,
+                at=outcome.at,
+                duration_ms=outcome.duration_ms,
+                status=outcome.status,
+                response_excerpt=outcome.excerpt,
+                error=outcome.error[:2000],
+            )
+            for delivery, outcome in kept
         )
-        if outcome.ok:
-            _finish(delivery, outcome, Status.SUCCEEDED)
-            if endpoint.failing_since is not None:
-                WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
-            return
-        delay = None if delivery.single_attempt else next_delay(delivery.attempts, outcome)
-        if delay is None:
-            mine = _finish(delivery, outcome, Status.FAILED)
-            # A 410 disables the endpoint: webhook.disabled tells of it, not webhook.failed.
-            if mine and not delivery.single_attempt and outcome.status != 410:
-                _failed_for_good(delivery, outcome)
-        else:
-            _finish(delivery, outcome, Status.PENDING, next_attempt=outcome.at + delay)
-        _endpoint_failed(endpoint, outcome)
+        succeeded: dict[tuple[int | None, int], list[int]] = {}
+        for delivery, outcome in kept:
+            if outcome.ok:
+                succeeded.setdefault((outcome.status, delivery.attempts), []).append(delivery.pk)
+            else:
+                _failed(delivery, outcome)
+        for (status, attempts), pks in succeeded.items():
+            # Only rows still this worker's (see _finish).
+            Delivery.objects.filter(pk__in=pks, status=Status.SENDING, attempts=attempts).update(
+                status=Status.SUCCEEDED, last_status=status, last_error="", single_attempt=False
+            )
+        recovered = {d.endpoint_id for d, o in kept if o.ok and d.endpoint.failing_since}
+        if recovered:
+            WebhookEndpoint.objects.filter(pk__in=recovered).update(failing_since=None)
+
+
+def _failed(delivery: Delivery, outcome: Outcome) -> None:
+    delay = None if delivery.single_attempt else next_delay(delivery.attempts, outcome)
+    if delay is None:
+        mine = _finish(delivery, outcome, Status.FAILED)
+        # A 410 disables the endpoint: webhook.disabled tells of it, not webhook.failed.
+        if mine and not delivery.single_attempt and outcome.status != 410:
+            _failed_for_good(delivery, outcome)
+    else:
+        _finish(delivery, outcome, Status.PENDING, next_attempt=outcome.at + delay)
+    _endpoint_failed(delivery.endpoint, outcome)
 
 
 def _finish(delivery: Delivery, outcome: Outcome, status: str, **more) -> bool:
@@ -378,14 +402,16 @@ class WebhookSender:
         return done + len(claimed)
 
     def _record_finished(self) -> int:
-        finished = [future for future in self.under_way if future.done()]
-        for future in finished:
-            delivery = self.under_way.pop(future)
+        finished = [
+            (self.under_way.pop(future), future.result())
+            for future in [future for future in self.under_way if future.done()]
+        ]
+        if finished:
             try:
-                record(delivery, future.result())
+                record_all(finished)
             except Exception:
-                # Left claimed: taken up again when its lease ends.
-                logger.exception("recording an attempt of delivery %s failed", delivery.pk)
+                # Left claimed: taken up again when their leases end.
+                logger.exception("recording %d webhook attempts failed", len(finished))
         return len(finished)
 
     def close(self) -> None:

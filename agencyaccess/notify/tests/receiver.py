@@ -61,6 +61,7 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as most receivers
+            disable_nagle_algorithm = True  # no 40 ms wait for a delayed ACK per answer
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
