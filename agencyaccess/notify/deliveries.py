@@ -69,6 +69,7 @@ KEEP = timedelta(days=30)
 DISPATCH_BATCH = 500
 PURGE_BATCH = 500
 THREADS = 16
+QUEUED_PER_THREAD = 4
 
 Status = Delivery.Status
 # Events about an endpoint's failures: never sent to the endpoint that failed.
@@ -126,7 +127,8 @@ def claim_due(limit: int, now: datetime | None = None) -> list[Delivery]:
                 endpoint__is_active=True,
             )
             .select_for_update(skip_locked=True, of=("self",))
-            .order_by("next_attempt")
+            # The index's order: ordering by next_attempt alone would sort every due row.
+            .order_by("status", "next_attempt")
             .values_list("pk", flat=True)[:limit]
         )
         if not due:
@@ -196,7 +198,8 @@ def post(request: Request, timeout: float = TIMEOUT) -> Outcome:
         at,
         took(),
         status=reply.status,
-        excerpt=reply.excerpt.decode(errors="replace"),
+        # PostgreSQL's text cannot hold NUL, which a binary answer may contain.
+        excerpt=reply.excerpt.decode(errors="replace").replace("\x00", ""),
         error=error,
         retry_after=_retry_after(reply.headers.get("retry-after"), at),
         abort=reply.headers.get("webhook-delivery", "").strip().lower() == "abort-message",
@@ -242,6 +245,8 @@ def record(delivery: Delivery, outcome: Outcome) -> None:
 def record_all(finished: list[tuple[Delivery, Outcome]]) -> None:
     """record() for several attempts in one transaction: the attempts inserted at once, and
     the successes (the usual case) marked done by one UPDATE per status code."""
+    if not finished:
+        return
     with transaction.atomic():
         kept = []
         for delivery, outcome in finished:
@@ -386,15 +391,18 @@ class WebhookSender:
         self.timeout = timeout
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="webhook")
         self.under_way: dict[Future[Outcome], Delivery] = {}
+        # Claimed ahead of the free threads, so each tick's queries serve a bigger batch; the
+        # few queued seconds at most are far inside the lease.
+        self.most_under_way = threads * QUEUED_PER_THREAD
 
     def send_due(self) -> int:
-        """The job: record the attempts that finished, then start due ones in the free
-        threads. With every thread busy it waits a moment for one to finish, rather than let
-        the worker's loop sleep a whole interval."""
-        if len(self.under_way) >= self.threads:
+        """The job: record the attempts that finished, then start due ones. With as many
+        under way as it takes, it waits a moment for one to finish rather than let the
+        worker's loop sleep a whole interval."""
+        if len(self.under_way) >= self.most_under_way:
             wait(self.under_way, timeout=0.5, return_when=FIRST_COMPLETED)
         done = self._record_finished()
-        free = self.threads - len(self.under_way)
+        free = self.most_under_way - len(self.under_way)
         claimed = claim_due(free) if free else []
         for delivery in claimed:
             request = prepare(delivery)
@@ -406,12 +414,16 @@ class WebhookSender:
             (self.under_way.pop(future), future.result())
             for future in [future for future in self.under_way if future.done()]
         ]
-        if finished:
-            try:
-                record_all(finished)
-            except Exception:
-                # Left claimed: taken up again when their leases end.
-                logger.exception("recording %d webhook attempts failed", len(finished))
+        try:
+            record_all(finished)
+        except Exception:
+            # One by one, so that one attempt that cannot be recorded holds up no other; it is
+            # left claimed, to be taken up again when its lease ends.
+            for one in finished:
+                try:
+                    record_all([one])
+                except Exception:
+                    logger.exception("recording an attempt of delivery %s failed", one[0].pk)
         return len(finished)
 
     def close(self) -> None:

@@ -137,6 +137,12 @@ class SignedDeliveryTests(DeliveryTestCase):
         self.send_due()
         self.assertEqual(len(DeliveryAttempt.objects.get().response_excerpt), EXCERPT_BYTES)
 
+    def test_an_answer_with_nul_bytes_is_kept_without_them(self):
+        self.receiver.answers = [Answer(body=b"bin\x00ary")]
+        self.event()
+        self.send_due()
+        self.assertEqual(DeliveryAttempt.objects.get().response_excerpt, "binary")
+
 
 class FanOutTests(DeliveryTestCase):
     def test_each_event_makes_one_delivery_per_endpoint_that_wants_it_once(self):
