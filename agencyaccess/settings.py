@@ -223,6 +223,11 @@ if TRUSTED_PROXIES:
 # Requests a minute for each API key (and for each address sending no valid key).
 API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 120)
 
+# Webhooks (docs/webhooks.md). Endpoints must be public https addresses; on, they may also be
+# private, loopback or plain http ones: for tests, and for an install whose receivers are on
+# its own intranet. Off on any install that agencies it does not trust can use.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = envbool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", False)
+
 # Fernet keys for tokens at rest, newest first; derived from SECRET_KEY when empty.
 ENCRYPTION_KEYS = [k for k in env("ENCRYPTION_KEYS").split(",") if k]
 

@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("agencyaccess.apikeys.urls")),
     path("", include("agencyaccess.platforms.dashboard_urls")),
     path("", include("agencyaccess.notify.urls")),
+    path("", include("agencyaccess.notify.webhook_urls")),
 ]

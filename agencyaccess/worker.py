@@ -16,6 +16,7 @@ from django_tasks_db.management.commands.db_worker import Worker as TaskWorker
 from agencyaccess.apikeys.jobs import purge_idempotency_records
 from agencyaccess.clients.jobs import analyze_sqlite
 from agencyaccess.links.jobs import recheck_pending_grants
+from agencyaccess.notify.deliveries import WebhookSender, dispatch_events, purge_webhook_history
 from agencyaccess.notify.jobs import send_queued_emails
 from agencyaccess.notify.reminders import send_due_reminders
 from agencyaccess.notify.teammates import notify_teammates, send_daily_digests
@@ -33,6 +34,8 @@ class Job:
 
 
 JOBS: tuple[Job, ...] = (
+    # On every tick: an event reaches its endpoints within a tick (docs/webhooks.md).
+    Job(dispatch_events, every=0),
     Job(send_queued_emails, every=5),
     Job(notify_teammates, every=5),
     Job(recheck_pending_grants, every=30),
@@ -40,13 +43,21 @@ JOBS: tuple[Job, ...] = (
     Job(send_daily_digests, every=300),
     Job(purge_expired_tokens, every=300),
     Job(purge_idempotency_records, every=3600),
+    Job(purge_webhook_history, every=3600),
     Job(analyze_sqlite, every=6 * 3600),
 )
 
 
+# Seconds between ticks when there is nothing to do: the longest an event waits for its
+# first webhook attempt. An idle tick is a few indexed queries.
+IDLE_INTERVAL = 0.25
+
+
 class Worker:
-    def __init__(self, jobs: tuple[Job, ...] = JOBS, interval: float = 1.0) -> None:
-        self.jobs = jobs
+    def __init__(self, jobs: tuple[Job, ...] = JOBS, interval: float = IDLE_INTERVAL) -> None:
+        # The webhook POSTs under way belong to this worker: its threads, its leases.
+        self.webhooks = WebhookSender()
+        self.jobs = (*jobs, Job(self.webhooks.send_due, every=0))
         self.interval = interval
         self.last_run: dict[Job, float] = {}
         self.running = True
@@ -57,6 +68,7 @@ class Worker:
         while self.running:
             if not self.tick():
                 time.sleep(self.interval)
+        self.webhooks.close()
 
     def tick(self) -> int:
         """Run the queued tasks and every job that is due; how many items were handled."""

@@ -17,10 +17,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from agencyaccess.accounts.models import Agency, Invitation, Membership, User
+from agencyaccess.accounts.models import Agency, Invitation, Membership, Role, User
 from agencyaccess.links.models import Link, ServiceStatus, shown_grant_state
 from agencyaccess.notify import activity
-from agencyaccess.notify.models import DigestItem, Event, EventType, OutgoingEmail
+from agencyaccess.notify.models import DigestItem, Event, EventType, OutgoingEmail, WebhookEndpoint
 
 # The staff pages, and so the e-mails to staff, are in English only.
 STAFF_LANGUAGE = "en"
@@ -200,6 +200,27 @@ def _asset(asset: Mapping[str, Any]) -> dict[str, str]:
         "account": (asset.get("connected_account") or {}).get("name", ""),
         "notes": asset.get("notes", ""),
     }
+
+
+def webhook_disabled(endpoint: WebhookEndpoint) -> OutgoingEmail:
+    """To the agency's owners: an endpoint was disabled (410, or failing for days), with what
+    to do once its receiver works again."""
+    agency = endpoint.agency
+    owners = User.objects.filter(memberships__agency=agency, memberships__role=Role.OWNER)
+    return _queue(
+        "webhook_disabled",
+        Templates(
+            "notify/emails/webhook_disabled_subject.txt", "notify/emails/webhook_disabled.txt"
+        ),
+        {
+            "agency": agency,
+            "endpoint": endpoint,
+            "url": settings.SITE_URL + reverse("notify-webhook", args=[endpoint.public_id]),
+        },
+        language=STAFF_LANGUAGE,
+        agency=agency,
+        to=sorted(owners.values_list("email", flat=True)),
+    )
 
 
 def _waiting_for(link: Link):

@@ -1,8 +1,10 @@
 import base64
 import json
 import secrets
+from datetime import datetime
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import models
 from django.utils import timezone
@@ -75,6 +77,8 @@ class Event(models.Model):
                 condition=models.Q(teammates_notified__isnull=True),
                 name="event_to_teammates",
             ),
+            # The worker purges events older than 30 days (notify/deliveries.py).
+            models.Index(fields=["occurred"], name="event_age"),
         ]
 
     def __str__(self) -> str:
@@ -238,6 +242,22 @@ class WebhookEndpoint(models.Model):
     def wants(self, event_type: str) -> bool:
         return not self.event_types or event_type in self.event_types
 
+    def signing_secrets(self, at: datetime) -> list[str]:
+        """The secrets an attempt at `at` is signed with: the current one, and the previous
+        one while a rotation's overlap lasts."""
+        current = [self.secret]
+        if self.previous_secret_until and at < self.previous_secret_until:
+            return [*current, crypto.decrypt(self.previous_secret_encrypted)]
+        return current
+
+    @property
+    def url_host(self) -> str:
+        return urlsplit(self.url).hostname or ""
+
+    def as_ref(self) -> dict[str, str]:
+        """The endpoint as webhook.failed and webhook.disabled name it (payloads.EndpointRef)."""
+        return {"id": self.public_id, "url_host": self.url_host, "description": self.description}
+
 
 def new_signing_secret() -> str:
     """A Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64."""
@@ -262,6 +282,9 @@ class Delivery(models.Model):
     next_attempt = models.DateTimeField(default=timezone.now)
     last_status = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # A test event, or resent or recovered by an owner: one attempt, no retries after it and no
+    # webhook.failed when it fails.
+    single_attempt = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -48,6 +48,7 @@ PHONE_PAGES = [
     "Access pages",
     "Intake form",
     "Branding",
+    "Webhooks",
     "API",
     "Team",
     "Settings",

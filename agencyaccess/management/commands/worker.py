@@ -14,6 +14,7 @@ class Command(commands.Command):
         worker = Worker()
         if once:
             worker.tick()
+            worker.webhooks.close()
             return
 
         def stop(signum, frame):
