@@ -411,14 +411,16 @@ def update_completion(link: Link) -> None:
     ):
         return
     link.refresh_from_db(fields=["completed", "completions", "intake_answers"])
+    data = completed_link_data(link)
     emit(
         link.agency_id,
         EventType.LINK_COMPLETED,
-        completed_link_data(link),
+        data,
         dedupe_key=f"{link.pk}:{link.completions}",
         link_id=link.pk,
         client_id=link.client_id,
         occurred=now,
+        sealed=bool(data["tokens"]),
     )
 
 

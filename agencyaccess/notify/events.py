@@ -19,7 +19,7 @@ from agencyaccess.accounts.models import Agency
 from agencyaccess.lib.ids import new_public_id
 from agencyaccess.lib.sql import PreparedInsert, PreparedQuery
 from agencyaccess.notify import payloads
-from agencyaccess.notify.models import Event, EventType
+from agencyaccess.notify.models import Event, EventType, seal
 
 API_VERSION = 1
 
@@ -288,10 +288,13 @@ def emit(
     link_id: int | None = None,
     client_id: int | None = None,
     occurred: datetime | None = None,
+    sealed: bool = False,
 ) -> None:
-    """Record one event; call it inside the transaction of the change it records."""
+    """Record one event; call it inside the transaction of the change it records. `sealed`:
+    the data carries secrets (a client's retained tokens), so the body is stored encrypted."""
     occurred = occurred or timezone.now()
     event_id = new_public_id()
+    body = envelope(event_id, event_type.value, occurred, agency_public_id(agency_id), data)
     _INSERT_EVENT.insert(
         [
             {
@@ -302,9 +305,7 @@ def emit(
                 "link_id": link_id,
                 "client_id": client_id,
                 "occurred": occurred,
-                "body": envelope(
-                    event_id, event_type.value, occurred, agency_public_id(agency_id), data
-                ),
+                "body": seal(body) if sealed else body,
                 "api_version": API_VERSION,
             }
         ]

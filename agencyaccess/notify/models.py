@@ -32,6 +32,25 @@ class EventType(models.TextChoices):
     WEBHOOK_TEST = "webhook.test", "Webhook test"
 
 
+SEALED = "sealed:"
+
+
+def seal(body: str) -> str:
+    """How a body that carries secrets (a client's retained tokens) is stored: encrypted."""
+    return SEALED + crypto.encrypt(body)
+
+
+class EventBodyField(models.TextField):
+    """An event's JSON envelope. A sealed one (`seal`) is stored encrypted and read back as the
+    JSON itself, however it is read (instances, values_list), so no reader can forget to open
+    it."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        if value is not None and value.startswith(SEALED):
+            return crypto.decrypt(value.removeprefix(SEALED))
+        return value
+
+
 class EventQuerySet(models.QuerySet["Event"]):
     def undispatched_to_endpoints(self) -> "EventQuerySet":
         return self.filter(endpoints_dispatched__isnull=True)
@@ -55,7 +74,7 @@ class Event(models.Model):
     link = models.ForeignKey("links.Link", models.SET_NULL, null=True, related_name="events")
     client = models.ForeignKey("clients.Client", models.SET_NULL, null=True, related_name="events")
     occurred = models.DateTimeField(default=timezone.now)
-    body = models.TextField()  # the JSON envelope (docs/events.md), compact
+    body = EventBodyField()  # the JSON envelope (docs/events.md), compact
     api_version = models.PositiveSmallIntegerField(default=1)
     endpoints_dispatched = models.DateTimeField(null=True, blank=True)
     teammates_notified = models.DateTimeField(null=True, blank=True)

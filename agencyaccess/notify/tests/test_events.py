@@ -8,7 +8,7 @@ dashboard. Every body recorded is checked against its type's schema.
 import json
 import re
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import TestCase
 from django.utils import timezone
 from pydantic import ValidationError
@@ -25,6 +25,13 @@ from agencyaccess.onboarding.tests.fake_platform import (
     FlowTestCase,
 )
 from agencyaccess.test import BaseTestCase
+
+
+def raw_rows(sql: str) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -198,6 +205,20 @@ class ClientJourneyEventTests(FlowTestCase, EventAssertions):
         [token] = self.the_event(EventType.LINK_COMPLETED).data["tokens"]
         self.assertEqual(token["platform"], "Google")
         self.assertEqual(token["accessToken"], CLIENT_ACCESS_TOKEN)
+        # Read back as JSON, but stored encrypted: the tokens are secrets at rest.
+        [(stored,)] = raw_rows("SELECT body FROM notify_event WHERE type = 'link.completed'")
+        self.assertTrue(stored.startswith("sealed:"))
+        self.assertNotIn(CLIENT_ACCESS_TOKEN, stored)
+        self.assertEqual(
+            Event.objects.filter(type=EventType.LINK_COMPLETED).values_list("body", flat=True)[0],
+            self.the_event(EventType.LINK_COMPLETED).body,
+        )
+
+    def test_a_link_without_retained_tokens_is_stored_as_it_is_sent(self):
+        self.connect()
+        self.share(ACTIVE_ID)
+        [(stored,)] = raw_rows("SELECT body FROM notify_event WHERE type = 'link.completed'")
+        self.assertEqual(stored, self.the_event(EventType.LINK_COMPLETED).body)
 
     def test_one_asset_failing_beside_one_granted_is_partial(self):
         self.connect()
