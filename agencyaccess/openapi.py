@@ -4,7 +4,8 @@ every operation shares, added here once so that an operation gets it without dec
 ApiMiddleware answers any request under /api/ with a 405, 413, 429 or 500 when it must, and puts
 the rate-limit headers on every answer; operations wrapped in @idempotent take an
 `Idempotency-Key` header. The servers are SITE_URL. What only one operation says (its example,
-its links to other operations) is declared with the operation, through `operation_doc()`.
+its links to other operations) is declared with the operation, through `operation_doc()`; a
+query parameter's example is its field's first `examples` entry.
 """
 
 from datetime import timedelta
@@ -115,6 +116,12 @@ class Document(OpenAPISchema):
         for status, response in responses.items():
             response["headers"] = _headers(int(status)) | response.get("headers", {})
         details["responses"] = dict(sorted(responses.items(), key=lambda item: int(item[0])))
+        # ninja copies a field's `examples` (JSON Schema's list, which stays in the parameter's
+        # schema) to the parameter, where OpenAPI 3.1 wants a map of Example Objects and
+        # validators and client generators refuse a list: the parameter gives its `example`.
+        for parameter in details["parameters"]:
+            if examples := parameter.pop("examples", None):
+                parameter["example"] = examples[0]
         if idempotency.takes_key(operation.view_func):
             details["parameters"] = [*details["parameters"], IDEMPOTENCY_KEY_PARAMETER]
         return details
@@ -143,30 +150,35 @@ def operation_doc(
     *,
     request: dict[str, Any] | None = None,
     response: Any,
+    status: int = 200,
     errors: dict[int, str] | None = None,
     links: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """An operation's `openapi_extra`: the example of its request body and of its answer (from
-    the API guide), examples of error messages by status, and links from its answer's `data`
-    to the operations that take it (which schemathesis's stateful tests follow)."""
+    the API guide), the answer's under the success `status` the operation declares, examples of
+    error messages by status, and links from its answer's `data` to the operations that take it
+    (which schemathesis's stateful tests follow)."""
     success: dict[str, Any] = {"content": {JSON: {"example": {"error": False, "data": response}}}}
     if links:
         success["links"] = links
-    responses: dict[int, Any] = {200: success}
-    for status, msg in (errors or {}).items():
-        responses[status] = {"content": {JSON: {"example": {"error": True, "msg": msg}}}}
+    responses: dict[int, Any] = {status: success}
+    for error_status, msg in (errors or {}).items():
+        responses[error_status] = {"content": {JSON: {"example": {"error": True, "msg": msg}}}}
     extra: dict[str, Any] = {"responses": responses}
     if request is not None:
         extra["requestBody"] = {"content": {JSON: {"example": request}}}
     return extra
 
 
-def link_to(operation_id: str, *, query: str = "", body: str = "") -> dict[str, Any]:
-    """A link passing the answer's `data` (an id) to `operation_id`, as the query parameter or
-    body field named."""
+def link_to(
+    operation_id: str, *, query: str = "", body: str = "", field: str = ""
+) -> dict[str, Any]:
+    """A link passing the answer's `data` (an id), or the `field` of it named, to `operation_id`,
+    as the query parameter or body field named."""
+    value = f"$response.body#/data/{field}" if field else "$response.body#/data"
     link: dict[str, Any] = {"operationId": operation_id}
     if query:
-        link["parameters"] = {f"query.{query}": "$response.body#/data"}
+        link["parameters"] = {f"query.{query}": value}
     if body:
-        link["requestBody"] = {body: "$response.body#/data"}
+        link["requestBody"] = {body: value}
     return link

@@ -1,23 +1,24 @@
 """/api/me: the agency and the key a request is made with."""
 
-from ninja import Field, Router, Schema
+from ninja import Router, Schema
 
 from agencyaccess.apikeys.auth import ApiKeyAuth
 from agencyaccess.apikeys.models import ApiKey
 from agencyaccess.lib.envelope import ok
 from agencyaccess.lib.schemas import ERRORS, Ok
+from agencyaccess.openapi import operation_doc
 
 router = Router(tags=["Account"])
 
 
 class AgencyOut(Schema):
-    id: str = Field(examples=["Ag3Nc7Yq1Dk5Rm9Tp2Wx"])
-    name: str = Field(examples=["Alice & Co"])
+    id: str
+    name: str
 
 
 class KeyOut(Schema):
-    name: str = Field(examples=["Zapier"])
-    capabilities: list[str] = Field(examples=[["links:retrieve", "clients:retrieve"]])
+    name: str
+    capabilities: list[str]
 
 
 class MeOut(Schema):
@@ -25,7 +26,18 @@ class MeOut(Schema):
     key: KeyOut
 
 
-@router.get("/me", auth=ApiKeyAuth(), response={200: Ok[MeOut], **ERRORS}, summary="Who am I")
+@router.get(
+    "/me",
+    auth=ApiKeyAuth(),
+    response={200: Ok[MeOut], **ERRORS},
+    openapi_extra=operation_doc(
+        response={
+            "agency": {"id": "Ag3Nc7Yq1Dk5Rm9Tp2Wx", "name": "Example Agency"},
+            "key": {"name": "Zapier", "capabilities": ["links:retrieve", "clients:retrieve"]},
+        }
+    ),
+    summary="Who am I",
+)
 def me(request):
     """The agency the key belongs to and what the key may do. Any valid key may ask: Zapier
     calls it to test a connection and to name it."""

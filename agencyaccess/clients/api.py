@@ -126,10 +126,27 @@ class ClientUpdateIn(ClientFields):
         }
 
 
+# The API guide's examples, with the ids of the other examples.
+GUIDE_CLIENT = {
+    "name": "John Doe",
+    "email": "john@example.com",
+    "company": "Example Corp",
+    "website": "https://example.com",
+    "language": "English",
+}
+GUIDE_CLIENT_OUT = {
+    "id": "client-id",
+    **GUIDE_CLIENT,
+    "type": "Client",
+    "created": 1741951170010,
+    "metadata": {},
+}
+
+
 class ClientFindIn(ClientFields):
     email: Email = Field(
         description="The e-mail address, in any case; surrounding spaces are ignored.",
-        examples=["jane@example.com"],
+        examples=[GUIDE_CLIENT["email"]],  # the e-mail of the client in find's example answer
     )
 
 
@@ -146,16 +163,6 @@ class ClientOut(Schema):
     type: ClientTypeName
     created: int = Field(description="When the client was created: Unix time in milliseconds.")
     metadata: dict[str, str]
-
-
-# The API guide's examples, with the ids of the other examples.
-GUIDE_CLIENT = {
-    "name": "John Doe",
-    "email": "john@example.com",
-    "company": "Example Corp",
-    "website": "https://example.com",
-    "language": "English",
-}
 
 
 @router.post(
@@ -197,13 +204,8 @@ def clients_create(request, payload: ClientCreateIn):
     auth=ApiKeyAuth(CLIENTS_RETRIEVE),
     response={200: Ok[ClientOut], **ERRORS},
     openapi_extra=operation_doc(
-        response={
-            "id": "client-id",
-            **GUIDE_CLIENT,
-            "type": "Client",
-            "created": 1741951170010,
-            "metadata": {},
-        }
+        response=GUIDE_CLIENT_OUT,
+        links={"find": link_to("clients_find", query="email", field="email")},
     ),
 )
 def clients_retrieve(request, id: str = Query(description="The client's id.", example="client-id")):
@@ -236,7 +238,10 @@ def clients_update(request, payload: ClientUpdateIn):
 
 
 @router.get(
-    "/find", auth=ApiKeyAuth(CLIENTS_RETRIEVE), response={200: Ok[list[ClientOut]], **ERRORS}
+    "/find",
+    auth=ApiKeyAuth(CLIENTS_RETRIEVE),
+    response={200: Ok[list[ClientOut]], **ERRORS},
+    openapi_extra=operation_doc(response=[GUIDE_CLIENT_OUT]),
 )
 def clients_find(request, query: Query[ClientFindIn]):
     """The clients with this e-mail address, newest first, at most 10, each as retrieve shows

@@ -17,6 +17,7 @@ from agencyaccess.notify.zapier import (
     samples,
     subscribe,
 )
+from agencyaccess.openapi import link_to, operation_doc
 
 router = Router(tags=["Zapier"])
 
@@ -24,8 +25,9 @@ _EVENT_DESCRIPTION = "The trigger: " + ", ".join(
     f"`{trigger}` ({event_type.value}, needs {TRIGGER_CAPABILITIES[trigger]})"
     for trigger, event_type in TRIGGERS.items()
 )
+_EXAMPLE_EVENT = "access_granted"
 _EXAMPLE_URL = "https://hooks.zapier.com/hooks/standard/1234567/abcdef0123456789/"
-_EXAMPLE_ID = "Zp4Hk8Qs2Np6Rt1Yx9Lm"
+_EXAMPLE_ID = "subscription-id"  # a placeholder, as the guide's examples have "client-id"
 
 
 class Trigger(Schema):
@@ -34,7 +36,7 @@ class Trigger(Schema):
     event: StrictStr = Field(
         description=_EVENT_DESCRIPTION,
         json_schema_extra={"enum": list(TRIGGERS)},
-        examples=["access_granted"],
+        examples=[_EXAMPLE_EVENT],  # what hooks/sample's query parameter gives as its example
     )
 
     @field_validator("event")
@@ -51,7 +53,6 @@ class SubscribeIn(Trigger):
         description="Where to POST the events: an absolute https URL (Zapier's `targetUrl`), "
         "not an address of a private network.",
         json_schema_extra={"format": "uri"},
-        examples=[_EXAMPLE_URL],
     )
 
     @field_validator("target_url")
@@ -61,23 +62,29 @@ class SubscribeIn(Trigger):
 
 
 class SubscriptionOut(Schema):
-    id: str = Field(description="The subscription's id, for unsubscribe.", examples=[_EXAMPLE_ID])
-    event: str = Field(examples=["access_granted"])
-    target_url: str = Field(examples=[_EXAMPLE_URL])
+    id: str = Field(description="The subscription's id, for unsubscribe.")
+    event: str
+    target_url: str
 
 
 class UnsubscribeIn(Schema):
-    id: StrictStr = Field(description="The id subscribe returned.", examples=[_EXAMPLE_ID])
+    id: StrictStr = Field(description="The id subscribe returned.")
 
 
 class UnsubscribeOut(Schema):
-    id: str = Field(examples=[_EXAMPLE_ID])
+    id: str
 
 
 @router.post(
     "/subscribe",
     auth=ApiKeyAuth(),
     response={201: Ok[SubscriptionOut], **ERRORS},
+    openapi_extra=operation_doc(
+        request={"event": _EXAMPLE_EVENT, "target_url": _EXAMPLE_URL},
+        response={"id": _EXAMPLE_ID, "event": _EXAMPLE_EVENT, "target_url": _EXAMPLE_URL},
+        status=201,  # what Zapier's REST hook guide asks a subscribe to answer
+        links={"unsubscribe": link_to("hooks_unsubscribe", body="id", field="id")},
+    ),
     summary="Subscribe to a trigger",
 )
 def hooks_subscribe(request, payload: SubscribeIn):
@@ -98,6 +105,7 @@ def hooks_subscribe(request, payload: SubscribeIn):
     "/unsubscribe",
     auth=ApiKeyAuth(),
     response={200: Ok[UnsubscribeOut], **ERRORS},
+    openapi_extra=operation_doc(request={"id": _EXAMPLE_ID}, response={"id": _EXAMPLE_ID}),
     summary="Unsubscribe",
 )
 def hooks_unsubscribe(request, payload: UnsubscribeIn):
@@ -113,17 +121,7 @@ def hooks_unsubscribe(request, payload: UnsubscribeIn):
     "/sample",
     auth=ApiKeyAuth(),
     response={200: Ok[list[dict[str, Any]]], **ERRORS},
-    openapi_extra={
-        "responses": {
-            200: {
-                "content": {
-                    "application/json": {
-                        "example": {"error": False, "data": [example("client_created")]}
-                    }
-                }
-            }
-        }
-    },
+    openapi_extra=operation_doc(response=[example(_EXAMPLE_EVENT)]),
     summary="Sample events of a trigger",
 )
 def hooks_sample(request, query: Query[Trigger]):

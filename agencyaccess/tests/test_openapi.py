@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.test import override_settings
-from ninja import Router
+from ninja import Field, Query, Router, Schema
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
@@ -16,6 +16,7 @@ from agencyaccess.apikeys.idempotency import idempotent
 from agencyaccess.lib.envelope import ok
 from agencyaccess.lib.schemas import Ok
 from agencyaccess.links.models import IntakeForm, IntakeQuestion
+from agencyaccess.notify.zapier import subscribe
 from agencyaccess.openapi import AgencyAccessAPI
 from agencyaccess.test import BaseTestCase
 
@@ -51,6 +52,12 @@ def json_body(operation: dict[str, Any], status: str) -> dict[str, Any]:
     return operation["responses"][status]["content"]["application/json"]
 
 
+def success(operation: dict[str, Any]) -> str:
+    """The one 2xx status the operation documents: 200, or 201 for hooks/subscribe."""
+    [status] = [status for status in operation["responses"] if status.startswith("2")]
+    return status
+
+
 class DocumentTestCase(BaseTestCase):
     def document(self) -> dict[str, Any]:
         r = self.client.get("/api/openapi.json")
@@ -73,7 +80,8 @@ class DocumentTests(DocumentTestCase):
         for name, operation in operations(document):
             responses = operation["responses"]
             with self.subTest(name):
-                for status in ("200", "400", "401", "403", "404", "405", "413", "429", "500"):
+                ok = success(operation)
+                for status in (ok, "400", "401", "403", "404", "405", "413", "429", "500"):
                     self.assertIn(status, responses)
                 for status, response in responses.items():
                     self.assertTrue(response["description"])
@@ -82,7 +90,7 @@ class DocumentTests(DocumentTestCase):
                         # Only a 500 may lack them: the rate-limit counter itself failed.
                         required = resolved(document, response["headers"][header]).get("required")
                         self.assertEqual(bool(required), status != "500", (status, header))
-                    if status != "200":
+                    if status != ok:
                         self.assertEqual(json_body(operation, status)["schema"], ERROR_OUT)
                 self.assertTrue(resolved(document, responses["429"]["headers"]["Retry-After"]))
                 self.assertTrue(resolved(document, responses["405"]["headers"]["Allow"]))
@@ -106,9 +114,7 @@ class DocumentTests(DocumentTestCase):
         def retried(request):
             return ok("retried")
 
-        later = AgencyAccessAPI(urls_namespace="later-api")
-        later.add_router("/later", router)
-        document = json.loads(json.dumps(later.get_openapi_schema(path_prefix="/api/")))
+        document = document_of(router, "later-api")
 
         validate(document)
         paths = document["paths"]
@@ -126,14 +132,39 @@ class DocumentTests(DocumentTestCase):
             ["Idempotency-Key"],
         )
 
-    def test_every_link_leads_to_an_operation_and_its_parameters(self):
+    def test_a_query_field_s_first_example_is_its_parameter_s_example(self):
+        class Search(Schema):
+            email: str = Field(examples=["jane@example.com", "john@example.com"])
+
+        router = Router()
+
+        @router.get("/search", response={200: Ok[str]})
+        def search(request, query: Query[Search]):
+            return ok(query.email)
+
+        document = document_of(router, "search-api")
+
+        validate(document)  # a parameter's `examples` must be a map, not JSON Schema's list
+        [parameter] = document["paths"]["/api/later/search"]["get"]["parameters"]
+        self.assertEqual((parameter["name"], parameter["example"]), ("email", "jane@example.com"))
+        self.assertNotIn("examples", parameter)
+        self.assertEqual(parameter["schema"]["examples"], ["jane@example.com", "john@example.com"])
+
+    def test_every_link_passes_a_part_of_the_answer_to_an_operation_s_parameters(self):
         document = self.document()
         by_id = {operation["operationId"]: operation for _, operation in operations(document)}
         links = 0
         for name, operation in operations(document):
-            for link_name, link in operation["responses"]["200"].get("links", {}).items():
+            status = success(operation)
+            answer = json_body(operation, status)["schema"]
+            for link_name, link in operation["responses"][status].get("links", {}).items():
                 links += 1
                 with self.subTest(f"{name} -> {link_name}"):
+                    # What it passes is in the answer: its data, or a field of that.
+                    passed = [*link.get("parameters", {}).values()]
+                    passed += link.get("requestBody", {}).values()
+                    for expression in passed:
+                        self.assertIsNotNone(schema_at(document, answer, expression), expression)
                     target = by_id[link["operationId"]]
                     for parameter in link.get("parameters", {}):
                         location, _, parameter_name = parameter.partition(".")
@@ -148,11 +179,28 @@ class DocumentTests(DocumentTestCase):
                     )
                     for field in link.get("requestBody", {}):
                         self.assertIn(field, body["properties"])
-        self.assertGreaterEqual(links, 5)
+        self.assertGreaterEqual(links, 7)
 
 
 def json_body_schema(operation: dict[str, Any]) -> dict[str, Any]:
     return operation["requestBody"]["content"]["application/json"]["schema"]
+
+
+def document_of(router: Router, namespace: str) -> dict[str, Any]:
+    """The document of an API of the router alone, at /api/later/, as JSON reads it."""
+    api = AgencyAccessAPI(urls_namespace=namespace)
+    api.add_router("/later", router)
+    return json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/")))
+
+
+def schema_at(document: dict[str, Any], schema: dict[str, Any], expression: str) -> Any:
+    """The schema of what a link's `$response.body#/...` expression points to in an answer of
+    this schema, or None when the answer has no such property."""
+    for part in expression.removeprefix("$response.body#/").split("/"):
+        schema = resolved(document, schema).get("properties", {}).get(part)
+        if schema is None:
+            return None
+    return schema
 
 
 class ExampleTests(DocumentTestCase):
@@ -160,7 +208,7 @@ class ExampleTests(DocumentTestCase):
         document = self.document()
         for name, operation in operations(document):
             with self.subTest(name):
-                answer = json_body(operation, "200")
+                answer = json_body(operation, success(operation))
                 validator(document, answer["schema"]).validate(answer["example"])
                 if "requestBody" in operation:
                     body = operation["requestBody"]["content"]["application/json"]
@@ -182,6 +230,9 @@ class ExampleTests(DocumentTestCase):
             "link-id": self.link.public_id,
             "link-id-here": self.link.public_id,
             "your-linked-account-id": self.google_a.public_id,
+            "subscription-id": subscribe(
+                self.alice_key_row, "client_created", "https://hooks.zapier.com/hooks/standard/1/2/"
+            ).public_id,
         }
         form = IntakeForm.objects.create(agency=self.agency_a, enabled=True)  # the link asks it
         IntakeQuestion.objects.create(form=form, key="budget", type="short_text", labels={})
@@ -195,8 +246,9 @@ class ExampleTests(DocumentTestCase):
                 else:
                     query = {p["name"]: p["example"] for p in operation["parameters"]}
                     r = self.api_get(path, self.alice_key, **replaced(query, ids))
-                self.assertEqual((method, r.status_code), (method, 200), r.content)
-                validator(document, json_body(operation, "200")["schema"]).validate(r.json())
+                status = success(operation)
+                self.assertEqual((method, str(r.status_code)), (method, status), r.content)
+                validator(document, json_body(operation, status)["schema"]).validate(r.json())
 
 
 def replaced(value: Any, ids: dict[str, str]) -> Any:
