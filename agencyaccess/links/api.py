@@ -25,6 +25,7 @@ from agencyaccess.lib.errors import ActionError
 from agencyaccess.lib.ids import looks_like_public_id
 from agencyaccess.lib.schemas import ERRORS, Ok
 from agencyaccess.lib.sql import PreparedQuery
+from agencyaccess.lib.text import one_line
 from agencyaccess.lib.timestamps import epoch_ms
 from agencyaccess.links.actions import create_link, parse_services, replace_services
 from agencyaccess.links.models import (
@@ -81,6 +82,11 @@ REQUESTED_ACCOUNTS = AliasChoices("requestedAccounts", "requestedServices")
 class CcIn(ObjectIn):
     name: StrictStr = Field("", max_length=200)
     email: StrictStr = Field(max_length=254)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return one_line(value.strip())
 
     @field_validator("email")
     @classmethod
