@@ -72,6 +72,10 @@ class BrandingTests(BrandingTestCase):
         )
         self.assertFalse(agency.logo)
 
+    def test_line_breaks_in_the_display_name_become_spaces(self):
+        self.assertRedirects(self.upload(display_name="Alice\nStudio"), BRANDING)
+        self.assertEqual(self.agency().display_name, "Alice Studio")
+
     def test_colour_and_theme_are_checked(self):
         r = self.upload(brand_color="red", theme="neon")
         self.assertEqual(set(r.context["form"].errors), {"brand_color", "theme"})
