@@ -36,6 +36,7 @@ def envint(name: str, default: int) -> int:
 # both work: ./var of the directory the command runs in, however the package was installed.
 # What it holds is for the install's own user: the directory is made 0700, its files 0600.
 DATA_DIR = Path(env("AGENCYACCESS_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+SECRET_KEY_FILE = DATA_DIR / "secret_key"  # when SECRET_KEY is not set; backups keep it
 
 
 def _create_private_file(path: Path, content: str = "") -> None:
@@ -54,10 +55,9 @@ def _secret_key() -> str:
     """SECRET_KEY from the environment, else one generated once and kept in DATA_DIR."""
     if key := env("SECRET_KEY"):
         return key
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        _create_private_file(path, secrets.token_urlsafe(50))
-    return path.read_text().strip()
+    if not SECRET_KEY_FILE.exists():
+        _create_private_file(SECRET_KEY_FILE, secrets.token_urlsafe(50))
+    return SECRET_KEY_FILE.read_text().strip()
 
 
 SECRET_KEY = _secret_key()
