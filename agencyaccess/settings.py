@@ -1,7 +1,7 @@
 """Django settings, read from the environment.
 
-With no environment at all this runs: SQLite in the data directory, emails to the console
-and to a file, the sandbox platforms, a secret key generated once into the data directory.
+With no environment at all this runs: SQLite in the data directory, e-mails kept as files there
+(their paths printed), the sandbox platforms, a secret key generated once into the data directory.
 Every variable read here is listed in the README.
 """
 
@@ -31,28 +31,33 @@ def envint(name: str, default: int) -> int:
     return int(value) if value else default
 
 
-# Runtime state (the SQLite file, uploads, the e-mail outbox shown by the demo) lives in one
-# directory outside the code tree, so a read-only install and several processes both work.
-DATA_DIR = Path(env("AGENCYACCESS_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
+# Runtime state (the SQLite file, uploads, the secret key, the e-mail outbox shown by the demo)
+# lives in one directory outside the code tree, so a read-only install and several processes
+# both work: ./var of the directory the command runs in, however the package was installed.
+# What it holds is for the install's own user: the directory is made 0700, its files 0600.
+DATA_DIR = Path(env("AGENCYACCESS_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+SECRET_KEY_FILE = DATA_DIR / "secret_key"  # when SECRET_KEY is not set; backups keep it
+
+
+def _create_private_file(path: Path, content: str = "") -> None:
+    """Create `path` readable by its owner only, in a directory made 0700, unless it exists.
+    O_EXCL: when two processes start together, one writes and both read the same file."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w") as f:
+        f.write(content)
 
 
 def _secret_key() -> str:
     """SECRET_KEY from the environment, else one generated once and kept in DATA_DIR."""
     if key := env("SECRET_KEY"):
         return key
-    path = DATA_DIR / "secret_key"
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        try:
-            # O_EXCL: when two processes start together, one writes and both read the same key.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_urlsafe(50))
-        except FileExistsError:
-            pass
-        return path.read_text().strip()
+    if not SECRET_KEY_FILE.exists():
+        _create_private_file(SECRET_KEY_FILE, secrets.token_urlsafe(50))
+    return SECRET_KEY_FILE.read_text().strip()
 
 
 SECRET_KEY = _secret_key()
@@ -145,6 +150,11 @@ if database_url := env("DATABASE_URL"):
         DATABASES["default"]["OPTIONS"] = _SQLITE["OPTIONS"]
 else:
     DATABASES = {"default": _SQLITE}
+_database = DATABASES["default"]
+if _database["ENGINE"] == "django.db.backends.sqlite3" and _database["NAME"] != ":memory:":
+    # Made before SQLite opens it, 0600: SQLite's unix VFS gives the -wal and -shm files it
+    # creates the database file's own mode, so they are the owner's only too.
+    _create_private_file(Path(_database["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL := env("REDIS_URL"):
@@ -193,6 +203,9 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploads (logos) are the install's files like the rest of DATA_DIR: the app serves them.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Bodies over 1 MB are refused before they are read (the API answers 413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
@@ -261,8 +274,9 @@ META_CONFIG_ID = env("META_CONFIG_ID")  # Facebook Login for Business configurat
 META_API_VERSION = env("META_API_VERSION", "v26.0")
 META_URLS = {name: env(f"META_{name.upper()}_URL") for name in ("authorize", "graph")}
 
-# E-mail. With EMAIL_HOST set, mail goes out by SMTP; without it, every message is printed and
-# kept as an .eml file under EMAIL_FILE_PATH, so a demo shows what would have been sent.
+# E-mail. With EMAIL_HOST set, mail goes out by SMTP; without it, every message is kept as an
+# .eml file under EMAIL_FILE_PATH (0600) and its path printed, so a demo shows what would have
+# been sent.
 EMAIL_HOST = env("EMAIL_HOST")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")

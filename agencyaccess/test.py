@@ -11,8 +11,8 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable
-from contextlib import redirect_stderr, redirect_stdout
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from typing import Any
 from unittest import mock
@@ -220,3 +220,14 @@ def rate_limit_clock(now: float = RATE_LIMIT_NOW) -> Any:
     clock = mock.Mock(spec=["time"])
     clock.time.return_value = now
     return mock.patch("agencyaccess.apikeys.ratelimit.time", clock)
+
+
+@contextmanager
+def usual_umask() -> Iterator[None]:
+    """The umask most systems start processes with (022: new files readable by all), so that a
+    test of file modes sees the modes the code sets, not a strict environment's."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)

@@ -8,6 +8,7 @@ from agencyaccess.accounts.models import Agency, Invitation, Membership, Recover
 from agencyaccess.clients.validation import clean_email
 from agencyaccess.lib import crypto
 from agencyaccess.lib.errors import ActionError
+from agencyaccess.lib.text import one_line
 from agencyaccess.notify import emails
 
 
@@ -35,7 +36,7 @@ def create_agency(name: str, owner_email: str, password: str | None = None) -> A
 
 def start_agency(user: User, name: str) -> Agency:
     """A new agency owned by `user`, whose address clients see as the support contact."""
-    name = name.strip()
+    name = one_line(name.strip())
     if not name:
         raise ActionError("The agency name must not be empty.")
     with transaction.atomic():
@@ -111,11 +112,13 @@ def remove_member(membership: Membership) -> None:
     membership.delete()
 
 
-def enable_two_factor(user: User, secret: str) -> list[str]:
-    """Turn on two-factor login with this TOTP secret; returns new recovery codes to show once."""
+def enable_two_factor(user: User, secret: str, used_step: int = 0) -> list[str]:
+    """Turn on two-factor login with this TOTP secret; returns new recovery codes to show once.
+    `used_step` is the time step of the code that confirmed the app: that code is used up, and
+    logging in with it a moment later is refused like any code used twice."""
     with transaction.atomic():
         user.totp_secret = crypto.encrypt(secret)
-        user.totp_last_step = 0
+        user.totp_last_step = used_step
         user.save(update_fields=["totp_secret", "totp_last_step"])
         return renew_recovery_codes(user)
 

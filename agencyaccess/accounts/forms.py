@@ -1,10 +1,11 @@
 """Forms of the account pages: they check what was typed; the workflows are in actions.py."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
@@ -12,6 +13,7 @@ from PIL import Image
 
 from agencyaccess.accounts import throttle, twofactor
 from agencyaccess.accounts.models import Agency, Invitation, Membership, Theme, User
+from agencyaccess.lib.text import OneLineField
 from agencyaccess.notify import emails
 from agencyaccess.notify.models import Frequency, NotificationKind
 from agencyaccess.notify.preferences import Preferences, set_agency_defaults, set_own_choices
@@ -142,7 +144,7 @@ class NewAccountForm(forms.Form):
 
 
 class SignUpForm(NewAccountForm):
-    agency_name = forms.CharField(
+    agency_name = OneLineField(
         label="Agency name",
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "organization", "autofocus": ""}),
@@ -185,36 +187,50 @@ class InvitedSignUpForm(NewAccountForm):
 
 
 class AgencyNameForm(forms.Form):
-    name = forms.CharField(
+    name = OneLineField(
         label="Agency name",
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
 
 
-class PasswordConfirmForm(forms.Form):
-    """A sensitive change (turning two-factor login off, new recovery codes) asks for the password."""
+class Reauthentication:
+    """The signed-in user proving again who they are, before a sensitive change or a secret.
 
-    password = _password_field("Your password", "current-password")
-
-    def __init__(self, user: User, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise ValidationError("That is not your password.")
-        return password
-
-
-class ReauthenticateForm(forms.Form):
-    """Before a secret is shown (a link's retained tokens), the signed-in user proves again who
-    they are: their password, and their two-factor code when it is on.
-
-    Failures count in the login's own limits (accounts/throttle.py), so this form is no second
+    Failures count in the login's own limits (accounts/throttle.py), so no such form is a second
     way to guess a password or a code: wrong answers here pause logging in too, and the reverse.
+    A form that is paused sets `throttled_minutes` (the view answers 429 with Retry-After).
     """
+
+    request: HttpRequest
+    user: User
+    throttled_minutes = 0
+
+    def check_allowed(self) -> None:
+        if minutes := throttle.minutes_until_allowed(self.request, self.user.email):
+            self.throttled_minutes = minutes
+            raise ValidationError(
+                f"Too many wrong passwords or codes. To protect the account, this check and "
+                f"logging in are paused: try again in {throttle.in_minutes(minutes)}."
+            )
+
+    def right_password(self, password: str) -> bool:
+        if self.user.check_password(password):
+            return True
+        throttle.record_failure(self.request, self.user.email)
+        return False
+
+    def right_code(self, code: str) -> bool:
+        if twofactor.verify(self.user, code):
+            return True
+        throttle.record_failure(self.request, self.user.email)
+        return False
+
+
+class ReauthenticateForm(Reauthentication, forms.Form):
+    """Before a secret is shown (a link's retained tokens) or a sensitive change (turning
+    two-factor login off, new recovery codes): the password, and the two-factor code when it is
+    on unless `with_code` is False."""
 
     password = _password_field("Your password", "current-password")
     code = forms.CharField(
@@ -223,32 +239,42 @@ class ReauthenticateForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
     )
 
-    def __init__(self, request: HttpRequest, user: User, *args, **kwargs) -> None:
+    def __init__(
+        self, request: HttpRequest, user: User, *args, with_code: bool = True, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
         self.user = user
-        self.throttled_minutes = 0
-        if not user.has_two_factor:
+        if not (with_code and user.has_two_factor):
             del self.fields["code"]
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
         if self.errors:
             return cleaned  # something left empty: nothing was tried, nothing counts
-        email = self.user.email
-        if minutes := throttle.minutes_until_allowed(self.request, email):
-            self.throttled_minutes = minutes
-            raise ValidationError(
-                f"Too many wrong passwords or codes. To protect the account, this check and "
-                f"logging in are paused: try again in {throttle.in_minutes(minutes)}."
-            )
-        if not self.user.check_password(cleaned["password"]):
-            throttle.record_failure(self.request, email)
+        self.check_allowed()
+        if not self.right_password(cleaned["password"]):
             self.add_error("password", "That is not your password.")
-        elif "code" in self.fields and not twofactor.verify(self.user, cleaned["code"]):
-            throttle.record_failure(self.request, email)
+        elif "code" in self.fields and not self.right_code(cleaned["code"]):
             self.add_error("code", WRONG_CODE)
         return cleaned
+
+
+class ChangePasswordForm(Reauthentication, PasswordChangeForm):
+    """Django's, with the old password's failures counted like the login's."""
+
+    def __init__(self, request: HttpRequest, user: User, *args, **kwargs) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        password = self.cleaned_data["old_password"]
+        self.check_allowed()
+        if not self.right_password(password):
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return password
 
 
 class EnableTwoFactorForm(forms.Form):
@@ -263,14 +289,17 @@ class EnableTwoFactorForm(forms.Form):
     def __init__(self, secret: str, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.secret = secret
+        self.step = 0  # the time step of the code, once it matches
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
-        if twofactor.matching_step(self.secret, code) is None:
+        step = twofactor.matching_step(self.secret, code)
+        if step is None:
             raise ValidationError(
                 "That code does not match. Check that the app shows AgencyAccess and that "
                 "your phone's clock is right, then type the code it shows now."
             )
+        self.step = step
         return code
 
 
@@ -325,6 +354,7 @@ class SettingsForm(forms.ModelForm):
             "reminder_days",
         ]
         labels = {"name": "Agency name"}
+        field_classes = {"name": OneLineField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -333,13 +363,16 @@ class SettingsForm(forms.ModelForm):
     def clean_reminder_days(self) -> list[int]:
         text = self.cleaned_data["reminder_days"]
         parts = [p for p in re.split(r"[\s,;]+", text) if p]
-        if not all(p.isdigit() for p in parts):
+        # ASCII digits: str.isdigit() also takes "²", which is no number.
+        if not all(re.fullmatch("[0-9]+", p) for p in parts):
             raise ValidationError(
                 "Write whole numbers of days separated by commas, such as 2, 5, 10."
             )
-        days = sorted({int(p) for p in parts})
-        if days and not 1 <= days[0] <= days[-1] <= REMINDER_MAX_DAYS:
+        # Compared as decimals, exact at any length: int() refuses over 4,300 digits.
+        numbers = sorted({Decimal(p) for p in parts})
+        if numbers and not 1 <= numbers[0] <= numbers[-1] <= REMINDER_MAX_DAYS:
             raise ValidationError(f"Each day must be between 1 and {REMINDER_MAX_DAYS}.")
+        days = [int(n) for n in numbers]
         if len(days) > REMINDER_MAX_COUNT:
             raise ValidationError(f"At most {REMINDER_MAX_COUNT} reminders.")
         return days
@@ -410,7 +443,7 @@ class OwnNotificationsForm(forms.Form):
 
 
 class BrandingForm(forms.ModelForm):
-    display_name = forms.CharField(
+    display_name = OneLineField(
         label="Name shown to clients",
         required=False,
         max_length=200,

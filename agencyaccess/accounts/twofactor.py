@@ -2,7 +2,8 @@
 
 The TOTP secret is stored encrypted (lib/crypto); recovery codes only as HMAC digests. Both kinds
 of code are refused a second time: a recovery code is marked used, and a TOTP code's time step
-must be later than the last one accepted.
+must be later than the last one accepted (User.totp_last_step: logging in, re-authenticating and
+the code that turned two-factor on all count).
 """
 
 import hmac

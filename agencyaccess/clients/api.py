@@ -13,6 +13,7 @@ from agencyaccess.clients.actions import create_client, update_client
 from agencyaccess.clients.models import Client, ClientType, Language, get_client_for_request
 from agencyaccess.lib.envelope import ok
 from agencyaccess.lib.schemas import ERRORS, Email, Ok, documented
+from agencyaccess.lib.text import one_line
 from agencyaccess.openapi import link_to, operation_doc
 
 router = Router(tags=["Clients"])
@@ -55,7 +56,7 @@ class ClientFields(Schema):
     @field_validator("name", "company", check_fields=False, mode="before")
     @classmethod
     def _strip(cls, value: Any) -> Any:
-        return value.strip() if isinstance(value, str) else value
+        return one_line(value.strip()) if isinstance(value, str) else value
 
     @field_validator("email", check_fields=False)
     @classmethod

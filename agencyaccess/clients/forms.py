@@ -7,6 +7,7 @@ from django import forms
 
 from agencyaccess.clients import validation
 from agencyaccess.clients.models import Client, ClientType, Language
+from agencyaccess.lib.text import OneLineField
 
 # Blank metadata rows under the filled ones; saving and editing again gives three more.
 METADATA_EXTRA_ROWS = 3
@@ -22,7 +23,7 @@ def checked(check: Callable[[str], str], value: str, field: str) -> str:
 
 
 class ClientForm(forms.Form):
-    name = forms.CharField(max_length=200, label="Name")
+    name = OneLineField(max_length=200, label="Name")
     email = forms.CharField(max_length=254, label="Email", widget=forms.EmailInput)
     company = forms.CharField(max_length=200, required=False, label="Company")
     website = forms.CharField(

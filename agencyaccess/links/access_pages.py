@@ -42,6 +42,7 @@ from agencyaccess.clients.models import Client, ClientType
 from agencyaccess.lib.addresses import client_address
 from agencyaccess.lib.errors import ActionError
 from agencyaccess.lib.ids import looks_like_public_id
+from agencyaccess.lib.text import OneLineField
 from agencyaccess.links.actions import (
     check_asks_something,
     create_link,
@@ -349,7 +350,7 @@ def delete_access_page(request, page_id: str) -> HttpResponse:
 
 
 class VisitorForm(forms.Form):
-    name = forms.CharField(max_length=200, label=gettext_lazy("Your name"))
+    name = OneLineField(max_length=200, label=gettext_lazy("Your name"))
     email = forms.EmailField(max_length=254, label=gettext_lazy("Your e-mail address"))
     company = forms.CharField(max_length=200, required=False, label=gettext_lazy("Company"))
     language = forms.ChoiceField(choices=settings.LANGUAGES, label=gettext_lazy("Language"))

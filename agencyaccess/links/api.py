@@ -32,6 +32,7 @@ from agencyaccess.lib.errors import ActionError
 from agencyaccess.lib.ids import looks_like_public_id
 from agencyaccess.lib.schemas import ERRORS, SENTENCE, Email, Ok
 from agencyaccess.lib.sql import PreparedQuery
+from agencyaccess.lib.text import one_line
 from agencyaccess.lib.timestamps import epoch_ms
 from agencyaccess.links.actions import (
     check_asks_something,
@@ -106,6 +107,11 @@ REQUESTED_ACCOUNTS = AliasChoices("requestedAccounts", "requestedServices")
 class CcIn(ObjectIn):
     name: StrictStr = Field("", max_length=200)
     email: Email
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return one_line(value.strip())
 
     @field_validator("email")
     @classmethod

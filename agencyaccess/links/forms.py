@@ -5,6 +5,7 @@ from django import forms
 
 from agencyaccess.clients.forms import checked
 from agencyaccess.clients.validation import clean_email
+from agencyaccess.lib.text import OneLineField
 from agencyaccess.links.validation import MAX_CC, clean_redirect
 
 # The API's limit on thankYouMessage (links/api.py).
@@ -59,7 +60,7 @@ class LinkOptionsForm(forms.Form):
 
 
 class CcRow(forms.Form):
-    name = forms.CharField(required=False, max_length=200, label="Name")
+    name = OneLineField(required=False, max_length=200, label="Name")
     email = forms.CharField(
         max_length=254,
         label="E-mail",

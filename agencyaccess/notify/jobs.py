@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from agencyaccess.accounts.models import Agency
+from agencyaccess.lib.text import one_line
 from agencyaccess.notify.emails import CARRY_SECRETS
 from agencyaccess.notify.models import OutgoingEmail
 
@@ -98,13 +99,15 @@ def _done_with(email: OutgoingEmail) -> dict[str, str]:
 
 
 def _message(email: OutgoingEmail, connection: BaseEmailBackend) -> EmailMultiAlternatives:
+    # Every header on one line: names are cleaned as they are typed, but a row queued before
+    # that (or an agency renamed since) must not fail at each attempt until it is given up.
     message = EmailMultiAlternatives(
-        subject=email.subject,
+        subject=one_line(email.subject),
         body=email.text,
-        from_email=_sender(email.agency),
-        to=email.to,
-        cc=email.cc,
-        reply_to=email.reply_to,
+        from_email=one_line(_sender(email.agency)),
+        to=[one_line(address) for address in email.to],
+        cc=[one_line(address) for address in email.cc],
+        reply_to=[one_line(address) for address in email.reply_to],
         connection=connection,
     )
     if email.html:

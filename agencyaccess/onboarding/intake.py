@@ -146,9 +146,10 @@ def _validator(question: IntakeQuestion, *, required: bool) -> forms.Field:
 
 def _draft(question: IntakeQuestion, raw: str, previous: Any) -> Any:
     """What to keep of an answer that is not valid: text as typed, within its size; otherwise
-    (an oversized text, a choice that was not offered) the answer saved before."""
+    (an oversized text, a choice that was not offered, text holding a NUL byte, which
+    PostgreSQL cannot store) the answer saved before."""
     limit = TEXT_LIMITS.get(QuestionType(question.type))
-    if limit is not None and isinstance(raw, str) and len(raw) <= limit:
+    if limit is not None and isinstance(raw, str) and len(raw) <= limit and "\x00" not in raw:
         return raw
     return previous
 
@@ -223,9 +224,17 @@ def _shown(question: IntakeQuestion, answer: Any) -> str:
         return ""
     if question.type == QuestionType.NUMBER:
         try:
-            return formats.localize_input(Decimal(answer))
+            number = Decimal(answer)
         except InvalidOperation:
             return answer  # a draft that is not a number yet
+        # NaN and Infinity parse but are no number to show: the form refuses them, the draft
+        # keeps them as typed.
+        if not number.is_finite():
+            return answer
+        try:
+            return formats.localize_input(number)
+        except InvalidOperation:
+            return answer  # an exponent too large to write out
     return answer
 
 

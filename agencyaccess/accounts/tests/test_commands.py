@@ -81,6 +81,12 @@ class CreateAgencyTests(BaseTestCase):
         )
         self.assertFalse(Agency.objects.filter(name="Dana Digital").exists())
 
+    def test_line_breaks_in_the_name_become_spaces(self):
+        call_command(
+            "create_agency", name="Dana\rDigital", email="d@example.org", stdout=StringIO()
+        )
+        self.assertTrue(Agency.objects.filter(name="Dana Digital").exists())
+
     def test_an_empty_name_is_refused(self):
         with self.assertRaisesMessage(CommandError, "The agency name must not be empty."):
             call_command("create_agency", name="  ", email="dana@example.org", stdout=StringIO())

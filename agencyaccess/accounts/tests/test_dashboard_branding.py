@@ -1,5 +1,6 @@
 import io
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from PIL import Image
 from agencyaccess.accounts.forms import LOGO_MAX_BYTES
 from agencyaccess.accounts.models import Agency
 from agencyaccess.accounts.tests.pages import PageChecks
-from agencyaccess.test import BaseTestCase
+from agencyaccess.test import BaseTestCase, usual_umask
 
 BRANDING = "/account/branding/"
 
@@ -72,6 +73,10 @@ class BrandingTests(BrandingTestCase):
         )
         self.assertFalse(agency.logo)
 
+    def test_line_breaks_in_the_display_name_become_spaces(self):
+        self.assertRedirects(self.upload(display_name="Alice\nStudio"), BRANDING)
+        self.assertEqual(self.agency().display_name, "Alice Studio")
+
     def test_colour_and_theme_are_checked(self):
         r = self.upload(brand_color="red", theme="neon")
         self.assertEqual(set(r.context["form"].errors), {"brand_color", "theme"})
@@ -129,6 +134,15 @@ class LogoTests(BrandingTestCase):
                 self.assertIn("sandbox", r["Content-Security-Policy"])
                 self.assertEqual(r["X-Content-Type-Options"], "nosniff")
                 self.client.force_login(self.alice)
+
+    def test_uploads_are_the_installs_own_files(self):
+        # The data directory's files are its owner's only; the app serves the logo itself.
+        with usual_umask():
+            self.upload(image_file("logo.png", "PNG"))
+        logo = Path(self.agency().logo.path)
+        self.assertEqual(stat.S_IMODE(logo.stat().st_mode), 0o600)
+        for directory in (logo.parent, logo.parent.parent):
+            self.assertEqual(stat.S_IMODE(directory.stat().st_mode), 0o700, directory)
 
     def test_the_branding_page_and_preview_show_the_logo(self):
         self.upload(image_file("logo.png", "PNG"))

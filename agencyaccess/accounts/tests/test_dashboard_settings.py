@@ -44,6 +44,12 @@ class SettingsTests(PageChecks, BaseTestCase):
         self.assertEqual(agency.reminder_days, [3, 10])
         self.assertTrue(agency.reminders_enabled)
 
+    def test_line_breaks_in_the_agency_name_become_spaces(self):
+        # The name is the sender's name on every e-mail, where a line break cannot be.
+        r = self.client.post(SETTINGS, self.settings_data(name="Alice\r\nand Partners"))
+        self.assertRedirects(r, SETTINGS)
+        self.assertEqual(Agency.objects.get(pk=self.agency_a.pk).name, "Alice and Partners")
+
     def test_an_empty_limit_means_none_and_reminders_can_be_off(self):
         self.agency_a.monthly_link_limit = 5
         self.agency_a.save()
@@ -59,6 +65,9 @@ class SettingsTests(PageChecks, BaseTestCase):
             ("2, five", "whole numbers"),
             ("0, 3", "between 1 and 60"),
             ("90", "between 1 and 60"),
+            ("3, " + "9" * 5000, "between 1 and 60"),  # int() refuses over 4,300 digits
+            ("0" * 5000 + "7, 90", "between 1 and 60"),
+            ("2, ²", "whole numbers"),  # a digit to str.isdigit(), no number to int()
             (", ".join(str(d) for d in range(1, 12)), "At most 10"),
             ("", "at least one day"),
         ]:

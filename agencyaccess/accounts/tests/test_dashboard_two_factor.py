@@ -61,6 +61,21 @@ class EnableTwoFactorTests(PageChecks, BaseTestCase):
         self.assertContains(r, "10 unused recovery codes")
         self.assertNotContains(r, codes[0])
 
+    def test_the_code_that_turned_it_on_does_not_log_in_again(self):
+        self.client.get(SETUP)
+        secret = self.client.session["totp_setup_secret"]
+        now = timezone.now()  # one clock for both: the same code, in the same 30 seconds
+        code = pyotp.TOTP(secret).at(now)
+        with mock.patch("agencyaccess.accounts.twofactor.timezone.now", return_value=now):
+            self.client.post(SETUP, {"code": code})
+            self.client.logout()
+            self.client.post(
+                "/account/login/", {"email": "alice@example.org", "password": "password"}
+            )
+            r = self.client.post(CODE, {"code": code})
+        self.assertContains(r, "already used")
+        self.assertNotIn(SESSION_KEY, self.client.session)
+
 
 class TwoFactorLoginTests(PageChecks, BaseTestCase):
     secret: str
@@ -209,6 +224,39 @@ class ManageTwoFactorTests(BaseTestCase):
         new = set(RecoveryCode.objects.filter(user=self.alice).values_list("digest", flat=True))
         self.assertEqual(len(new), 10)
         self.assertFalse(old & new)
+
+    def test_wrong_passwords_to_turn_it_off_are_throttled_like_the_login(self):
+        url = "/account/security/two-factor/disable/"
+        for _ in range(throttle.FAILURES_PER_EMAIL):
+            self.assertEqual(self.client.post(url, {"disable-password": "wrong"}).status_code, 400)
+        r = self.client.post(url, {"disable-password": "password"})
+        self.assertContains(r, "Too many wrong passwords or codes", status_code=429)
+        self.assertTrue(0 < int(r["Retry-After"]) <= throttle.WINDOW_SECONDS)
+        self.assertTrue(User.objects.get(pk=self.alice.pk).has_two_factor)
+        # The login counts the same failures.
+        self.client.logout()
+        r = self.client.post(
+            "/account/login/", {"email": "alice@example.org", "password": "password"}
+        )
+        self.assertContains(r, "Too many failed attempts")
+
+    def test_wrong_passwords_for_new_recovery_codes_are_throttled_like_the_login(self):
+        url = "/account/security/recovery-codes/"
+        for _ in range(throttle.FAILURES_PER_EMAIL):
+            self.assertEqual(self.client.post(url, {"codes-password": "wrong"}).status_code, 400)
+        r = self.client.post(url, {"codes-password": "password"})
+        self.assertContains(r, "Too many wrong passwords or codes", status_code=429)
+        self.assertNotIn("codes", r.context)
+
+    def test_wrong_old_passwords_are_throttled_like_the_login(self):
+        url = "/account/security/password/"
+        data = {"new_password1": "a new long phrase", "new_password2": "a new long phrase"}
+        for _ in range(throttle.FAILURES_PER_EMAIL):
+            self.assertEqual(self.client.post(url, data | {"old_password": "x"}).status_code, 400)
+        r = self.client.post(url, data | {"old_password": "password"})
+        self.assertContains(r, "Too many wrong passwords or codes", status_code=429)
+        self.assertTrue(0 < int(r["Retry-After"]) <= throttle.WINDOW_SECONDS)
+        self.assertTrue(User.objects.get(pk=self.alice.pk).check_password("password"))
 
     def test_changing_the_password_asks_for_the_old_one(self):
         data = {"new_password1": "a new long phrase", "new_password2": "a new long phrase"}

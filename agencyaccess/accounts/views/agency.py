@@ -114,10 +114,14 @@ def serve_logo(request: HttpRequest, agency_id: str, filename: str) -> HttpRespo
 @require_POST
 def switch_agency(request: HttpRequest) -> HttpResponse:
     """Work in another of the user's agencies, for this session."""
+    chosen = request.POST.get("agency", "")
+    # Anything that cannot be an id is not looked up (PostgreSQL refuses a NUL byte outright).
     membership = (
         Membership.objects.select_related("agency")
-        .filter(user=cast(User, request.user), agency__public_id=request.POST.get("agency", ""))
+        .filter(user=cast(User, request.user), agency__public_id=chosen)
         .first()
+        if looks_like_public_id(chosen)
+        else None
     )
     if membership is None:
         raise Http404

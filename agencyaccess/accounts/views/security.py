@@ -4,14 +4,18 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from agencyaccess.accounts import actions, twofactor
 from agencyaccess.accounts.access import agency_view
-from agencyaccess.accounts.forms import EnableTwoFactorForm, PasswordConfirmForm
+from agencyaccess.accounts.forms import (
+    ChangePasswordForm,
+    EnableTwoFactorForm,
+    ReauthenticateForm,
+    Reauthentication,
+)
 from agencyaccess.accounts.models import User
 
 # The secret shown while the user sets up their app; saved on the user once a code matches.
@@ -22,16 +26,28 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)  # agency_view has checked the login
 
 
-def _security_page(request: HttpRequest, status: int = 200, **forms) -> HttpResponse:
-    """The security page, with the forms given (bound, showing their errors) and fresh others."""
+def _password_check(request: HttpRequest, prefix: str, data=None) -> ReauthenticateForm:
+    """The password that confirms turning two-factor off or new recovery codes (the session
+    already passed the code step)."""
+    return ReauthenticateForm(request, _user(request), data, prefix=prefix, with_code=False)
+
+
+def _security_page(request: HttpRequest, **refused: Reauthentication) -> HttpResponse:
+    """The security page, fresh; or with the form given refused (bound, showing its errors):
+    400, or 429 with Retry-After while wrong passwords pause the checks and logging in."""
     user = _user(request)
     context = {
-        "password_form": PasswordChangeForm(user),
-        "disable_form": PasswordConfirmForm(user, prefix="disable"),
-        "codes_form": PasswordConfirmForm(user, prefix="codes"),
+        "password_form": ChangePasswordForm(request, user),
+        "disable_form": _password_check(request, "disable"),
+        "codes_form": _password_check(request, "codes"),
         "codes_left": user.recovery_codes.filter(used__isnull=True).count(),
     }
-    return render(request, "accounts/security.html", context | forms, status=status)
+    response = render(request, "accounts/security.html", context | refused, status=200)
+    for form in refused.values():
+        response.status_code = 429 if form.throttled_minutes else 400
+        if form.throttled_minutes:
+            response["Retry-After"] = str(form.throttled_minutes * 60)
+    return response
 
 
 @agency_view()
@@ -42,9 +58,9 @@ def security(request: HttpRequest) -> HttpResponse:
 @agency_view()
 @require_POST
 def change_password(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(_user(request), request.POST)
+    form = ChangePasswordForm(request, _user(request), request.POST)
     if not form.is_valid():
-        return _security_page(request, status=400, password_form=form)
+        return _security_page(request, password_form=form)
     form.save()
     update_session_auth_hash(request, form.user)  # stay logged in here, logged out elsewhere
     messages.success(request, "Your password is changed.")
@@ -60,7 +76,7 @@ def enable_two_factor(request: HttpRequest) -> HttpResponse:
     secret = request.session.setdefault(SESSION_TOTP_SETUP, twofactor.new_secret())
     form = EnableTwoFactorForm(secret, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = actions.enable_two_factor(user, secret)
+        codes = actions.enable_two_factor(user, secret, form.step)
         del request.session[SESSION_TOTP_SETUP]
         return _recovery_codes_page(request, codes, "Two-factor authentication is on.")
     uri = twofactor.setup_uri(secret, user.email)
@@ -76,9 +92,9 @@ def enable_two_factor(request: HttpRequest) -> HttpResponse:
 @agency_view()
 @require_POST
 def disable_two_factor(request: HttpRequest) -> HttpResponse:
-    form = PasswordConfirmForm(_user(request), request.POST, prefix="disable")
+    form = _password_check(request, "disable", request.POST)
     if not form.is_valid():
-        return _security_page(request, status=400, disable_form=form)
+        return _security_page(request, disable_form=form)
     actions.disable_two_factor(_user(request))
     messages.success(request, "Two-factor authentication is off.")
     return redirect("accounts-security")
@@ -90,9 +106,9 @@ def renew_recovery_codes(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not user.has_two_factor:
         return redirect("accounts-security")
-    form = PasswordConfirmForm(user, request.POST, prefix="codes")
+    form = _password_check(request, "codes", request.POST)
     if not form.is_valid():
-        return _security_page(request, status=400, codes_form=form)
+        return _security_page(request, codes_form=form)
     codes = actions.renew_recovery_codes(user)
     return _recovery_codes_page(request, codes, "Here are new recovery codes.")
 

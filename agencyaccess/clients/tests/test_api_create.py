@@ -105,6 +105,15 @@ class ClientCreateTests(BaseTestCase):
         client = self.create_ok(email="  john@example.com ", name="  John Doe  ")
         self.assertEqual((client.email, client.name), ("john@example.com", "John Doe"))
 
+    def test_line_breaks_in_the_name_become_spaces(self):
+        # The name goes into the To: header of the client's e-mails, where none can be.
+        client = self.create_ok(name="John\r\nDoe\r", company="Example\nCorp")
+        self.assertEqual((client.name, client.company), ("John Doe", "Example Corp"))
+        update = {"id": client.public_id, "name": "Johnny\rDoe"}
+        self.assertOk(self.api_post("/api/clients/update", update, self.alice_key))
+        client.refresh_from_db()
+        self.assertEqual(client.name, "Johnny Doe")
+
     def test_the_website_may_come_with_or_without_its_scheme(self):
         self.assertEqual(self.create_ok(website="example.com").website, "example.com")
         self.assertEqual(

@@ -207,6 +207,10 @@ class ClientCreateTests(BaseTestCase):
         )
         self.assertEqual(maria.metadata, {"crm_id": "42", "source": ""})
 
+    def test_line_breaks_in_the_name_become_spaces(self):
+        self.client.post("/clients/new/", client_form(name="Maria\rLopez"))
+        self.assertEqual(Client.objects.get(email="maria@lopez.example").name, "Maria Lopez")
+
     def test_a_prospect(self):
         self.client.post("/clients/new/", client_form(type="Prospect"))
         self.assertTrue(Client.objects.get(email="maria@lopez.example").is_prospect)

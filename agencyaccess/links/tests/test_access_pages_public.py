@@ -122,6 +122,10 @@ class VisitTests(AccessPagePublicTestCase):
         )
         self.assertContains(self.client.get(f"/l/{link.public_id}/"), "Hello Sam Rivera")
 
+    def test_line_breaks_in_the_visitors_name_become_spaces(self):
+        self.visit(name="Sam\r\nRivera")
+        self.assertEqual(self.links_made().get().client.name, "Sam Rivera")
+
     def test_the_visitors_language_is_the_clients_and_the_links(self):
         self.visit(language="nl")
         link = self.links_made().get()

@@ -143,6 +143,10 @@ class LinkCreateTests(LinkCreateTestCase):
         data = self.assertOk(self.api_get("/api/links/retrieve", self.alice_key, id=link.public_id))
         self.assertEqual(data["cc"], expected)
 
+    def test_line_breaks_in_a_cc_name_become_spaces(self):
+        link = self.create_ok(cc=[{"name": "John\r\n Doe", "email": "john@example.com"}])
+        self.assertEqual(link.cc, [{"name": "John Doe", "email": "john@example.com"}])
+
     def test_cc_is_checked(self):
         self.assertError(
             self.create(self.body(cc=[{"name": "John"}])), 400, "cc[0].email is required."

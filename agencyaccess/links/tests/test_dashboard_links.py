@@ -168,6 +168,11 @@ class LinkCreateTests(BuilderTestCase):
         self.assertEqual(from_builder.redirect, "jane.example/done")
         self.assertEqual(from_builder.cc, [{"name": "Bob", "email": "bob@jane.example"}])
 
+    def test_line_breaks_in_a_cc_name_become_spaces(self):
+        data = self.builder(**{"cc-0-name": "Bob\rBuilder", "cc-0-email": "bob@jane.example"})
+        self.client.post(self.create_url, data)
+        self.assertEqual(self.new_link().cc, [{"name": "Bob Builder", "email": "bob@jane.example"}])
+
     def test_a_prospect_is_asked_read_only_whatever_is_chosen(self):
         self.jane.type = "Prospect"
         self.jane.save()

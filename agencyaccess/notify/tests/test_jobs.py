@@ -11,7 +11,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.test import SimpleTestCase, override_settings
 from django.utils import timezone
 
+from agencyaccess.accounts.models import Agency
+from agencyaccess.clients.models import Client
 from agencyaccess.links.jobs import recheck_pending_grants
+from agencyaccess.links.models import Link
 from agencyaccess.notify import emails
 from agencyaccess.notify.jobs import RETRY_DELAYS, claim, send_queued_emails
 from agencyaccess.notify.models import OutgoingEmail
@@ -55,6 +58,25 @@ class SendQueuedEmailsTests(BaseTestCase):
         self.assertEqual(email.status, Status.SENT)
         self.assertIsNotNone(email.sent)
         self.assertEqual(email.attempts, 1)
+
+    def test_line_breaks_in_names_stored_before_they_were_cleaned_never_block_an_email(self):
+        # Rows from before names were cleaned as typed: each header is folded onto one line.
+        Agency.objects.filter(pk=self.agency_a.pk).update(name="A\rB")
+        Client.objects.filter(pk=self.jane.pk).update(name="Jane\r\nDoe")
+        Link.objects.filter(pk=self.link.pk).update(
+            cc=[{"name": "Bob\nBuilder", "email": "bob@janes.example"}]
+        )
+        OutgoingEmail.objects.all().delete()
+        self.link.refresh_from_db()
+        emails.invitation(self.link)
+
+        self.assertEqual(send_queued_emails(), 1)
+
+        [sent] = mail.outbox
+        self.assertEqual(sent.from_email, "A B <noreply@agencyaccess.local>")
+        self.assertEqual(sent.to, ["Jane Doe <jane@example.com>"])
+        self.assertEqual(sent.cc, ["Bob Builder <bob@janes.example>"])
+        self.assertNotIn("\r", sent.message().as_string().replace("\r\n", "\n"))
 
     def test_a_sent_email_is_not_sent_again(self):
         send_queued_emails()

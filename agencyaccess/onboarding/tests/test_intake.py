@@ -105,6 +105,14 @@ class FormPageTests(IntakeTestCase):
         self.assertContains(r, 'name="has_pixel" value="no" checked')
         self.assertNotContains(r, 'name="channels" value="ads" checked')
 
+    def test_a_stored_number_that_is_no_number_is_shown_as_typed(self):
+        # Drafts kept before NaN and Infinity were refused, or typed and not sent yet.
+        for answer in ("NaN", "-Infinity", "sNaN", "1e99999999999999999999", "12 euros"):
+            with self.subTest(answer):
+                Link.objects.filter(pk=self.link.pk).update(intake_answers={"budget": answer})
+                r = self.client.get(self.form_url())
+                self.assertContains(r, f'value="{answer}"')
+
     def test_a_number_is_shown_the_way_janes_language_writes_it(self):
         self.jane.language = "nl"
         self.jane.save()
@@ -169,6 +177,23 @@ class SaveAsYouTypeTests(IntakeTestCase):
                 r = self.client.post(self.save_url(), {key: value})
                 self.assertEqual(r.status_code, 400)
                 self.assertIn(key, r.json()["errors"])
+
+    def test_nan_and_infinity_are_refused_in_janes_language(self):
+        self.jane.language = "nl"
+        self.jane.save()
+        for value in ("NaN", "Infinity", "-inf"):
+            with self.subTest(value):
+                r = self.client.post(self.form_url(), self.valid(budget=value))
+                self.assertContains(r, "Voer een getal in.", status_code=400)
+                self.assertContains(r, f'value="{value}"', status_code=400)
+                self.assertIsNone(Link.objects.get(pk=self.link.pk).intake_completed)
+
+    def test_text_holding_a_nul_byte_is_not_kept(self):
+        # PostgreSQL cannot store it: what was saved before stays.
+        Link.objects.filter(pk=self.link.pk).update(intake_answers={"about": "Bread"})
+        r = self.client.post(self.save_url(), {"about": "Br\x00ead", "budget": "1\x002"})
+        self.assertEqual(sorted(r.json()["errors"]), ["about", "budget"])
+        self.assertEqual(self.answers(), {"about": "Bread"})
 
     def test_answers_longer_than_allowed_are_not_saved(self):
         Link.objects.filter(pk=self.link.pk).update(

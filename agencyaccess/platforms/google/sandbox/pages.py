@@ -1,9 +1,15 @@
 """The sandbox's own pages: an overview of the fake world with its switches, and the inbox where
-someone accepts what Google e-mailed them."""
+someone accepts what Google e-mailed them.
+
+Changing the fake world (its switches, a reset) and answering for someone (the inbox) is for the
+people signed in to this install: a visitor could otherwise break every demo, or accept an
+invitation meant for the agency. The sign-in pages a client goes through stay open to all
+(oauth.py): they stand in for Google's own."""
 
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render as render_template
 from django.urls import reverse
@@ -27,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"users": world.USERS, "knobs": knobs})
 
 
+@login_required
 @require_POST
 def knob(request: HttpRequest) -> HttpResponse:
     open_sandbox()
@@ -37,6 +44,7 @@ def knob(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("google-sandbox-home"))
 
 
+@login_required
 @require_POST
 def reset(request: HttpRequest) -> HttpResponse:
     open_sandbox()
@@ -44,11 +52,14 @@ def reset(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("google-sandbox-home"))
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def inbox(request: HttpRequest) -> HttpResponse:
     """GET ?email= lists what waits for that address; POST answers one item."""
     open_sandbox()
     email = (request.POST.get("email") or request.GET.get("email", "")).strip().lower()
+    if "\x00" in email:  # no address holds one, and PostgreSQL refuses it in a query
+        email = ""
     if request.method == "POST":
         if not inbox_items.act(email, request.POST.get("item", ""), request.POST.get("action", "")):
             raise Http404("Nothing like that waits for this address.")

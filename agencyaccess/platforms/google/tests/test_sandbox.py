@@ -4,16 +4,24 @@ reset, and staying off once real Google credentials are configured."""
 import pytest
 
 from agencyaccess.platforms.google.analytics import ADMIN_API, GoogleAnalytics
+from agencyaccess.platforms.google.config import SANDBOX_CLIENT_ID
 from agencyaccess.platforms.google.sandbox import gaql, inbox, issue_sandbox_tokens, store
 from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY, JANE
 from agencyaccess.platforms.google.tests.cast import LIVE_SANDBOX, agency, asking, pick
 
 
 @pytest.fixture
-def pages(db, settings, client):
-    """The sandbox's pages, through Django's test client: no live server needed."""
+def visitor(db, settings, client):
+    """Someone not signed in, through Django's test client: no live server needed."""
     settings.GOOGLE_CLIENT_ID = ""
     return client
+
+
+@pytest.fixture
+def pages(visitor, django_user_model):
+    """The sandbox's pages, as someone signed in to the install sees them."""
+    visitor.force_login(django_user_model.objects.create_user("alice@example.org", "password"))
+    return visitor
 
 
 def test_the_home_page_shows_the_people_and_the_switches(pages):
@@ -34,6 +42,32 @@ def test_a_switch_can_be_turned_off_and_on(pages):
     assert store.knob("merchant_registered") is True
 
     assert pages.post("/sandbox/google/knobs/", {"name": "nope", "on": "1"}).status_code == 404
+
+
+def test_the_switches_the_reset_and_the_inbox_are_for_people_signed_in(visitor):
+    store.ensure_world()
+    for method, path, data in [
+        ("post", "/sandbox/google/knobs/", {"name": "merchant_registered", "on": "0"}),
+        ("post", "/sandbox/google/reset/", {}),
+        ("get", "/sandbox/google/inbox/", {"email": DEMO_AGENCY}),
+        ("post", "/sandbox/google/inbox/", {"email": DEMO_AGENCY, "item": "x", "action": "accept"}),
+    ]:
+        answer = getattr(visitor, method)(path, data)
+        assert answer.status_code == 302
+        assert answer.url.startswith(f"/account/login/?next={path}")
+    assert store.knob("merchant_registered") is True
+
+
+def test_the_sign_in_pages_stay_open_to_clients(visitor, settings):
+    query = {
+        "client_id": SANDBOX_CLIENT_ID,
+        "redirect_uri": f"{settings.SITE_URL}/oauth/google/callback/",
+        "response_type": "code",
+        "scope": "openid email https://www.googleapis.com/auth/adwords",
+    }
+    consent = visitor.get("/sandbox/google/oauth/authorize", query)
+    assert consent.status_code == 200
+    assert "Jane Doe" in consent.content.decode()
 
 
 def test_the_inbox_lists_what_waits_with_buttons(pages):

@@ -1,5 +1,7 @@
 """The Meta sandbox, mounted at /sandbox/meta/: Facebook Login and the Graph API under their
-real paths (the version first, as on graph.facebook.com), plus the agency's approval page."""
+real paths (the version first, as on graph.facebook.com), plus the agency's approval page.
+Asset ids are slugs ("act_1…", "5000…"): anything else, a NUL byte say, which PostgreSQL refuses
+in a query with an error, is a 404 before the view runs."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -50,7 +52,7 @@ urlpatterns = [
         name="meta-sandbox-requests",
     ),
     path(
-        "business/<str:business_id>/requests/<str:asset_id>/approve/",
+        "business/<str:business_id>/requests/<slug:asset_id>/approve/",
         sandbox_only(approvals.approve),
         name="meta-sandbox-approve",
     ),
@@ -60,7 +62,7 @@ urlpatterns = [
         name="meta-sandbox-requests-json",
     ),
     path(
-        "testapi/business/<str:business_id>/requests/<str:asset_id>/approve/",
+        "testapi/business/<str:business_id>/requests/<slug:asset_id>/approve/",
         sandbox_only(approvals.approve_json),
         name="meta-sandbox-approve-json",
     ),
