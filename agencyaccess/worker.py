@@ -18,6 +18,7 @@ from agencyaccess.clients.jobs import analyze_sqlite
 from agencyaccess.links.jobs import recheck_pending_grants
 from agencyaccess.notify.jobs import send_queued_emails
 from agencyaccess.notify.reminders import send_due_reminders
+from agencyaccess.ops import heartbeat
 from agencyaccess.platforms.jobs import purge_expired_tokens
 
 logger = logging.getLogger(__name__)
@@ -43,11 +44,15 @@ JOBS: tuple[Job, ...] = (
 
 class Worker:
     def __init__(self, jobs: tuple[Job, ...] = JOBS, interval: float = 1.0) -> None:
-        self.jobs = jobs
+        # With the heartbeat that readiness and the metrics read (ops/heartbeat.py).
+        self.jobs = (*jobs, Job(self.beat, every=heartbeat.BEAT_EVERY))
         self.interval = interval
         self.last_run: dict[Job, float] = {}
         self.running = True
         self.worker_id = get_random_string(32)
+
+    def beat(self) -> int:
+        return heartbeat.beat(self.worker_id)
 
     def run(self) -> None:
         logger.info("worker %s started", self.worker_id)
