@@ -4,10 +4,14 @@ Dockerfile and compose.yaml run commands that exist with variables that are read
 
 import re
 from pathlib import Path
+from unittest import mock
 
 import yaml
 from django.core.management import get_commands
 from django.test import SimpleTestCase
+
+from agencyaccess.management.commands.serve import gunicorn_command
+from agencyaccess.test import CommandResult, run_command
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_READ = re.compile(r'\benv(?:bool|int)?\(\s*"([A-Z0-9_]+)"')
@@ -49,3 +53,17 @@ class DeployFilesTests(SimpleTestCase):
         self.assertIn(command, get_commands())
         self.assertRegex(dockerfile, r"(?m)^USER 10001:10001$")
         self.assertRegex(dockerfile, r"(?m)^HEALTHCHECK .*\n.*/healthz")
+
+
+class WebCommandTests(SimpleTestCase):
+    def test_it_prepares_then_becomes_the_server_serve_starts(self):
+        with (
+            mock.patch("agencyaccess.management.commands.web.prepare") as prepare,
+            mock.patch("agencyaccess.management.commands.web.os.execv") as execv,
+        ):
+            result = run_command("web", "--host", "10.0.0.7", "--port", "9000", "--workers", "3")
+        self.assertEqual(result, CommandResult(0, "", ""))
+        prepare.assert_called_once_with()
+        server = gunicorn_command("10.0.0.7", 9000, 3)
+        execv.assert_called_once_with(server[0], server)
+        self.assertIn("python:agencyaccess.ops.gunicorn_conf", server)
