@@ -23,10 +23,12 @@ test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -n auto
 	@[ -n "$$DATABASE_URL" ] || (cd $(ZAPIER) && npm test --silent)
 
+# hadolint: the Dockerfile (no Docker engine is needed to lint it, nor here to build it).
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy agencyaccess
+	$(BIN)/hadolint Dockerfile
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -86,9 +87,14 @@ INSTALLED_APPS = [
     "agencyaccess.links",
     "agencyaccess.notify",
     "agencyaccess.onboarding",
+    "agencyaccess.ops",
 ]
 
 MIDDLEWARE = [
+    # First: the probes answer before the host check (a load balancer or Prometheus asks by IP
+    # address), and the request metrics time everything after them.
+    "agencyaccess.ops.middleware.ProbesMiddleware",
+    "agencyaccess.ops.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "agencyaccess.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -195,10 +201,33 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+
+def _file_storage() -> dict[str, Any]:
+    """Where uploads (the agencies' logos) are kept: the data directory, or with
+    STORAGE_BACKEND=s3 a bucket of S3 or an S3-compatible store (MinIO, R2, ...), which every
+    web process on every machine shares. The credentials are boto3's own: AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY, or an instance role. Objects stay private: the app serves them."""
+    backend = env("STORAGE_BACKEND") or "local"
+    if backend == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if backend != "s3":
+        raise ImproperlyConfigured(f"STORAGE_BACKEND must be local or s3, not {backend!r}.")
+    if not env("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    options = {
+        "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": env("AWS_S3_REGION_NAME") or None,
+        "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,
+        "default_acl": None,  # the bucket's own policy: private
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _file_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_URL = "/media/"
@@ -294,11 +323,22 @@ EMAIL_BACKEND = env(
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "AgencyAccess <noreply@agencyaccess.local>")
 
+# /metrics answers only with this token (`Authorization: Bearer <token>`); without one it is off
+# (404) and nothing is measured (docs/operations.md).
+METRICS_TOKEN = env("METRICS_TOKEN")
+
+# Logs: `plain` lines for a person, or `json`, one object a line, for a log collector.
+LOG_FORMAT = env("LOG_FORMAT") or "plain"
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "agencyaccess.ops.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django logs every 4xx as a warning; the API's 4xx are answers, not incidents.

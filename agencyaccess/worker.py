@@ -20,6 +20,7 @@ from agencyaccess.notify.deliveries import WebhookSender, dispatch_events, purge
 from agencyaccess.notify.jobs import send_queued_emails
 from agencyaccess.notify.reminders import send_due_reminders
 from agencyaccess.notify.teammates import notify_teammates, send_daily_digests
+from agencyaccess.ops import heartbeat
 from agencyaccess.platforms.jobs import purge_expired_tokens
 
 logger = logging.getLogger(__name__)
@@ -55,13 +56,21 @@ IDLE_INTERVAL = 0.25
 
 class Worker:
     def __init__(self, jobs: tuple[Job, ...] = JOBS, interval: float = IDLE_INTERVAL) -> None:
-        # The webhook POSTs under way belong to this worker: its threads, its leases.
+        # The webhook POSTs under way belong to this worker: its threads, its leases. The
+        # heartbeat is what readiness and the metrics read (ops/heartbeat.py).
         self.webhooks = WebhookSender()
-        self.jobs = (*jobs, Job(self.webhooks.send_due, every=0))
+        self.jobs = (
+            *jobs,
+            Job(self.webhooks.send_due, every=0),
+            Job(self.beat, every=heartbeat.BEAT_EVERY),
+        )
         self.interval = interval
         self.last_run: dict[Job, float] = {}
         self.running = True
         self.worker_id = get_random_string(32)
+
+    def beat(self) -> int:
+        return heartbeat.beat(self.worker_id)
 
     def run(self) -> None:
         logger.info("worker %s started", self.worker_id)

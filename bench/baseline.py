@@ -240,8 +240,8 @@ def links_create(conn: Db, environ) -> object:
         (link_id,) = conn.one(
             "INSERT INTO links_link (agency_id, client_id, public_id, intake_form_requested, "
             "send_email, thank_you_message, redirect, retain_tokens, cc, created, last_reminder, "
-            "intake_answers, reminders_sent) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '{}', 0) RETURNING id",
+            "intake_answers, reminders_sent, completions) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '{}', 0, 0) RETURNING id",
             (
                 agency_id,
                 client[0],

@@ -3,11 +3,12 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, storages
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 
 from agencyaccess.lib.ids import PublicIdField
 
@@ -68,9 +69,34 @@ class RecoveryCode(models.Model):
         return f"recovery code of {self.user_id}"
 
 
-class LogoStorage(FileSystemStorage):
-    """Logos are files under MEDIA_ROOT like any upload, but nothing serves MEDIA_URL in
-    production, so their URLs point at the app's own view (accounts-serve-logo)."""
+@deconstructible(path="agencyaccess.accounts.models.LogoStorage")
+class LogoStorage(Storage):
+    """The install's file storage (STORAGES["default"]: the data directory, or an S3 bucket
+    shared by every machine), looked up on each use so that a change of setting applies; only
+    the URLs are the logo's own: nothing serves MEDIA_URL or a bucket to clients, so they point
+    at the app's own view (accounts-serve-logo), which reads the file through this storage."""
+
+    @property
+    def backend(self) -> Storage:
+        return storages["default"]
+
+    def _open(self, name: str, mode: str = "rb"):
+        return self.backend.open(name, mode)
+
+    def save(self, name: str | None, content, max_length: int | None = None) -> str:
+        return self.backend.save(name, content, max_length=max_length)
+
+    def delete(self, name: str) -> None:
+        self.backend.delete(name)
+
+    def exists(self, name: str) -> bool:
+        return self.backend.exists(name)
+
+    def size(self, name: str) -> int:
+        return self.backend.size(name)
+
+    def path(self, name: str) -> str:
+        return self.backend.path(name)
 
     def url(self, name: str | None) -> str:
         _, agency_id, filename = (name or "").split("/")

@@ -10,6 +10,7 @@ Guided services have no connector: the client's "Done" is all there is, so they 
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -50,8 +51,7 @@ def recheck_pending_grants() -> int:
     """Verify the pending grants that are due; returns how many were checked."""
     now = timezone.now()
     due = (
-        Grant.objects.pending()
-        .filter(next_check__lte=now, service_key__in=_services_with_connector())
+        due_checks(now)
         .select_related("link__client", "connected_account")
         .order_by("next_check")[:BATCH]
     )
@@ -62,6 +62,13 @@ def recheck_pending_grants() -> int:
             recheck(grant, connector)
             checked += 1
     return checked
+
+
+def due_checks(now: datetime) -> QuerySet[Grant]:
+    """The pending grants to ask the platform about now (a claimed one's lease ends its wait)."""
+    return Grant.objects.pending().filter(
+        next_check__lte=now, service_key__in=_services_with_connector()
+    )
 
 
 def claim(grant: Grant, now: datetime) -> bool:

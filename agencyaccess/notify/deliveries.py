@@ -24,7 +24,7 @@ from email.utils import parsedate_to_datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Max, Min
+from django.db.models import Count, F, Max, Min, QuerySet
 from django.utils import timezone
 
 from agencyaccess.lib import http
@@ -115,17 +115,23 @@ def _recipients(
     return wanted
 
 
+def due_deliveries(now: datetime) -> QuerySet[Delivery]:
+    """Deliveries to attempt now (a claimed one whose lease ended too), to endpoints still
+    active: a disabled endpoint's wait until it is enabled again."""
+    return Delivery.objects.filter(
+        status__in=[Status.PENDING, Status.SENDING],
+        next_attempt__lte=now,
+        endpoint__is_active=True,
+    )
+
+
 def claim_due(limit: int, now: datetime | None = None) -> list[Delivery]:
     """Take up to `limit` due deliveries for this worker, with their event and endpoint.
     Exactly one worker gets each; the row is its for LEASE."""
     now = now or timezone.now()
     with transaction.atomic():
         due = list(
-            Delivery.objects.filter(
-                status__in=[Status.PENDING, Status.SENDING],
-                next_attempt__lte=now,
-                endpoint__is_active=True,
-            )
+            due_deliveries(now)
             .select_for_update(skip_locked=True, of=("self",))
             # The index's order: ordering by next_attempt alone would sort every due row.
             .order_by("status", "next_attempt")

@@ -7,7 +7,7 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from agencyaccess.accounts.models import Agency
@@ -35,15 +35,17 @@ Status = OutgoingEmail.Status
 def send_queued_emails() -> int:
     """Send the e-mails that are due; returns how many were sent."""
     now = timezone.now()
-    due = (
-        OutgoingEmail.objects.filter(
-            status__in=[Status.QUEUED, Status.SENDING], next_attempt__lte=now
-        )
-        .select_related("agency")
-        .order_by("next_attempt")[:BATCH]
-    )
+    due = due_emails(now).select_related("agency").order_by("next_attempt")[:BATCH]
     connection = get_connection()
     return sum(_send(email, connection) for email in due if claim(email, now))
+
+
+def due_emails(now: datetime) -> QuerySet[OutgoingEmail]:
+    """The e-mails to send now: queued ones whose time has come, and claimed ones whose
+    worker's lease ran out."""
+    return OutgoingEmail.objects.filter(
+        status__in=[Status.QUEUED, Status.SENDING], next_attempt__lte=now
+    )
 
 
 def claim(email: OutgoingEmail, now: datetime) -> bool:

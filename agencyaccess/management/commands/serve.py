@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+from argparse import ArgumentParser
 
 from django.core.management import call_command
 
@@ -26,21 +27,33 @@ def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
         "-",
         "--forwarded-allow-ips",
         "127.0.0.1",
+        # Metrics across its processes, JSON logs (docs/operations.md).
+        "--config",
+        "python:agencyaccess.ops.gunicorn_conf",
     ]
+
+
+def add_server_arguments(parser: ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+
+
+def prepare() -> None:
+    """What the server needs before it starts: the tables, the cache table, the static files."""
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 class Command(commands.Command):
     help = "Migrate, then serve the app with a production server and the background worker."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+        add_server_arguments(parser)
 
     def handle(self, *, host, port, workers, **options):
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("createcachetable", verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        prepare()
         children = [
             subprocess.Popen([sys.executable, "-m", "agencyaccess.cli", "worker"]),
             subprocess.Popen(gunicorn_command(host, port, workers)),
