@@ -279,11 +279,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "unavailable": {"()": "agencyaccess.lib.unavailable.DropUnavailableTracebacks"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
-        # Django logs every 4xx as a warning; the API's 4xx are answers, not incidents.
-        "django.request": {"level": "ERROR"},
+        # Django logs every 4xx as a warning; the API's 4xx are answers, not incidents. Its
+        # traceback of every request during a database outage gives way to one line a minute.
+        "django.request": {"level": "ERROR", "filters": ["unavailable"]},
         # httpx logs every request's whole URL at INFO. Meta's token endpoint takes the app
         # secret, the sign-in code and access tokens in the query (meta/client.py), which must
         # never reach a log; lib/http.py reports failures itself, without the query.

@@ -1,7 +1,9 @@
 import json
+from email.utils import make_msgid, parseaddr
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -187,8 +189,14 @@ class DeliveryAttempt(models.Model):
         return f"attempt {self.number}: {self.status or self.error}"
 
 
+def new_message_id() -> str:
+    """A Message-ID (RFC 5322) in the sender's domain."""
+    return make_msgid(domain=parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or None)
+
+
 class OutgoingEmail(models.Model):
-    """An e-mail to send: a row the worker claims, sends and retries with backoff on failure."""
+    """An e-mail to send: a row the worker claims, sends and retries with backoff on failure.
+    Its Message-ID is chosen when it is queued and sent with every attempt."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -205,6 +213,8 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(max_length=300)
     text = models.TextField()
     html = models.TextField(blank=True)
+    # Empty on the e-mails sent before Message-IDs were kept.
+    message_id = models.CharField(max_length=255, default=new_message_id, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt = models.DateTimeField(default=timezone.now)
