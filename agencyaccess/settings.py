@@ -136,6 +136,14 @@ _SQLITE: dict[str, Any] = {
         "timeout": 20,
     },
 }
+# PostgreSQL connections come from a pool in each process (psycopg_pool), at most
+# DATABASE_POOL_SIZE: one per thread, and `serve` runs 4 threads per gunicorn process and the
+# worker one per lane (worker.py). The total is in the README ("Running in production"). 0 turns
+# the pool off: one connection per thread, kept 10 minutes (e.g. behind PgBouncer).
+DATABASE_POOL_SIZE = envint("DATABASE_POOL_SIZE", 4)
+# How long a request waits for a connection; then it is answered 503 (lib/unavailable.py), also
+# how long it waits while PostgreSQL cannot be reached.
+DATABASE_POOL_TIMEOUT_SECONDS = 3
 DATABASES: dict[str, Any]
 if database_url := env("DATABASE_URL"):
     DATABASES = {
@@ -143,6 +151,13 @@ if database_url := env("DATABASE_URL"):
     }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = _SQLITE["OPTIONS"]
+    elif DATABASE_POOL_SIZE:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DATABASE_POOL_SIZE,
+            "timeout": DATABASE_POOL_TIMEOUT_SECONDS,
+        }
 else:
     DATABASES = {"default": _SQLITE}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -281,6 +296,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "filters": {
         "unavailable": {"()": "agencyaccess.lib.unavailable.DropUnavailableTracebacks"},
+        "one_per_minute": {"()": "agencyaccess.lib.unavailable.OnePerInterval"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
@@ -295,5 +311,7 @@ LOGGING = {
         # The task runner says at INFO that it starts and finds nothing, on every tick of the
         # worker (each second); the worker logs the work it does itself.
         "django_tasks_db": {"level": "WARNING"},
+        # The connection pool warns of each failed attempt to connect, several a second.
+        "psycopg.pool": {"filters": ["one_per_minute"]},
     },
 }

@@ -103,3 +103,20 @@ class DropUnavailableTracebacks(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not (record.exc_info and is_unavailable(record.exc_info[1]))
+
+
+class OnePerInterval(logging.Filter):
+    """On the psycopg.pool logger, which warns of every failed connection attempt (several a
+    second in each process during an outage): one line per kind a minute, with how many were
+    held back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.throttle = LogThrottle(LOG_EVERY_SECONDS)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        held = self.throttle.admit(record.msg)
+        if held:
+            record.msg = f"{record.getMessage()} ({held} more since the last report)"
+            record.args = ()
+        return held is not None

@@ -17,7 +17,7 @@ class Command(commands.Command):
             return
 
         def stop(signum, frame):
-            worker.running = False
+            worker.stop()
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
