@@ -136,14 +136,23 @@ _SQLITE: dict[str, Any] = {
         "timeout": 20,
     },
 }
-# PostgreSQL connections come from a pool in each process (psycopg_pool), at most
-# DATABASE_POOL_SIZE: one per thread, and `serve` runs 4 threads per gunicorn process and the
-# worker one per lane (worker.py). The total is in the README ("Running in production"). 0 turns
-# the pool off: one connection per thread, kept 10 minutes (e.g. behind PgBouncer).
+# PostgreSQL connections come from a pool of DATABASE_POOL_SIZE in each process (psycopg_pool):
+# one per thread, and `serve` runs 4 threads per gunicorn process and the worker one per lane
+# (worker.py). A fixed size, so that the total is known: the README gives it ("Running in
+# production"). 0 turns the pool off: one connection per thread, kept 10 minutes (e.g. behind
+# PgBouncer).
 DATABASE_POOL_SIZE = envint("DATABASE_POOL_SIZE", 4)
-# How long a request waits for a connection; then it is answered 503 (lib/unavailable.py), also
-# how long it waits while PostgreSQL cannot be reached.
-DATABASE_POOL_TIMEOUT_SECONDS = 3
+DATABASE_POOL: dict[str, Any] = {
+    "min_size": DATABASE_POOL_SIZE,
+    "max_size": DATABASE_POOL_SIZE,
+    # How long a request waits for a connection: with a connection per thread, only while
+    # PostgreSQL cannot be reached (or refuses more clients). Then it is answered 503.
+    "timeout": 2,
+    # psycopg_pool retries a failed connection with a wait that doubles for up to this long,
+    # then the next request starts again from 1 s: PostgreSQL back, the pool follows within
+    # seconds, however long it was away (the default, 5 minutes, let the wait grow as long).
+    "reconnect_timeout": 5,
+}
 DATABASES: dict[str, Any]
 if database_url := env("DATABASE_URL"):
     DATABASES = {
@@ -153,11 +162,7 @@ if database_url := env("DATABASE_URL"):
         DATABASES["default"]["OPTIONS"] = _SQLITE["OPTIONS"]
     elif DATABASE_POOL_SIZE:
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 1,
-            "max_size": DATABASE_POOL_SIZE,
-            "timeout": DATABASE_POOL_TIMEOUT_SECONDS,
-        }
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = DATABASE_POOL
 else:
     DATABASES = {"default": _SQLITE}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -295,14 +300,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "filters": {
-        "unavailable": {"()": "agencyaccess.lib.unavailable.DropUnavailableTracebacks"},
+        "unavailable": {"()": "agencyaccess.lib.unavailable.DropUnavailable"},
         "one_per_minute": {"()": "agencyaccess.lib.unavailable.OnePerInterval"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django logs every 4xx as a warning; the API's 4xx are answers, not incidents. Its
-        # traceback of every request during a database outage gives way to one line a minute.
+        # line (and traceback) for every 503 of a database outage gives way to one a minute.
         "django.request": {"level": "ERROR", "filters": ["unavailable"]},
         # httpx logs every request's whole URL at INFO. Meta's token endpoint takes the app
         # secret, the sign-in code and access tokens in the query (meta/client.py), which must

@@ -97,12 +97,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return defaults.server_error(request)
 
 
-class DropUnavailableTracebacks(logging.Filter):
-    """On the django.request logger, which logs every 5xx with its traceback: an outage is
-    reported by report() instead."""
+class DropUnavailable(logging.Filter):
+    """On the django.request logger, which logs every 5xx answer, with the traceback when there
+    is one: the 503s are reported by report() instead, one line a minute."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and is_unavailable(record.exc_info[1]))
+        if record.exc_info and is_unavailable(record.exc_info[1]):
+            return False
+        return getattr(record, "status_code", None) != 503
 
 
 class OnePerInterval(logging.Filter):

@@ -1,13 +1,14 @@
 """While the database cannot be reached: 503 with Retry-After, on the API and on the pages, and
 one log line per kind of failure a minute instead of a traceback per request."""
 
+import logging
 from unittest import mock
 
 import psycopg
 from django.db import DatabaseError, OperationalError
 
 from agencyaccess.lib import unavailable
-from agencyaccess.lib.unavailable import LogThrottle
+from agencyaccess.lib.unavailable import LogThrottle, OnePerInterval
 from agencyaccess.test import BaseTestCase
 
 REFUSED = OperationalError("connection failed: Connection refused\nIs the server running?")
@@ -34,14 +35,14 @@ class ApiUnavailableTests(UnavailableTestCase):
     def test_a_view_that_cannot_reach_the_database_answers_503_and_logs_one_line(self):
         with (
             mock.patch("agencyaccess.clients.models.Client.as_api", side_effect=REFUSED),
-            self.assertLogs("agencyaccess", "WARNING") as logs,
+            self.assertLogs(level="WARNING") as logs,
         ):
             responses = [self.retrieve_jane() for _ in range(3)]
 
         for r in responses:
             self.assertUnavailable(r)
             self.assertEqual(r.json(), UNAVAILABLE)
-        [record] = logs.records
+        [record] = logs.records  # and nothing from django.request, which logs every 5xx
         self.assertEqual(
             record.getMessage(),
             "API: database unavailable, OperationalError: connection failed: Connection refused",
@@ -109,3 +110,30 @@ class LogThrottleTests(BaseTestCase):
             admitted.append(throttle.admit("refused"))
 
         self.assertEqual(admitted, [0, None, 0, None, 2, None])
+
+    def test_the_pools_warnings_are_one_a_minute_then_say_how_many_were_held_back(self):
+        one_per_interval = OnePerInterval()
+        warnings = [
+            logging.LogRecord(
+                "psycopg.pool",
+                logging.WARNING,
+                "",
+                0,
+                "error connecting in %r: %s",
+                ("pool-1", error),
+                None,
+            )
+            for error in ("refused", "refused again", "and again")
+        ]
+        with mock.patch(
+            "agencyaccess.lib.unavailable.time.monotonic", side_effect=[0.0, 1.0, 60.0]
+        ):
+            passed = [record for record in warnings if one_per_interval.filter(record)]
+
+        self.assertEqual(
+            [record.getMessage() for record in passed],
+            [
+                "error connecting in 'pool-1': refused",
+                "error connecting in 'pool-1': and again (1 more since the last report)",
+            ],
+        )
