@@ -2,14 +2,17 @@
 processes, each started by the test on a free port of this machine and stopped after it.
 
 PostgreSQL runs from Debian's server programs (/usr/lib/postgresql/<version>/bin), as the
-`postgres` user when the tests run as root (it refuses to run as root). Each test process
-creates one migrated cluster, with an agency, its API key, a client and a Google account, and
-every test starts a copy of it: migrating takes seconds, copying a fraction of one.
+`postgres` user when the tests run as root (it refuses to run as root). One migrated cluster,
+with an agency, its API key, a client and a Google account, is built once and kept in the
+temporary directory; every test starts a copy of its own: migrating takes seconds, copying a
+fraction of one.
 """
 
 import asyncio
 import contextlib
+import fcntl
 import functools
+import hashlib
 import http.client
 import json
 import os
@@ -207,17 +210,40 @@ class Postgres:
 
 @functools.cache
 def _template() -> tuple[Path, dict[str, str]]:
-    """One migrated, seeded cluster per test process, stopped, for the tests to copy."""
+    """A migrated, seeded cluster, stopped, for the tests to copy: built by the first test
+    process that needs it (the others wait on its lock), and kept in the temporary directory
+    for later runs while the schema stays the same (the digest of the migrations, the pinned
+    packages and the seed)."""
     _postgres_bin()
     _as_postgres()
-    server = Postgres({})
-    _give_to_postgres(server.directory)
+    directory = Path(tempfile.gettempdir()) / f"aa-faults-template-{_schema_digest()}"
+    with open(f"{directory}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (directory / "cast.json").exists():
+            shutil.rmtree(directory, ignore_errors=True)  # a build that was cut short
+            directory.mkdir()
+            _build_template(directory)
+    return directory / "data", json.loads((directory / "cast.json").read_text())
+
+
+def _schema_digest() -> str:
+    root = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256(SEED.encode())
+    for path in sorted(root.glob("agencyaccess/**/migrations/*.py")):
+        digest.update(path.read_bytes())
+    digest.update((root / "constraints.txt").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _build_template(directory: Path) -> None:
+    server = Postgres({}, directory)
+    _give_to_postgres(directory)
     subprocess.run(
         [
             *_as_postgres(),
             str(_postgres_bin() / "initdb"),
             "-D",
-            str(server.directory / "data"),
+            str(directory / "data"),
             "-U",
             "postgres",
             "--auth=trust",
@@ -229,16 +255,19 @@ def _template() -> tuple[Path, dict[str, str]]:
         capture_output=True,
     )
     server.start()
+    data_dir = temporary_directory()
     try:
         admin = f"postgresql://postgres@127.0.0.1:{server.port}/postgres"
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {DATABASE}")
-        env = app_environment(server.url, temporary_directory())
+        env = app_environment(server.url, data_dir)
         run_app(env, "migrate", "--noinput", "-v0")
-        cast = json.loads(run_app(env, "shell", "-v0", "-c", SEED).splitlines()[-1])
+        cast = run_app(env, "shell", "-v0", "-c", SEED).splitlines()[-1]
     finally:
         server.stop()
-    return server.directory / "data", cast
+        shutil.rmtree(data_dir, ignore_errors=True)
+    (directory / "log").unlink(missing_ok=True)
+    (directory / "cast.json").write_text(cast)
 
 
 # --- The app's processes ---------------------------------------------------------------------

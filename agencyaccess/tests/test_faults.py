@@ -191,7 +191,7 @@ class ServeTests(FaultTestCase):
         self.assertGreaterEqual(len(processes), 5)  # serve, worker, gunicorn and its 2 workers
         serve.signal(signal.SIGTERM)
         serve.popen.wait(STOP_WITHIN + 5)
-        self.assertEqual([pid for pid in processes if running(pid)], [])
+        wait_for(lambda: not any(running(pid) for pid in processes), 2, "nothing left running")
         self.assertFalse((self.data_dir / ".gunicorn").exists(), "no control socket")
 
     def worker_pid(self, serve: Process) -> int:
