@@ -1,4 +1,7 @@
-"""Settings for the test run: fast password hashing and static files served from the apps."""
+"""Settings for the test run: fast password hashing, static files served from the apps, and the
+rate limiter's memory emptied before each test."""
+
+import pytest
 
 
 def pytest_configure(config):
@@ -11,3 +14,11 @@ def pytest_configure(config):
     }
     settings.WHITENOISE_AUTOREFRESH = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limiter():
+    """The rate limiter's per-process memory (apikeys/ratelimit.py) starts empty in each test."""
+    from agencyaccess.apikeys import ratelimit
+
+    ratelimit.forget()

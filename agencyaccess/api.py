@@ -10,7 +10,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 
 from agencyaccess.apikeys.api import router as apikeys_router
-from agencyaccess.apikeys.middleware import SERVER_ERROR, _too_large_message
+from agencyaccess.apikeys.middleware import _too_large_message, server_error_response
 from agencyaccess.clients.api import router as clients_router
 from agencyaccess.lib.envelope import error_response
 from agencyaccess.lib.errors import ActionError
@@ -123,8 +123,7 @@ def _too_big(request, exc: RequestDataTooBig):
 
 @api.exception_handler(Exception)
 def _server_error(request, exc: Exception):
-    logger.exception("API error on %s %s", request.method, request.path)
-    return error_response(500, SERVER_ERROR)
+    return server_error_response(request, exc, logger, "API error")
 
 
 _PROBLEMS = {

@@ -147,6 +147,23 @@ _SQLITE: dict[str, Any] = {
         "timeout": 20,
     },
 }
+# PostgreSQL connections come from a pool of DATABASE_POOL_SIZE in each process (psycopg_pool):
+# one per thread, and `serve` runs 4 threads per gunicorn process and the worker one per lane
+# (worker.py). A fixed size, so that the total is known: the README gives it ("Running in
+# production"). 0 turns the pool off: one connection per thread, kept 10 minutes (e.g. behind
+# PgBouncer).
+DATABASE_POOL_SIZE = envint("DATABASE_POOL_SIZE", 4)
+DATABASE_POOL: dict[str, Any] = {
+    "min_size": DATABASE_POOL_SIZE,
+    "max_size": DATABASE_POOL_SIZE,
+    # How long a request waits for a connection: with a connection per thread, only while
+    # PostgreSQL cannot be reached (or refuses more clients). Then it is answered 503.
+    "timeout": 2,
+    # psycopg_pool retries a failed connection with a wait that doubles for up to this long,
+    # then the next request starts again from 1 s: PostgreSQL back, the pool follows within
+    # seconds, however long it was away (the default, 5 minutes, let the wait grow as long).
+    "reconnect_timeout": 5,
+}
 DATABASES: dict[str, Any]
 if database_url := env("DATABASE_URL"):
     DATABASES = {
@@ -154,6 +171,9 @@ if database_url := env("DATABASE_URL"):
     }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = _SQLITE["OPTIONS"]
+    elif DATABASE_POOL_SIZE:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = DATABASE_POOL
 else:
     DATABASES = {"default": _SQLITE}
 _database = DATABASES["default"]
@@ -338,11 +358,16 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "agencyaccess.ops.logs.JsonFormatter"},
     },
+    "filters": {
+        "unavailable": {"()": "agencyaccess.lib.unavailable.DropUnavailable"},
+        "one_per_minute": {"()": "agencyaccess.lib.unavailable.OnePerInterval"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
-        # Django logs every 4xx as a warning; the API's 4xx are answers, not incidents.
-        "django.request": {"level": "ERROR"},
+        # Django logs every 4xx as a warning; the API's 4xx are answers, not incidents. Its
+        # line (and traceback) for every 503 of a database outage gives way to one a minute.
+        "django.request": {"level": "ERROR", "filters": ["unavailable"]},
         # httpx logs every request's whole URL at INFO. Meta's token endpoint takes the app
         # secret, the sign-in code and access tokens in the query (meta/client.py), which must
         # never reach a log; lib/http.py reports failures itself, without the query.
@@ -350,5 +375,7 @@ LOGGING = {
         # The task runner says at INFO that it starts and finds nothing, on every tick of the
         # worker (each second); the worker logs the work it does itself.
         "django_tasks_db": {"level": "WARNING"},
+        # The connection pool warns of each failed attempt to connect, several a second.
+        "psycopg.pool": {"filters": ["one_per_minute"]},
     },
 }

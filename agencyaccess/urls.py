@@ -5,6 +5,9 @@ from django.urls import include, path
 from agencyaccess.accounts.views.auth import admin_login
 from agencyaccess.api import api
 
+# A database outage answers 503 with Retry-After on the site's pages too (lib/unavailable.py).
+handler500 = "agencyaccess.lib.unavailable.server_error"
+
 
 def home(request):
     return redirect("links-list" if request.user.is_authenticated else "accounts-login")

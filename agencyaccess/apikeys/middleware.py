@@ -8,6 +8,7 @@ from django.utils import translation
 
 from agencyaccess.apikeys import ratelimit
 from agencyaccess.apikeys.models import ApiKey
+from agencyaccess.lib import unavailable
 from agencyaccess.lib.addresses import client_address
 from agencyaccess.lib.envelope import error_response
 
@@ -38,11 +39,10 @@ class ApiMiddleware:
             return self.get_response(request)
         try:
             return self._api_call(request)
-        except Exception:
+        except Exception as error:
             # The view's own crashes come back as responses; this is the key lookup or the
-            # rate-limit counter failing (the database or Redis down): still the envelope.
-            logger.exception("API middleware error on %s %s", request.method, request.path)
-            return error_response(500, SERVER_ERROR)
+            # rate-limit counter failing (the database down): still the envelope.
+            return server_error_response(request, error, logger, "API middleware error")
 
     def _api_call(self, request):
         key = request.headers.get("X-Auth", "")
@@ -79,6 +79,15 @@ class ApiMiddleware:
             )
         # No valid key: count by address, which also slows down anyone guessing keys.
         return f"ip:{client_address(request)}", settings.API_RATE_LIMIT_PER_MINUTE
+
+
+def server_error_response(request, error: Exception, log: logging.Logger, what: str):
+    """A crash's answer: 503 with Retry-After while the database cannot be reached (logged as one
+    line a minute), else 500 with the traceback logged to `log`. Called while handling `error`."""
+    if unavailable.is_unavailable(error):
+        return unavailable.api_response(error)
+    log.exception("%s on %s %s", what, request.method, request.path)
+    return error_response(500, SERVER_ERROR)
 
 
 def _api_view_response(request):

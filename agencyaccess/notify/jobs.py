@@ -1,6 +1,17 @@
-"""Sending the queued e-mails, run by the worker (DESIGN.md, convention 10)."""
+"""Sending the queued e-mails, run by the worker (DESIGN.md, convention 10).
 
+No e-mail is lost and none goes out twice under two names. Each row is claimed with a short
+lease just before it is sent, so the row of a worker that died is sent again a minute later;
+its Message-ID was fixed when it was queued, so a message the server had accepted before the
+worker died goes out again with the same Message-ID, which mail systems treat as one message.
+The row is marked sent as soon as the server accepts the message (the connection is closed
+after that, not before), which leaves that window as small as it can be.
+"""
+
+import contextlib
 import logging
+import smtplib
+import socket
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 
@@ -25,19 +36,46 @@ RETRY_DELAYS = (
     timedelta(hours=2),
     timedelta(hours=12),
 )
-# A worker that dies while sending leaves the row claimed; after this it is tried again.
-LEASE = timedelta(minutes=10)
 BATCH = 50
+# Failures of the server rather than of one message: the rest of the batch waits for the next
+# pass (unclaimed, so charged no attempt) instead of each waiting out EMAIL_TIMEOUT in turn.
+SERVER_DOWN = (
+    TimeoutError,
+    ConnectionError,
+    socket.gaierror,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+)
 
 Status = OutgoingEmail.Status
 
 
+def lease() -> timedelta:
+    """How long a claimed row is left to its worker: sending one message takes a few exchanges
+    with the server, each allowed EMAIL_TIMEOUT; after this a dead worker's row is sent again."""
+    return timedelta(seconds=3 * settings.EMAIL_TIMEOUT)
+
+
 def send_queued_emails() -> int:
-    """Send the e-mails that are due; returns how many were sent."""
+    """Send the e-mails that are due, on one connection; returns how many were sent."""
     now = timezone.now()
-    due = due_emails(now).select_related("agency").order_by("next_attempt")[:BATCH]
+    due = list(due_emails(now).select_related("agency").order_by("next_attempt")[:BATCH])
+    if not due:
+        return 0
     connection = get_connection()
-    return sum(_send(email, connection) for email in due if claim(email, now))
+    sent = 0
+    for email in due:
+        if not claim(email, timezone.now()):
+            continue
+        try:
+            sent += _send(email, connection)
+        except SERVER_DOWN:
+            # Dropped with the backend, not closed: a polite QUIT would wait out the timeout again.
+            return sent
+    # Every message is recorded by now: a server that hangs up badly changes nothing.
+    with contextlib.suppress(OSError):
+        connection.close()
+    return sent
 
 
 def due_emails(now: datetime) -> QuerySet[OutgoingEmail]:
@@ -53,17 +91,23 @@ def claim(email: OutgoingEmail, now: datetime) -> bool:
     that read the same row, exactly one changes it."""
     claimed = OutgoingEmail.objects.filter(
         pk=email.pk, status=email.status, next_attempt=email.next_attempt
-    ).update(status=Status.SENDING, next_attempt=now + LEASE, attempts=F("attempts") + 1)
+    ).update(status=Status.SENDING, next_attempt=now + lease(), attempts=F("attempts") + 1)
     if claimed:
         email.attempts += 1
     return bool(claimed)
 
 
 def _send(email: OutgoingEmail, connection: BaseEmailBackend) -> int:
+    """1 when sent; a failure is recorded for a retry, and re-raised when it is the server's."""
     try:
+        # Opened here, not by send(): a connection send() opens, it also closes (QUIT, and the
+        # wait for the answer) before the row could be marked sent.
+        connection.open()
         _message(email, connection).send()
-    except Exception as e:  # whatever a backend raises, the row is retried, the batch goes on
+    except Exception as e:  # whatever a backend raises, the row is retried
         _failed(email, e)
+        if isinstance(e, SERVER_DOWN):
+            raise
         return 0
     OutgoingEmail.objects.filter(pk=email.pk).update(
         status=Status.SENT, sent=timezone.now(), last_error="", **_done_with(email)
@@ -110,6 +154,7 @@ def _message(email: OutgoingEmail, connection: BaseEmailBackend) -> EmailMultiAl
         to=[one_line(address) for address in email.to],
         cc=[one_line(address) for address in email.cc],
         reply_to=[one_line(address) for address in email.reply_to],
+        headers={"Message-ID": email.message_id},
         connection=connection,
     )
     if email.html:

@@ -2,10 +2,12 @@ import base64
 import json
 import secrets
 from datetime import datetime
+from email.utils import make_msgid, parseaddr
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -337,8 +339,14 @@ class DeliveryAttempt(models.Model):
         return f"attempt {self.number}: {self.status or self.error}"
 
 
+def new_message_id() -> str:
+    """A Message-ID (RFC 5322) in the sender's domain."""
+    return make_msgid(domain=parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or None)
+
+
 class OutgoingEmail(models.Model):
-    """An e-mail to send: a row the worker claims, sends and retries with backoff on failure."""
+    """An e-mail to send: a row the worker claims, sends and retries with backoff on failure.
+    Its Message-ID is chosen when it is queued and sent with every attempt."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -355,6 +363,8 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(max_length=300)
     text = models.TextField()
     html = models.TextField(blank=True)
+    # Empty on the e-mails sent before Message-IDs were kept.
+    message_id = models.CharField(max_length=255, default=new_message_id, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt = models.DateTimeField(default=timezone.now)

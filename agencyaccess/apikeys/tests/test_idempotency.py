@@ -1,12 +1,21 @@
+import json
+import threading
 from datetime import timedelta
 from typing import Any
+from unittest import mock
 
+from django.db import connection
+from django.test import Client as DjangoClient
+from django.test import TransactionTestCase
 from django.utils import timezone
 
+from agencyaccess.apikeys import idempotency
 from agencyaccess.apikeys.jobs import purge_idempotency_records
 from agencyaccess.apikeys.models import ApiKey, IdempotentRequest
 from agencyaccess.clients.models import Client
+from agencyaccess.links.actions import create_link
 from agencyaccess.links.models import Link
+from agencyaccess.notify.models import OutgoingEmail
 from agencyaccess.test import BaseTestCase
 
 OTHER_BODY_MESSAGE = "This Idempotency-Key was already used with a different request. Use a new key for a new request."
@@ -146,12 +155,29 @@ class LinkIdempotencyTests(IdempotencyTestCase):
         self.assertEqual(purge_idempotency_records(), 1)
         self.assertEqual(list(IdempotentRequest.objects.values_list("key", flat=True)), ["new"])
 
-    def test_a_request_still_running_is_a_conflict(self):
-        IdempotentRequest.objects.create(
-            api_key=self.alice_key_row, key="running", request_hash="0" * 64, response=None
+    def test_a_request_that_crashed_after_creating_leaves_no_link_and_no_key(self):
+        def create_then_crash(*args, **kwargs):
+            create_link(*args, **kwargs)
+            raise RuntimeError("the process died here")
+
+        links = Link.objects.count()
+        self.client.raise_request_exception = False
+        with (
+            mock.patch("agencyaccess.links.api.create_link", side_effect=create_then_crash),
+            self.assertLogs("agencyaccess.api", "ERROR"),
+        ):
+            self.assertError(self.create_link(self.link_body(sendEmail=True), "crash"), 500)
+        self.assertEqual(Link.objects.count(), links)
+        self.assertFalse(OutgoingEmail.objects.exists(), "nor its invitation")
+        self.assertFalse(IdempotentRequest.objects.exists())
+
+        created = self.assertOk(self.create_link(self.link_body(sendEmail=True), "crash"))
+
+        self.assertEqual(Link.objects.count(), links + 1)
+        self.assertEqual(OutgoingEmail.objects.get().link, Link.objects.get(public_id=created))
+        self.assertEqual(
+            self.assertOk(self.create_link(self.link_body(sendEmail=True), "crash")), created
         )
-        r = self.create_link(self.link_body(), "running")
-        self.assertError(r, 409)
 
 
 class ClientIdempotencyTests(IdempotencyTestCase):
@@ -174,3 +200,97 @@ class ClientIdempotencyTests(IdempotencyTestCase):
     def test_a_key_used_on_links_is_not_reused_on_clients(self):
         self.assertOk(self.create_link(self.link_body(), "everywhere"))
         self.assertError(self.create_client(self.BODY, "everywhere"), 409, OTHER_BODY_MESSAGE)
+
+
+STILL_RUNNING = "A request with this Idempotency-Key is still being processed. Retry in a moment."
+
+
+class ConcurrentIdempotencyTests(TransactionTestCase):
+    """Two requests with one key at the same time, each on its own connection (PostgreSQL: on
+    SQLite one write transaction runs at a time, so the second simply starts after the first)."""
+
+    jane: Client
+    google_a: Any
+    alice_key: str
+
+    def setUp(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("concurrent transactions need PostgreSQL")
+        super().setUp()
+        BaseTestCase.setUpTestData.__func__(type(self))  # type: ignore[attr-defined]
+        self.inside_create = threading.Event()
+        self.release = threading.Event()
+        self.enterContext(
+            mock.patch("agencyaccess.links.api.create_link", side_effect=self.held_create)
+        )
+
+    def held_create(self, *args, **kwargs):
+        """The first request's create, held until the test lets it finish."""
+        self.inside_create.set()
+        self.assertTrue(self.release.wait(10))
+        return create_link(*args, **kwargs)
+
+    def post(self, results: list | None = None):
+        body = {
+            "clientID": self.jane.public_id,
+            "requestedAccounts": {
+                "Google": {
+                    "Google Ads": {
+                        "requestedAccountLinks": [{"internalAccountID": self.google_a.public_id}]
+                    }
+                }
+            },
+        }
+        response = DjangoClient().post(
+            "/api/links/create",
+            json.dumps(body),
+            content_type="application/json",
+            headers={"X-Auth": self.alice_key, "Idempotency-Key": "together"},
+        )
+        if results is not None:
+            results.append(response)
+            connection.close()  # this thread's own
+        return response
+
+    def in_thread(self, results: list) -> threading.Thread:
+        thread = threading.Thread(target=self.post, args=(results,))
+        thread.start()
+        self.addCleanup(thread.join, 10)
+        self.addCleanup(self.release.set)
+        return thread
+
+    def waiting_for_a_lock(self) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            return cursor.fetchone()[0] > 0
+
+    def test_a_retry_while_the_first_runs_waits_for_it_and_gets_its_answer(self):
+        first: list = []
+        self.in_thread(first)
+        self.assertTrue(self.inside_create.wait(10))
+        second: list = []
+        waiting = self.in_thread(second)
+        for _ in range(1000):
+            if self.waiting_for_a_lock():
+                break
+            threading.Event().wait(0.01)
+        self.assertTrue(self.waiting_for_a_lock(), "the second waits on the key's index")
+
+        self.release.set()
+        waiting.join(10)
+
+        self.assertEqual(second[0].json(), first[0].json())
+        self.assertEqual(Link.objects.filter(client=self.jane).count(), 2)  # the cast's and one
+
+    def test_a_retry_that_waited_too_long_is_told_the_first_still_runs(self):
+        first: list = []
+        thread = self.in_thread(first)
+        self.assertTrue(self.inside_create.wait(10))
+
+        with mock.patch.object(idempotency, "CLAIM_WAIT", timedelta(milliseconds=100)):
+            r = self.post()
+
+        self.assertEqual((r.status_code, r.json()), (409, {"error": True, "msg": STILL_RUNNING}))
+        self.release.set()
+        thread.join(10)
+        self.assertEqual(self.post().json(), first[0].json())

@@ -263,9 +263,6 @@ class RateLimitFailureTests(RateLimitTestCase):
 
     @override_settings(REDIS_URL="redis://127.0.0.1:1/0", API_RATE_LIMIT_PER_MINUTE=2)
     def test_while_redis_is_down_the_database_counts_and_nothing_fails(self):
-        ratelimit._redis.cache_clear()
-        self.addCleanup(ratelimit._redis.cache_clear)
-        self.enterContext(mock.patch.object(ratelimit, "_last_warning", 0.0))
         with self.assertLogs("agencyaccess.apikeys.ratelimit", "WARNING") as logs:
             self.assertOk(self.retrieve_jane(self.alice_key))
             self.assertOk(self.retrieve_jane(self.alice_key))
@@ -273,3 +270,65 @@ class RateLimitFailureTests(RateLimitTestCase):
 
         self.assertEqual(RateLimitCounter.objects.get().hits, 3)
         self.assertIn("Redis unreachable", logs.output[0])
+
+
+@override_settings(REDIS_URL="redis://redis.invalid:6379/0", API_RATE_LIMIT_PER_MINUTE=6)
+class RedisBreakerTests(RateLimitTestCase):
+    """A Redis that fails or freezes is skipped for a while, and the count goes on where it was
+    (with a stand-in for Redis: what is tested is what the limiter does with its answers)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.redis = mock.Mock(spec=["pipeline", "incrby", "get"])
+        self.pipeline = self.redis.pipeline.return_value
+        self.enterContext(mock.patch.object(ratelimit, "_redis", return_value=self.redis))
+        self.now = 1000.0
+        self.enterContext(mock.patch.object(ratelimit, "monotonic", lambda: self.now))
+        self.enterContext(self.assertLogs("agencyaccess.apikeys.ratelimit", "WARNING"))
+
+    def redis_counts(self, hits: int) -> None:
+        self.pipeline.execute.side_effect = None
+        self.pipeline.execute.return_value = [hits, True]
+
+    def redis_times_out(self) -> None:
+        self.pipeline.execute.side_effect = redis.TimeoutError("Timeout reading from socket")
+
+    def remaining(self) -> int:
+        return int(self.retrieve_jane(self.alice_key)["X-RateLimit-Remaining"])
+
+    def test_after_a_failure_redis_is_not_asked_until_the_breaker_closes(self):
+        self.redis_times_out()
+        self.assertEqual([self.remaining() for _ in range(3)], [5, 4, 3])
+        self.assertEqual(self.pipeline.execute.call_count, 1, "asked once, then skipped")
+
+        self.now += ratelimit.BREAKER_SECONDS
+        self.redis_counts(4)
+        self.assertEqual(self.remaining(), 2)
+        self.assertEqual(self.pipeline.execute.call_count, 2)
+
+    def test_the_database_goes_on_from_the_count_redis_had(self):
+        self.redis_counts(5)  # four requests counted by other processes before this one
+        self.assertEqual(self.remaining(), 1)
+
+        self.redis_times_out()
+        self.assertEqual(self.remaining(), 0)
+        self.assertLimited(self.retrieve_jane(self.alice_key), 6)
+        self.assertEqual(RateLimitCounter.objects.get().hits, 7)
+
+    def test_redis_that_lost_the_count_is_raised_to_the_count_seen(self):
+        self.redis_times_out()
+        for _ in range(3):
+            self.retrieve_jane(self.alice_key)  # counted in the database: 1, 2, 3
+        self.now += ratelimit.BREAKER_SECONDS
+        self.redis_counts(1)  # a Redis restarted empty
+        self.redis.incrby.return_value = 4
+
+        self.assertEqual(self.remaining(), 2)
+        self.redis.incrby.assert_called_once_with(mock.ANY, 3)
+
+    def test_a_new_window_starts_from_zero(self):
+        self.redis_counts(5)
+        self.remaining()
+        self.redis_times_out()
+        with rate_limit_clock(RATE_LIMIT_NOW + 60):
+            self.assertEqual(self.remaining(), 5)

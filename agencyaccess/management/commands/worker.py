@@ -14,11 +14,11 @@ class Command(commands.Command):
         worker = Worker()
         if once:
             worker.tick()
-            worker.webhooks.close()
+            worker.close()
             return
 
         def stop(signum, frame):
-            worker.running = False
+            worker.stop()
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)

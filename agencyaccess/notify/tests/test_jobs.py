@@ -140,6 +140,84 @@ class SendQueuedEmailsTests(BaseTestCase):
         self.assertEqual(statuses, {self.email.pk: Status.QUEUED, second.pk: Status.SENT})
 
 
+class HangingBackend(BaseEmailBackend):
+    """An SMTP server that accepts the connection and then never answers."""
+
+    def send_messages(self, email_messages):
+        raise TimeoutError("timed out")
+
+
+class RecordingBackend(BaseEmailBackend):
+    """Remembers what happened, in order, and what the database said of the rows on close."""
+
+    events: list = []
+
+    def open(self):
+        self.events.append("open")
+
+    def close(self):
+        self.events.append(
+            ("close", sorted(OutgoingEmail.objects.values_list("status", flat=True)))
+        )
+
+    def send_messages(self, email_messages):
+        self.events.extend(("send", m.extra_headers["Message-ID"]) for m in email_messages)
+        return len(email_messages)
+
+
+class NoLossNoDuplicateTests(BaseTestCase):
+    def setUp(self):
+        self.emails = [emails.invitation(self.link) for _ in range(3)]
+        RecordingBackend.events = []
+
+    @override_settings(EMAIL_BACKEND="agencyaccess.notify.tests.test_jobs.RecordingBackend")
+    def test_one_connection_for_the_batch_closed_only_once_every_row_is_marked_sent(self):
+        self.assertEqual(send_queued_emails(), 3)
+        self.assertEqual(
+            RecordingBackend.events,
+            [
+                "open",
+                ("send", self.emails[0].message_id),
+                "open",  # a no-op on an open connection
+                ("send", self.emails[1].message_id),
+                "open",
+                ("send", self.emails[2].message_id),
+                ("close", [Status.SENT] * 3),
+            ],
+        )
+
+    def test_the_message_id_is_chosen_when_queued_and_kept_on_every_attempt(self):
+        first = self.emails[0]
+        self.assertRegex(first.message_id, r"^<[^@<>\s]+@agencyaccess\.local>$")
+        self.assertEqual(len({email.message_id for email in self.emails}), 3)
+        with override_settings(EMAIL_BACKEND=FAILING):
+            send_queued_emails()
+        OutgoingEmail.objects.update(next_attempt=timezone.now())
+
+        send_queued_emails()
+
+        self.assertEqual(
+            sorted(m.message()["Message-ID"] for m in mail.outbox),
+            sorted(email.message_id for email in self.emails),
+        )
+
+    @override_settings(EMAIL_TIMEOUT=20)
+    def test_a_dead_workers_row_is_due_again_a_minute_later(self):
+        now = timezone.now()
+        self.assertTrue(claim(self.emails[0], now))
+        self.emails[0].refresh_from_db()
+        self.assertEqual(self.emails[0].next_attempt, now + timedelta(minutes=1))
+
+    @override_settings(EMAIL_BACKEND="agencyaccess.notify.tests.test_jobs.HangingBackend")
+    def test_a_hanging_server_costs_one_timeout_a_pass_not_one_per_email(self):
+        self.assertEqual(send_queued_emails(), 0)
+        attempts = sorted(OutgoingEmail.objects.values_list("attempts", "status"))
+        self.assertEqual(attempts, [(0, Status.QUEUED), (0, Status.QUEUED), (1, Status.QUEUED)])
+        self.assertEqual(
+            OutgoingEmail.objects.get(attempts=1).last_error, "TimeoutError: timed out"
+        )
+
+
 class WorkerJobsTests(SimpleTestCase):
     def test_the_worker_runs_the_email_grant_and_token_jobs(self):
         jobs = {job.func for job in JOBS}
