@@ -151,12 +151,16 @@ class Lane:
 
 
 class Worker:
-    def __init__(self, jobs: tuple[Job, ...] = JOBS, interval: float = IDLE_INTERVAL) -> None:
+    def __init__(
+        self, jobs: tuple[Job, ...] | None = None, interval: float = IDLE_INTERVAL
+    ) -> None:
+        """`jobs`: JOBS and the sending of webhooks, unless told otherwise (tests)."""
         self.interval = interval
         self.worker_id = get_random_string(32)
         # The webhook POSTs under way belong to this worker: its threads, its leases.
         self.webhooks = WebhookSender()
-        jobs = (*jobs, Job(self.webhooks.send_due, every=0, lane=WEBHOOKS))
+        if jobs is None:
+            jobs = (*JOBS, Job(self.webhooks.send_due, every=0, lane=WEBHOOKS))
         names = dict.fromkeys([MAIN, *(job.lane for job in jobs)])
         self.lanes = [
             Lane(name, [job for job in jobs if job.lane == name], self.worker_id) for name in names

@@ -12,7 +12,7 @@ from agencyaccess.lib import unavailable
 from agencyaccess.lib.unavailable import LogThrottle
 from agencyaccess.ops.models import WorkerHeartbeat
 from agencyaccess.test import BaseTestCase
-from agencyaccess.worker import JOBS, MAIN, Job, Lane, Worker
+from agencyaccess.worker import MAIN, Job, Lane, Worker
 
 REFUSED = OperationalError("connection failed: Connection refused")
 
@@ -90,13 +90,14 @@ class WorkerLanesTests(SimpleTestCase):
         self.enterContext(mock.patch.object(Lane, "_run_tasks", return_value=0))
 
     def test_the_jobs_run_in_lanes_slow_work_in_its_own(self):
-        lanes = {lane.name: [job.func for job in lane.jobs] for lane in Worker(JOBS).lanes}
-        self.assertEqual(list(lanes), ["main", "mail", "platforms"])
+        lanes = {lane.name: [job.func for job in lane.jobs] for lane in Worker().lanes}
+        self.assertEqual(list(lanes), ["main", "webhooks", "mail", "platforms"])
         self.assertEqual([f.__name__ for f in lanes["mail"]], ["send_queued_emails"])
         self.assertEqual(
             [f.__name__ for f in lanes["platforms"]],
             ["recheck_pending_grants", "purge_expired_tokens"],
         )
+        self.assertEqual([f.__name__ for f in lanes["webhooks"]], ["dispatch_events", "send_due"])
 
     def test_a_hung_lane_stalls_only_itself_and_stop_does_not_wait_for_it(self):
         hung, release, ticks = threading.Event(), threading.Event(), threading.Semaphore(0)
