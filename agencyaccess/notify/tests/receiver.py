@@ -64,7 +64,13 @@ class Receiver:
             disable_nagle_algorithm = True  # no 40 ms wait for a delayed ACK per answer
 
             def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                length = int(self.headers.get("Content-Length", 0))
+                body = self.rfile.read(length)
+                if len(body) < length:
+                    # The sender went away mid-body (a worker killed while sending): as for any
+                    # HTTP server, a request cut short was never received.
+                    self.close_connection = True
+                    return
                 with receiver.lock:
                     receiver.received.append(
                         Received({k.lower(): v for k, v in self.headers.items()}, body)
