@@ -166,6 +166,7 @@ def run(args: argparse.Namespace, env: dict[str, str], data_dir: Path) -> None:
         from agencyaccess.accounts.models import Agency
 
         agency_pk = Agency.objects.get(public_id=agency).pk
+        no_teammate_emails(agency_pk)
         throughput(args, env, agency_pk, receivers, secrets)
         worker = start_worker(env)
         try:
@@ -175,6 +176,18 @@ def run(args: argparse.Namespace, env: dict[str, str], data_dir: Path) -> None:
         crashes(args, env, agency_pk, receivers)
     finally:
         receivers.stop()
+
+
+def no_teammate_emails(agency_pk: int) -> None:
+    """The agency's teammates get no e-mail of these events: the worker's mail lane would
+    otherwise render and send 10,000 of them beside the deliveries, which the baseline does
+    not do (that work is measured by the e-mail tests, not here)."""
+    from agencyaccess.notify.models import Frequency, NotificationKind, NotificationSetting
+
+    NotificationSetting.objects.bulk_create(
+        NotificationSetting(agency_id=agency_pk, kind=kind, frequency=Frequency.OFF)
+        for kind in NotificationKind
+    )
 
 
 def emit_events(agency_pk: int, count: int, prefix: str) -> list[str]:

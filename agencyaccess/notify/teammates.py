@@ -13,7 +13,6 @@ midnight UTC, whatever the user's time zone (the product keeps no time zone per 
 """
 
 from datetime import UTC, date, datetime, time
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -41,12 +40,12 @@ _KIND_OF_TYPE: dict[str, str] = {
 }
 
 
-def kinds_of(event_type: str, data: dict[str, Any]) -> set[str]:
+def kinds_of(event: Event) -> set[str]:
     """The notification kinds an event is; none for the types teammates are not e-mailed about.
     A service granted with an invitation for the agency to accept is also one that needs the
-    agency's action."""
-    kinds: set[str] = {_KIND_OF_TYPE[event_type]} if event_type in _KIND_OF_TYPE else set()
-    if activity.awaiting_agency(event_type, data):
+    agency's action. Only then is the body read: the others are known by their type."""
+    kinds: set[str] = {_KIND_OF_TYPE[event.type]} if event.type in _KIND_OF_TYPE else set()
+    if event.type == EventType.SERVICE_GRANTED and activity.awaiting_agency(event.type, event.data):
         kinds.add(NotificationKind.NEEDS_ACTION)
     return kinds
 
@@ -62,7 +61,7 @@ def notify_teammates() -> int:
         )
         if not events:
             return 0
-        kinds = {event.pk: kinds_of(event.type, event.data) for event in events}
+        kinds = {event.pk: kinds_of(event) for event in events}
         to_tell = [event for event in events if kinds[event.pk]]
         agency_ids = {event.agency_id for event in to_tell}
         teams: dict[int, list[Membership]] = {}
