@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from agencyaccess.lib import http
+
 MAX_TARGET_URL = 2000  # WebhookEndpoint.url's length
 
 _https = URLValidator(schemes=["https"])
@@ -16,7 +18,7 @@ _http_or_https = URLValidator(schemes=["http", "https"])
 
 def private_targets_allowed() -> bool:
     """On for development and tests, where the receiver runs on this machine."""
-    return getattr(settings, "WEBHOOKS_ALLOW_PRIVATE_TARGETS", False)
+    return settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS
 
 
 def clean_target_url(value: str) -> str:
@@ -43,6 +45,7 @@ def _is_private(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):  # loopback by definition (RFC 6761)
         return True
     try:
-        return not ipaddress.ip_address(host).is_global
+        # The same rule as at sending time, IPv4 wrapped in IPv6 included.
+        return not http.is_public(ipaddress.ip_address(host))
     except ValueError:
         return False  # a name, not an address
