@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from standardwebhooks import Webhook
@@ -26,7 +27,6 @@ from agencyaccess.notify.models import (
     WebhookEndpoint,
     new_signing_secret,
 )
-from agencyaccess.notify.validation import private_targets_allowed
 from agencyaccess.notify.zapier import zapier_bytes
 
 # After a rotation, attempts are signed with the old secret too for this long.
@@ -49,7 +49,7 @@ def check_url(url: str) -> str:
     if len(url) > MAX_URL_LENGTH:
         raise ActionError(f"The URL is longer than {MAX_URL_LENGTH} characters.")
     try:
-        http.check_target(url, allow_private=private_targets_allowed())
+        http.check_target(url, allow_private=settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS)
     except http.RefusedTarget as e:
         raise ActionError(f"Events cannot be sent there: {e}. {_WHERE_TO}") from None
     return url
