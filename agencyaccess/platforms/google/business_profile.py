@@ -1,5 +1,6 @@
 """Google Business Profile: the client invites the agency as an admin of a location, and the
-agency accepts (Account Management API v1, spec/platforms.md §7, model B). When the agency has
+agency accepts (Account Management API v1, docs/platforms/google.md#business-profile: an
+invitation). When the agency has
 connected its Google account, AgencyAccess accepts the invitation for it straight away.
 
 Google opens these APIs only to approved Cloud projects: until then every call fails with a quota
@@ -21,7 +22,7 @@ from agencyaccess.platforms.base import (
     TokenSet,
 )
 from agencyaccess.platforms.google.api import GoogleApi, require_scopes
-from agencyaccess.platforms.google.connector import (
+from agencyaccess.platforms.google.connectors import (
     GoogleConnector,
     active,
     best_effort,

@@ -10,7 +10,7 @@ from agencyaccess.platforms.base import (
     TokenExpired,
 )
 from agencyaccess.platforms.google.business_profile import GoogleBusinessProfile
-from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens, store
+from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens, state
 from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY, JANE
 from agencyaccess.platforms.google.scopes import ADWORDS
 from agencyaccess.platforms.google.tests.cast import (
@@ -79,7 +79,7 @@ def test_revoke_removes_the_admin(jane, agency_tokens):
 
 
 def test_an_unapproved_cloud_project_is_a_message_for_the_installation(jane):
-    store.set_knob("business_profile_approved", False)
+    state.set_knob("business_profile_approved", False)
 
     with pytest.raises(ConnectorError) as raised:
         GBP.list_assets(jane, "google_business_profile")

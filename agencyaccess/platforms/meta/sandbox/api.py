@@ -1,5 +1,6 @@
 """The sandbox's Graph API: the nodes and edges the Meta connector calls, with the real paths,
-parameters, fields, paging and errors (platforms.md §8.2-8.4, §14.2)."""
+parameters, fields, paging and errors (docs/platforms/meta.md,
+docs/platforms/README.md#sandboxes)."""
 
 import base64
 import binascii
@@ -186,7 +187,7 @@ def partners(
     request: HttpRequest, token: state.Token, asset: world.FakeAsset, edge: str
 ) -> Mapping[str, Any]:
     """The partner businesses of an asset: list (GET; pixels also on /shared_agencies), share
-    (POST) and unshare (DELETE) (platforms.md §8.3-8.4)."""
+    (POST) and unshare (DELETE) (docs/platforms/meta.md#sharing)."""
     method = request.method or ""
     if edge == "shared_agencies" and (asset.kind != "pixel" or method != "GET"):
         raise errors.unsupported(method, asset.id)
@@ -207,7 +208,7 @@ def partners(
 def may_change_partners(token: state.Token, asset: world.FakeAsset) -> None:
     """Only the asset's admins may; a Page only with its own Page token, by someone with full
     control of it, holding business_management if a business owns the Page and
-    pages_manage_metadata if not (platforms.md §8.3, §8.5)."""
+    pages_manage_metadata if not (docs/platforms/meta.md#sharing, docs/platforms/meta.md#errors)."""
     if asset.kind == "page":
         if token.page_id != asset.id:
             raise GraphError(

@@ -1,5 +1,5 @@
 """Graph API errors as the sandbox answers them: the envelope, codes and wording of the real
-API (graph-api/guides/error-handling; platforms.md §8.5)."""
+API (graph-api/guides/error-handling; docs/platforms/meta.md#errors)."""
 
 import json
 import secrets

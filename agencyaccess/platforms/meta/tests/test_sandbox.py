@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from django.test import TestCase, override_settings
 
-from agencyaccess.platforms.meta.graph import SANDBOX_APP_ID, SANDBOX_APP_SECRET
+from agencyaccess.platforms.meta.config import SANDBOX_APP_ID, SANDBOX_APP_SECRET
 from agencyaccess.platforms.meta.sandbox import state, world
-from agencyaccess.platforms.meta.tests.sandbox_case import SandboxTestCase
+from agencyaccess.platforms.meta.tests.cast import SandboxTestCase
 
 DIALOG = "/sandbox/meta/v26.0/dialog/oauth"
 REQUESTS = "/sandbox/meta/business/100000000000001/requests/"
