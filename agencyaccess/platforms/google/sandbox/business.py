@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from agencyaccess.platforms.google import scopes
-from agencyaccess.platforms.google.sandbox import state
+from agencyaccess.platforms.google.sandbox import state, world
 from agencyaccess.platforms.google.sandbox.endpoint import (
     already_exists,
     by_method,
@@ -165,9 +165,17 @@ def _own_account(caller: FakeUser, account_id: str) -> str:
 
 
 def _admin(name: str, admin: dict[str, Any]) -> dict[str, Any]:
+    """As Google shows it: `admin` is the invitee's e-mail only while the invitation is pending;
+    once accepted it is the person's name (docs/platforms/google.md#business-profile). The
+    e-mail stays in the record, where the sandbox finds the invitee's own rows."""
     return {
         "name": name,
-        "admin": admin["admin"],
+        "admin": admin["admin"] if admin["pendingInvitation"] else _display_name(admin["admin"]),
         "role": admin["role"],
         "pendingInvitation": admin["pendingInvitation"],
     }
+
+
+def _display_name(email: str) -> str:
+    user = world.USERS_BY_EMAIL.get(email)
+    return user.name if user else email.split("@")[0].replace(".", " ").title()
