@@ -40,6 +40,7 @@ class MetaAssetConnector(ServiceConnector):
     client_edge: ClassVar[str]
     pending_client_edge: ClassVar[tuple[str, str] | None] = None  # (edge, field naming the asset)
     share_status_edge: ClassVar[str] = "agencies"
+    share_fields: ClassVar[str] = SHARE_FIELDS  # what that edge's entries hold
 
     def list_assets(self, tokens: TokenSet, service_key: str) -> list[Asset]:
         self._require_scopes(tokens)
@@ -111,7 +112,7 @@ class MetaAssetConnector(ServiceConnector):
 
     def _share(self, owner: Graph, asset_id: str, business: str) -> dict[str, Any] | None:
         """The agency's entry among the asset's partners, or None."""
-        partners = owner.items(f"{asset_id}/{self.share_status_edge}", fields=SHARE_FIELDS)
+        partners = owner.items(f"{asset_id}/{self.share_status_edge}", fields=self.share_fields)
         return next((p for p in partners if p.get("id") == business), None)
 
     def _share_seen_by_agency(
@@ -287,7 +288,11 @@ class PixelsConnector(BusinessAssetConnector):
     asset_type = "pixel"
     owned_edge = "owned_pixels"
     client_edge = "client_pixels"
-    share_status_edge = "shared_agencies"  # a pixel lists its partners there (§8.4)
+    # A pixel lists its partners there as plain businesses: no access_status, no
+    # permitted_tasks, and asking for them is error 100. Being listed is being shared
+    # (docs/platforms/meta.md#verifying-and-removing).
+    share_status_edge = "shared_agencies"
+    share_fields = "id,name"
 
 
 class InstagramConnector(BusinessAssetConnector):

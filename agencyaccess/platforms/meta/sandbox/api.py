@@ -193,7 +193,10 @@ def partners(
         raise errors.unsupported(method, asset.id)
     may_change_partners(token, asset)
     if method == "GET":
-        return paged(request, [partner_fields(s) for s in state.shares(asset_id=asset.id)])
+        # /shared_agencies lists plain Business objects; /agencies, the partnership's details.
+        known = BUSINESS_FIELDS if edge == "shared_agencies" else PARTNER_FIELDS
+        shares = state.shares(asset_id=asset.id)
+        return paged(request, [partner_fields(s) for s in shares], known=known)
     business = partner_business(request)
     if method == "POST":
         if not state.add_share(asset, business.id, permitted_tasks(request, asset)):
@@ -259,6 +262,18 @@ def ad_account_fields(asset: world.FakeAsset) -> dict[str, Any]:
     return {"id": asset.id, "name": asset.name, **asset.fields, **owner}
 
 
+# What Graph knows on each kind of object the partner edges return: asking for another field is
+# error 100 (docs/platforms/meta.md#verifying-and-removing).
+BUSINESS_FIELDS = frozenset({"id", "name", "verification_status", "created_time", "link"})
+PARTNER_FIELDS = BUSINESS_FIELDS | {
+    "access_status",
+    "permitted_tasks",
+    "permitted_roles",
+    "access_requested_time",
+    "access_updated_time",
+}
+
+
 def partner_fields(share: state.Share) -> dict[str, Any]:
     return {
         "id": share.business.id,
@@ -285,10 +300,16 @@ def pick(item: Mapping[str, Any], fields: str | None, default: str = "id,name") 
 
 
 def paged(
-    request: HttpRequest, items: Sequence[Mapping[str, Any]], default_fields: str = "id,name"
+    request: HttpRequest,
+    items: Sequence[Mapping[str, Any]],
+    default_fields: str = "id,name",
+    known: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """One page of a list, with Graph's cursor paging (graph-api/results): `after` is the
-    cursor of the page's last item, and `next` is there only when more follow."""
+    cursor of the page's last item, and `next` is there only when more follow. With `known`,
+    a field the listed objects do not have is refused as Graph does."""
+    if known is not None:
+        refuse_unknown_fields(request.GET.get("fields"), known)
     try:
         limit = int(request.GET.get("limit") or DEFAULT_LIMIT)
         after = request.GET.get("after")
@@ -312,6 +333,12 @@ def paged(
                 f"{request.path}?{query.urlencode()}"
             )
     return body
+
+
+def refuse_unknown_fields(fields: str | None, known: frozenset[str]) -> None:
+    unknown = [f for f in fields_of(fields) if f not in known]
+    if unknown:
+        raise errors.nonexisting_field(unknown[0])
 
 
 def cursor(index: int) -> str:

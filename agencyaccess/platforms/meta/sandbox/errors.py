@@ -95,6 +95,13 @@ def unsupported(method: str, node: str) -> GraphError:
     )
 
 
+def nonexisting_field(field: str) -> GraphError:
+    """Graph's answer to a `fields` entry the object does not have."""
+    return GraphError(
+        100, f"(#100) Tried accessing nonexisting field ({field}) on node type (Business)"
+    )
+
+
 def invalid_parameter(message: str) -> GraphError:
     return GraphError(100, f"(#100) {message}")
 

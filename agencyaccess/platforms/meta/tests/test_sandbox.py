@@ -175,6 +175,25 @@ class GraphProtocolTests(SandboxTestCase):
         error = self.graph("GET", "123/owned_pixels", self.tokens().access_token).json()["error"]
         self.assertEqual((error["code"], error["error_subcode"]), (100, 33))
 
+    def test_a_pixels_shared_agencies_are_plain_businesses(self):
+        """Asking that edge for a partnership's fields is error 100, as on Graph; the agency's
+        business is listed once the pixel is shared with it."""
+        token, pixel = self.tokens().access_token, "700000000000001"
+        asked = "id,name,access_status,permitted_tasks"
+        error = self.graph("GET", f"{pixel}/shared_agencies", token, fields=asked).json()["error"]
+        self.assertEqual(error["code"], 100)
+        self.assertIn("nonexisting field (access_status)", error["message"])
+        shared = self.graph(
+            "POST",
+            f"{pixel}/agencies",
+            token,
+            business=world.AGENCY_BUSINESS_ID,
+            permitted_tasks='["ANALYZE"]',
+        )
+        self.assertEqual(shared.json(), {"success": True})
+        listed = self.graph("GET", f"{pixel}/shared_agencies", token, fields="id,name").json()
+        self.assertEqual([b["id"] for b in listed["data"]], [world.AGENCY_BUSINESS_ID])
+
     def test_the_token_may_also_come_as_a_parameter(self):
         body = self.graph("GET", "me", access_token=self.tokens().access_token).json()
         self.assertEqual(body, {"id": "200000000000001", "name": "Jane Doe"})
