@@ -2,7 +2,7 @@
 
 It drives the API's `requestedAccounts` validation, the link builder, the Accounts page and the
 client's flow. Platform and service names are exactly the ones `requestedAccounts` uses.
-Native roles and grant mechanics follow spec/platforms.md.
+Native roles and grant mechanics follow docs/platforms/.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 
 class GrantModel(enum.StrEnum):
-    """How access is given (spec/platforms.md §0)."""
+    """How access is given (docs/platforms/README.md#grant-shapes)."""
 
     DIRECT = "direct"  # the client's token grants; effective at once
     CLIENT_INVITES = "client_invites"  # the client's token invites; the agency accepts
@@ -180,7 +180,7 @@ PLATFORMS: tuple[Platform, ...] = (
                 "Google Search Console",
                 "google_search_console",
                 # Only owners can be added through an API (delegated ownership); Full and
-                # Restricted users are added by hand (spec/platforms.md §5).
+                # Restricted users are added by hand (docs/platforms/google.md#search-console).
                 (L("OWNER"), L("FULL"), L("RESTRICTED")),
                 read_only="RESTRICTED",
                 default="FULL",

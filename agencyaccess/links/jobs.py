@@ -2,8 +2,9 @@
 says they are active (or they fail).
 
 Invitations wait for the agency to accept, manager links for the client, some grants for a
-platform review (spec/platforms.md §14: up to 24 h, 20 days, 30 days). Each pending grant is a
-row with `next_check`; the worker claims the due ones and asks the service's connector.
+platform review (docs/platforms/README.md#grant-shapes: up to 24 h, 20 days; we give up after
+30). Each pending grant is a row with `next_check`; the worker claims the due ones and asks the
+service's connector.
 Guided services have no connector: the client's "Done" is all there is, so they are not checked.
 """
 

@@ -22,6 +22,7 @@ from agencyaccess.links.models import Grant, Link, RequestedService, ServiceStat
 from agencyaccess.onboarding.pages import not_found, render_page
 from agencyaccess.onboarding.steps import FIELD_LABELS, GUIDES, Guide
 from agencyaccess.onboarding.views import client_page
+from agencyaccess.platforms import registry
 from agencyaccess.platforms.base import GrantState
 from agencyaccess.platforms.models import ConnectedAccount
 
@@ -32,7 +33,7 @@ def steps(request: HttpRequest, link: Link, service: str) -> HttpResponse:
     requested = link.services.filter(service_key=service, requested=True).first()
     if requested is None:
         return not_found(request)
-    if requested.service.connector is not None:
+    if registry.connector_for(requested.service_key) is not None:
         # Services with an API are granted by signing in, from the link page.
         return redirect("onboarding-link", link.public_id)
     try:

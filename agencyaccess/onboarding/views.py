@@ -199,7 +199,7 @@ def platform_cards(link: Link, services: Sequence[RequestedService]) -> list[Pla
         card = cards.get(service.platform)
         if card is None:
             card = cards[service.platform] = PlatformCard(
-                platform_by_key(service.platform), sandbox=is_sandbox(service.platform)
+                platform_by_key(service.platform), sandbox=registry.is_sandbox(service.platform)
             )
         card.rows.append(
             ServiceRow(
@@ -209,18 +209,6 @@ def platform_cards(link: Link, services: Sequence[RequestedService]) -> list[Pla
             )
         )
     return list(cards.values())
-
-
-def is_sandbox(platform_key: str) -> bool:
-    """Whether the platform's local fake stands in for it (said on the page, so nobody thinks
-    a real account was touched)."""
-    client = registry.client_for(platform_key)
-    if client is None:
-        return False
-    try:
-        return client.config().sandbox
-    except ConnectorError:
-        return False
 
 
 @require_POST
@@ -386,7 +374,7 @@ def assets(request: HttpRequest, link: Link, platform: str) -> HttpResponse:
     choices = [list_choices(link, service, token) for service in services]
     page: dict[str, Any] = {
         "platform": platform_by_key(platform),
-        "sandbox": is_sandbox(platform),
+        "sandbox": registry.is_sandbox(platform),
         "choices": choices,
         "reconnect": any(choice.reconnect for choice in choices),
         "can_share": any(choice.grantable() for choice in choices),

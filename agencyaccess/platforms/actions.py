@@ -1,13 +1,23 @@
-"""Connected-account workflows shared by the command line and the dashboard."""
+"""Connected-account workflows shared by the command line and the dashboard: entering an account
+by hand, keeping an agency's sign-in on it, disconnecting it."""
 
+import logging
 from typing import Any
+
+from cryptography.fernet import InvalidToken
+from django.db import transaction
+from django.utils import timezone
 
 from agencyaccess.accounts.models import Agency
 from agencyaccess.catalog import AccountField, FieldKind, Platform
 from agencyaccess.catalog.requested_accounts import normalize_customer_id
 from agencyaccess.clients.validation import clean_email
 from agencyaccess.lib.errors import ActionError
-from agencyaccess.platforms.models import ConnectedAccount, ConnectionMethod
+from agencyaccess.platforms import registry
+from agencyaccess.platforms.base import ConnectorError, PlatformClient, SignIn, TokenSet
+from agencyaccess.platforms.models import ConnectedAccount, ConnectionMethod, PlatformToken
+
+logger = logging.getLogger(__name__)
 
 
 def add_manual_account(
@@ -75,3 +85,67 @@ def _clean_field(account_field: AccountField, raw: str) -> Any:
     if len(raw) > 500:
         raise ActionError(f"{account_field.key} must be at most 500 characters.")
     return raw
+
+
+def store_sign_in(
+    agency: Agency,
+    platform: Platform,
+    account: ConnectedAccount | None,
+    tokens: TokenSet,
+    signed_in: SignIn,
+) -> ConnectedAccount:
+    """Keep the sign-in on the account (a new one when none), replacing its earlier tokens; a
+    disconnected account is connected again."""
+    if account is None:
+        account = ConnectedAccount(agency=agency, platform=platform.key)
+    account.method = ConnectionMethod.OAUTH
+    account.disconnected = None
+    account.email = signed_in.email or account.email
+    account.fields = {**account.fields, **signed_in.fields}
+    options = signed_in.options
+    chosen = ""
+    if options:
+        if not account.fields.get(options.key) and len(options.values) == 1:
+            account.fields[options.key] = options.values[0][0]
+        chosen = (
+            options.label(account.fields[options.key]) if account.fields.get(options.key) else ""
+        )
+    account.name = account.name or chosen or signed_in.name or account.email
+    token = PlatformToken(platform=platform.key)
+    token.store(tokens)
+    with transaction.atomic():
+        account.save()
+        account.tokens.all().delete()
+        token.connected_account = account
+        token.save()
+    return account
+
+
+def disconnect_account(account: ConnectedAccount, *, keep: bool) -> None:
+    """Forget the account's sign-in (asking the platform to revoke it first) and, unless
+    something still names it (a link, a grant, an access page), the account itself. What
+    names it keeps the row, marked disconnected, so their history stays readable."""
+    client = registry.client_for(account.platform)
+    tokens = list(account.tokens.all())
+    if client is not None:
+        for token in tokens:
+            revoke(client, token)
+    with transaction.atomic():
+        account.tokens.all().delete()
+        if keep:
+            account.disconnected = account.disconnected or timezone.now()
+            account.save(update_fields=["disconnected"])
+        else:
+            account.delete()
+
+
+def revoke(client: PlatformClient, token: PlatformToken) -> None:
+    """Best effort: the token is deleted here whatever the platform answers."""
+    try:
+        client.revoke_token(token.token_set())
+    except (ConnectorError, InvalidToken):
+        logger.warning(
+            "could not revoke the %s token of account %s",
+            token.platform,
+            token.connected_account_id,
+        )

@@ -1,4 +1,5 @@
-"""The connector interface (spec/platforms.md §14), which every API-backed platform implements.
+"""The connector interface (docs/platforms/README.md#the-connector-interface), which every
+API-backed platform implements.
 
 A platform package (platforms/google/, platforms/meta/) provides one `PlatformClient` (its OAuth)
 and one `ServiceConnector` per group of services (Google Ads, GA4, …). The core never talks
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import abc
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -154,6 +155,29 @@ class NotSupported(ConnectorError):
 
 
 @dataclass(frozen=True)
+class Options:
+    """An account field the agency's sign-in offers several values for (the Business Managers a
+    person belongs to): the agency picks the one that receives access."""
+
+    key: str
+    values: tuple[tuple[str, str], ...]  # (value, what to show)
+
+    def label(self, value: str) -> str:
+        return dict(self.values).get(value, value)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What the agency's sign-in tells about the account it connects."""
+
+    email: str = ""
+    name: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    options: Options | None = None
+    note: str = ""  # what the agency should know, such as a permission left out
+
+
+@dataclass(frozen=True)
 class OAuthConfig:
     client_id: str
     client_secret: str
@@ -199,6 +223,11 @@ class PlatformClient(abc.ABC):
     def revoke_token(self, tokens: TokenSet) -> None:  # noqa: B027 (optional)
         """Tell the platform to forget the token; best effort."""
 
+    def agency_sign_in(self, tokens: TokenSet) -> SignIn:
+        """What an agency's sign-in says about the account it connects: the platform's ids
+        that receive access (read from the platform), or the choices among them."""
+        return SignIn(email=tokens.email or "", name=tokens.name or "")
+
 
 class ServiceConnector(abc.ABC):
     """Lists and grants the assets of some services of a platform (e.g. GA4 properties)."""
@@ -235,3 +264,7 @@ class Integration:
     client: PlatformClient
     connectors: tuple[ServiceConnector, ...]
     sandbox_urls: str  # dotted path of the sandbox's urlconf, mounted at /sandbox/<platform>/
+    # Signs one of the sandbox's people in without a browser (the demo seed, tests), by the
+    # sandbox's id for them; and the id of the person who works at the sandbox's demo agency.
+    sandbox_sign_in: Callable[[str], TokenSet]
+    sandbox_agency_person: str

@@ -9,15 +9,11 @@ Views leave `request` unannotated: accounts.access.agency_view adds request.agen
 request.agency_id, which HttpRequest does not declare.
 """
 
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cryptography.fernet import InvalidToken
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,15 +27,15 @@ from agencyaccess.catalog import PLATFORMS, AccountField, FieldKind, Platform, p
 from agencyaccess.lib.errors import ActionError
 from agencyaccess.links.access_pages import pages_naming
 from agencyaccess.links.models import Link
-from agencyaccess.onboarding.views import is_sandbox
 from agencyaccess.platforms import oauth, registry
-from agencyaccess.platforms.actions import add_manual_account, save_manual_account
-from agencyaccess.platforms.base import ConnectorError, MissingScope, PlatformClient, TokenSet
-from agencyaccess.platforms.google.ads import manager_ids
-from agencyaccess.platforms.meta.connectors import agency_businesses
+from agencyaccess.platforms.actions import (
+    add_manual_account,
+    disconnect_account,
+    save_manual_account,
+    store_sign_in,
+)
+from agencyaccess.platforms.base import ConnectorError, SignIn, TokenSet
 from agencyaccess.platforms.models import ConnectedAccount, ConnectionMethod, PlatformToken
-
-logger = logging.getLogger(__name__)
 
 # The confirmation before disconnecting lists this many of the links using the account.
 LINKS_SHOWN = 50
@@ -76,7 +72,9 @@ class AccountRow:
 
 
 @dataclass
-class PlatformCard:
+class PlatformAccounts:
+    """One platform on the connected-accounts page, with the agency's accounts on it."""
+
     platform: Platform
     can_sign_in: bool
     sandbox: bool
@@ -88,10 +86,10 @@ class PlatformCard:
 def accounts(request) -> HttpResponse:
     """Every platform of the catalogue, each with its accounts: one query for any number."""
     cards = {
-        platform.key: PlatformCard(
+        platform.key: PlatformAccounts(
             platform,
             can_sign_in=can_sign_in(platform),
-            sandbox=can_sign_in(platform) and is_sandbox(platform.key),
+            sandbox=can_sign_in(platform) and registry.is_sandbox(platform.key),
         )
         for platform in PLATFORMS
     }
@@ -299,51 +297,6 @@ def start_sign_in(request, platform: Platform, account: ConnectedAccount | None)
         return redirect("platforms-accounts")
 
 
-@dataclass(frozen=True)
-class Options:
-    """An account field the sign-in offers several values for (the Business Managers a person
-    belongs to): the agency picks the one that receives access."""
-
-    key: str
-    values: tuple[tuple[str, str], ...]  # (value, what to show)
-
-    def label(self, value: str) -> str:
-        return dict(self.values).get(value, value)
-
-
-@dataclass(frozen=True)
-class SignIn:
-    """What the agency's sign-in tells about the account it connects."""
-
-    email: str = ""
-    name: str = ""
-    fields: dict[str, Any] = field(default_factory=dict)
-    options: Options | None = None
-    note: str = ""  # what the agency should know, such as a permission left out
-
-
-def google_sign_in(tokens: TokenSet) -> SignIn:
-    try:
-        fields, note = {"google_ads_manager_ids": manager_ids(tokens)}, ""
-    except MissingScope:
-        # The sign-in still serves every other Google service; what it has stays.
-        fields, note = {}, "Google Ads was not allowed, so its manager accounts were not read."
-    return SignIn(email=tokens.email or "", name=tokens.name or "", fields=fields, note=note)
-
-
-def meta_sign_in(tokens: TokenSet) -> SignIn:
-    return SignIn(
-        name=tokens.name or "", options=Options("business_id", tuple(agency_businesses(tokens)))
-    )
-
-
-# What each platform's sign-in tells about the agency's account, by platform key.
-SIGN_INS: dict[str, Callable[[TokenSet], SignIn]] = {
-    "google": google_sign_in,
-    "meta": meta_sign_in,
-}
-
-
 @agency_view(ACCOUNTS_MANAGE)
 def account_connected(
     request, payload: dict[str, Any], tokens: TokenSet | None, error: str | None
@@ -367,7 +320,7 @@ def account_connected(
         messages.error(request, f"Connecting {platform.name} did not work: {error}")
         return redirect("platforms-accounts")
     try:
-        signed_in = SIGN_INS[platform.key](tokens)
+        signed_in = registry.agency_sign_in(platform.key, tokens)
     except ConnectorError as e:
         messages.error(request, f"{platform.name} signed you in, but: {e.message}")
         return redirect("platforms-accounts")
@@ -413,40 +366,6 @@ def field_label(platform: Platform, key: str) -> str:
     return next(f.label for f in platform.account_fields if f.key == key)
 
 
-def store_sign_in(
-    agency: Agency,
-    platform: Platform,
-    account: ConnectedAccount | None,
-    tokens: TokenSet,
-    signed_in: SignIn,
-) -> ConnectedAccount:
-    """Keep the sign-in on the account (a new one when none), replacing its earlier tokens; a
-    disconnected account is connected again."""
-    if account is None:
-        account = ConnectedAccount(agency=agency, platform=platform.key)
-    account.method = ConnectionMethod.OAUTH
-    account.disconnected = None
-    account.email = signed_in.email or account.email
-    account.fields = {**account.fields, **signed_in.fields}
-    options = signed_in.options
-    chosen = ""
-    if options:
-        if not account.fields.get(options.key) and len(options.values) == 1:
-            account.fields[options.key] = options.values[0][0]
-        chosen = (
-            options.label(account.fields[options.key]) if account.fields.get(options.key) else ""
-        )
-    account.name = account.name or chosen or signed_in.name or account.email
-    token = PlatformToken(platform=platform.key)
-    token.store(tokens)
-    with transaction.atomic():
-        account.save()
-        account.tokens.all().delete()
-        token.connected_account = account
-        token.save()
-    return account
-
-
 @require_http_methods(["GET", "POST"])
 @agency_view(ACCOUNTS_MANAGE)
 def choose_detail(request, account_id: str) -> HttpResponse:
@@ -456,11 +375,10 @@ def choose_detail(request, account_id: str) -> HttpResponse:
     account = get_account_for_request(request, account_id)
     platform = platform_by_key(account.platform)
     token = account.latest_token()
-    read = SIGN_INS.get(account.platform)
-    if token is None or read is None or account.disconnected:
+    if token is None or registry.client_for(account.platform) is None or account.disconnected:
         raise Http404("This account has no sign-in to choose from.")
     try:
-        options = read(token.usable()).options
+        options = registry.agency_sign_in(account.platform, token.usable()).options
     except ConnectorError as e:
         messages.error(request, f"{platform.name} could not list the choices: {e.message}")
         return redirect("platforms-accounts")
@@ -527,33 +445,3 @@ def disconnect(request, account_id: str) -> HttpResponse:
             "pages": pages,
         },
     )
-
-
-def disconnect_account(account: ConnectedAccount, *, keep: bool) -> None:
-    """Forget the account's sign-in (asking the platform to revoke it first) and, unless
-    something still names it (a link, a grant, an access page), the account itself. What
-    names it keeps the row, marked disconnected, so their history stays readable."""
-    client = registry.client_for(account.platform)
-    tokens = list(account.tokens.all())
-    if client is not None:
-        for token in tokens:
-            revoke(client, token)
-    with transaction.atomic():
-        account.tokens.all().delete()
-        if keep:
-            account.disconnected = account.disconnected or timezone.now()
-            account.save(update_fields=["disconnected"])
-        else:
-            account.delete()
-
-
-def revoke(client: PlatformClient, token: PlatformToken) -> None:
-    """Best effort: the token is deleted here whatever the platform answers."""
-    try:
-        client.revoke_token(token.token_set())
-    except (ConnectorError, InvalidToken):
-        logger.warning(
-            "could not revoke the %s token of account %s",
-            token.platform,
-            token.connected_account_id,
-        )

@@ -1,8 +1,19 @@
 """Platform key -> its integration (DESIGN.md, convention 1). Adding a platform with an API is
-its own package plus one entry here; the catalogue says which services are guided instead."""
+its own package plus one entry here; the catalogue says which services are guided instead.
+
+Everything outside a platform's package reaches it through this module (a test walks the
+imports): its sign-in, its connectors, the agency's sign-in, whether its sandbox stands in.
+"""
 
 from agencyaccess.platforms import google, meta
-from agencyaccess.platforms.base import Integration, PlatformClient, ServiceConnector
+from agencyaccess.platforms.base import (
+    ConnectorError,
+    Integration,
+    PlatformClient,
+    ServiceConnector,
+    SignIn,
+    TokenSet,
+)
 
 INTEGRATIONS: dict[str, Integration] = {
     integration.client.platform: integration
@@ -25,3 +36,30 @@ def client_for(platform_key: str) -> PlatformClient | None:
 def connector_for(service_key: str) -> ServiceConnector | None:
     """The connector granting this service through an API; None when it is guided."""
     return _CONNECTORS.get(service_key)
+
+
+def is_sandbox(platform_key: str) -> bool:
+    """Whether the platform's local fake stands in for it (said on the pages, so nobody thinks
+    a real account was touched)."""
+    client = client_for(platform_key)
+    if client is None:
+        return False
+    try:
+        return client.config().sandbox
+    except ConnectorError:
+        return False
+
+
+def agency_sign_in(platform_key: str, tokens: TokenSet) -> SignIn:
+    """What an agency's sign-in on this platform says about the account it connects. Raises
+    KeyError for a platform without a sign-in."""
+    return INTEGRATIONS[platform_key].client.agency_sign_in(tokens)
+
+
+def sandbox_agency_sign_in(platform_key: str) -> TokenSet | None:
+    """The sandbox's demo agency person signed in, without a browser (the demo seed); None when
+    the platform has no sandbox or its real API is configured."""
+    integration = INTEGRATIONS.get(platform_key)
+    if integration is None or not is_sandbox(platform_key):
+        return None
+    return integration.sandbox_sign_in(integration.sandbox_agency_person)

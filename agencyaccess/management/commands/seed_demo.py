@@ -1,4 +1,3 @@
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -15,9 +14,6 @@ from agencyaccess.links.actions import create_link, parse_services
 from agencyaccess.links.intake_questions import parse_questions, replace_questions
 from agencyaccess.links.models import IntakeForm, Link
 from agencyaccess.platforms import registry
-from agencyaccess.platforms.base import TokenSet
-from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens as google_sandbox_sign_in
-from agencyaccess.platforms.meta.sandbox.state import issue_sandbox_tokens as meta_sandbox_sign_in
 from agencyaccess.platforms.models import ConnectedAccount, ConnectionMethod, PlatformToken
 
 OWNER_EMAIL = "demo@example.com"
@@ -25,13 +21,6 @@ OWNER_PASSWORD = "demo-password"  # noqa: S105 (printed for the demo on purpose)
 KEY_NAME = "Demo key"
 AGENCY_EMAIL = "ads@demo-agency.example"
 MCC_ID = "1234567890"
-
-# The agency's own sign-in on each sandbox platform (the fake user who works at Demo Agency),
-# so manager links, invitations and shares can be completed and checked from its side.
-SANDBOX_SIGN_INS: dict[str, Callable[[], TokenSet]] = {
-    "google": lambda: google_sandbox_sign_in(AGENCY_EMAIL),
-    "meta": lambda: meta_sandbox_sign_in("alex"),
-}
 
 # One demo client in each client language, each with a link asking for the same services:
 # (name, e-mail, company, website, language, thank-you message).
@@ -195,15 +184,16 @@ def _demo_accounts(agency: Agency) -> dict[str, ConnectedAccount]:
 
 
 def _sign_in_to_sandbox(account: ConnectedAccount) -> None:
-    """Connect the agency's account to its platform's sandbox, once, as if it signed in."""
-    client = registry.client_for(account.platform)
-    sign_in = SANDBOX_SIGN_INS.get(account.platform)
-    if client is None or sign_in is None or not client.config().sandbox:
-        return
+    """Connect the agency's account to its platform's sandbox, once, as if the fake person who
+    works at Demo Agency signed in: manager links, invitations and shares can then be completed
+    and checked from the agency's side."""
     if account.latest_token() is not None:
         return
+    tokens = registry.sandbox_agency_sign_in(account.platform)
+    if tokens is None:
+        return
     token = PlatformToken(connected_account=account, platform=account.platform)
-    token.store(sign_in())
+    token.store(tokens)
     token.save()
     account.method = ConnectionMethod.OAUTH
     account.save(update_fields=["method"])

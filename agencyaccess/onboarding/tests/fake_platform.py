@@ -5,6 +5,7 @@ The real connectors are tested in their own packages; this one lets the flow be 
 """
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from unittest.mock import patch
 from urllib.parse import urlencode, urlsplit
@@ -22,7 +23,6 @@ from agencyaccess.platforms.base import (
     GrantRequest,
     GrantState,
     InsufficientRights,
-    Integration,
     NotSupported,
     OAuthConfig,
     PlatformClient,
@@ -161,8 +161,11 @@ class FlowTestCase(BaseTestCase):
         super().setUp()
         self.fake_client, self.fake_connector = FakeClient(), FakeConnector()
         # The sandbox's urls stay mounted: the urlconf may be first imported while patched.
-        real_urls = registry.INTEGRATIONS["google"].sandbox_urls
-        integration = Integration(self.fake_client, (self.fake_connector,), real_urls)
+        integration = replace(
+            registry.INTEGRATIONS["google"],
+            client=self.fake_client,
+            connectors=(self.fake_connector,),
+        )
         connectors = dict.fromkeys(FakeConnector.service_keys, self.fake_connector)
         for patcher in (
             patch.dict(registry.INTEGRATIONS, {"google": integration}),

@@ -11,9 +11,9 @@ from agencyaccess.accounts.models import Agency
 from agencyaccess.clients.models import Client
 from agencyaccess.links.models import Grant, Link, ServiceStatus
 from agencyaccess.platforms.base import GrantState
+from agencyaccess.platforms.google.sandbox.tokens import EVERY_SCOPE as EVERY_GOOGLE_SCOPE
 from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY
 from agencyaccess.platforms.google.sandbox.world import JANE as JANE_AT_GOOGLE
-from agencyaccess.platforms.google.scopes import SERVICE_SCOPES
 from agencyaccess.platforms.meta.sandbox import world as meta_world
 from agencyaccess.platforms.models import ConnectedAccount, PlatformToken
 from agencyaccess.tests.browser import use_sandboxes
@@ -72,8 +72,7 @@ class GoogleSandboxJourneyTests(JourneyTestCase):
 
     def allow_all(self) -> dict:
         """Jane ticks every permission (ticking more than was asked grants nothing more)."""
-        every = [scope for scopes in SERVICE_SCOPES.values() for scope in scopes]
-        return {"decision": "allow", "user": JANE_AT_GOOGLE, "scope": every}
+        return {"decision": "allow", "user": JANE_AT_GOOGLE, "scope": EVERY_GOOGLE_SCOPE}
 
     def test_jane_signs_in_to_google_and_shares_her_analytics_property(self):
         self.assertContains(self.client.get(self.url()), "Sandbox: no real Google account")

@@ -1,5 +1,5 @@
 """Google: one sign-in for Ads, Analytics, Tag Manager, Merchant Center, Business Profile and
-Search Console (spec/platforms.md §1-7). YouTube Studio and Looker Studio are guided."""
+Search Console (docs/platforms/google.md). YouTube Studio and Looker Studio are guided."""
 
 from agencyaccess.platforms.base import Integration
 from agencyaccess.platforms.google.ads import GoogleAds
@@ -7,6 +7,8 @@ from agencyaccess.platforms.google.analytics import GoogleAnalytics
 from agencyaccess.platforms.google.business_profile import GoogleBusinessProfile
 from agencyaccess.platforms.google.client import GoogleClient
 from agencyaccess.platforms.google.merchant_center import GoogleMerchantCenter
+from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens
+from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY
 from agencyaccess.platforms.google.search_console import GoogleSearchConsole
 from agencyaccess.platforms.google.tag_manager import GoogleTagManager
 
@@ -21,4 +23,6 @@ INTEGRATION = Integration(
         GoogleSearchConsole(),
     ),
     sandbox_urls="agencyaccess.platforms.google.sandbox.urls",
+    sandbox_sign_in=issue_sandbox_tokens,
+    sandbox_agency_person=DEMO_AGENCY,
 )

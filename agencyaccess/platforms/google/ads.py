@@ -1,4 +1,4 @@
-"""Google Ads (spec/platforms.md §2), through its REST interface.
+"""Google Ads (docs/platforms/google.md#google-ads), through its REST interface.
 
 Two ways to give an agency access:
 - a manager link (model C): the agency's manager account (MCC) requests to manage the client's
@@ -33,7 +33,7 @@ from agencyaccess.platforms.base import (
 )
 from agencyaccess.platforms.google.api import GoogleApi, Reply, require_scopes
 from agencyaccess.platforms.google.config import developer_token
-from agencyaccess.platforms.google.connector import (
+from agencyaccess.platforms.google.connectors import (
     active,
     granted,
     invited,
@@ -276,7 +276,8 @@ class GoogleAds(ServiceConnector):
 
     def _unlink(self, ref: GrantRef) -> GrantOutcome:
         """From the manager's side with the agency's sign-in, which AgencyAccess keeps: a
-        pending request is CANCELED, an active link made INACTIVE (spec/platforms.md §2.2)."""
+        pending request is CANCELED, an active link made INACTIVE
+        (docs/platforms/google.md#manager-link)."""
         agency = ref.agency.tokens
         if agency is None:
             return _unlink_by_hand()

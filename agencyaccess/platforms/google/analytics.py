@@ -1,5 +1,6 @@
 """Google Analytics (GA4): the agency is added to a property at once, with an access binding
-(spec/platforms.md §3, model A). Bindings exist only in the Admin API's v1alpha."""
+(docs/platforms/google.md#analytics: a direct grant). Bindings exist only in the Admin API's
+v1alpha."""
 
 from collections.abc import Sequence
 
@@ -15,7 +16,7 @@ from agencyaccess.platforms.base import (
     TokenSet,
 )
 from agencyaccess.platforms.google.api import GoogleApi, GoogleError
-from agencyaccess.platforms.google.connector import GoogleConnector, active, granted, revoked
+from agencyaccess.platforms.google.connectors import GoogleConnector, active, granted, revoked
 from agencyaccess.platforms.google.scopes import SERVICE_SCOPES
 
 ADMIN_API = GoogleApi("analytics_admin", "Google Analytics")
@@ -48,7 +49,7 @@ class GoogleAnalytics(GoogleConnector):
         )
         if reply.error and reply.error.status == "INVALID_ARGUMENT":
             # The user must be an existing Google Account; any other address is refused
-            # ("This email doesn't match a Google Account", spec/platforms.md §3).
+            # ("This email doesn't match a Google Account", docs/platforms/google.md#analytics).
             return GrantOutcome(
                 GrantState.FAILED,
                 # Translators: %(email)s is the agency's e-mail address.

@@ -1,5 +1,6 @@
 """Google Business Profile: the client invites the agency as an admin of a location, and the
-agency accepts (Account Management API v1, spec/platforms.md §7, model B). When the agency has
+agency accepts (Account Management API v1, docs/platforms/google.md#business-profile: an
+invitation). When the agency has
 connected its Google account, AgencyAccess accepts the invitation for it straight away.
 
 Google opens these APIs only to approved Cloud projects: until then every call fails with a quota
@@ -21,7 +22,7 @@ from agencyaccess.platforms.base import (
     TokenSet,
 )
 from agencyaccess.platforms.google.api import GoogleApi, require_scopes
-from agencyaccess.platforms.google.connector import (
+from agencyaccess.platforms.google.connectors import (
     GoogleConnector,
     active,
     best_effort,
@@ -57,12 +58,7 @@ class GoogleBusinessProfile(GoogleConnector):
     def grant(self, tokens: TokenSet, request: GrantRequest) -> GrantOutcome:
         self.check_scopes(tokens)
         location, email = request.asset.external_id, request.agency.email
-        admin = _admin_of(tokens, location, email) or ACCOUNTS.call(
-            "POST",
-            f"/v1/{location}/admins",
-            tokens,
-            json={"admin": email, "role": request.native_role},
-        )
+        admin = _invited(tokens, location, email) or self._invite(tokens, request)
         agency_tokens = request.agency.tokens
         if not admin.get("pendingInvitation") or (
             agency_tokens and self._accept_as_agency(agency_tokens, request)
@@ -72,8 +68,23 @@ class GoogleBusinessProfile(GoogleConnector):
             )
         return invited(admin["name"], request.native_role, email)
 
+    def _invite(self, tokens: TokenSet, request: GrantRequest) -> dict[str, Any]:
+        """Invite the agency's e-mail. When it is already an admin, Google refuses, and the
+        admin shows under the person's name: found by the name of the agency's sign-in."""
+        location, email = request.asset.external_id, request.agency.email
+        body = {"admin": email, "role": request.native_role}
+        reply = ACCOUNTS.send("POST", f"/v1/{location}/admins", tokens, json=body)
+        if reply.error is None:
+            return reply.data
+        if reply.error.status == "ALREADY_EXISTS":
+            agency_name = request.agency.tokens.name if request.agency.tokens else None
+            for admin in _admins(tokens, location):
+                if agency_name and admin.get("admin") == agency_name:
+                    return admin
+        raise ACCOUNTS.failure(reply.error)
+
     def verify_as_client(self, ref: GrantRef, tokens: TokenSet) -> GrantOutcome:
-        admin = _admin_of(tokens, ref.asset_id, ref.agency.email)
+        admin = _admin_named(tokens, ref.asset_id, ref.native_ref)
         if admin is None:
             return revoked()
         if admin.get("pendingInvitation"):
@@ -85,15 +96,14 @@ class GoogleBusinessProfile(GoogleConnector):
         from its side a pending invitation looks the same as a removed one."""
         reply = ACCOUNTS.send("GET", f"/v1/{ref.asset_id}/admins", tokens)
         if ACCOUNTS.permitted(reply) and any(
-            a.get("admin", "").lower() == ref.agency.email.lower()
-            and not a.get("pendingInvitation")
+            a.get("name") == ref.native_ref and not a.get("pendingInvitation")
             for a in reply.data.get("admins", [])
         ):
             return active(ref.native_ref)
         return invited(ref.native_ref, ref.native_role, ref.agency.email)
 
     def revoke_as_client(self, ref: GrantRef, tokens: TokenSet) -> GrantOutcome:
-        admin = _admin_of(tokens, ref.asset_id, ref.agency.email)
+        admin = _admin_named(tokens, ref.asset_id, ref.native_ref)
         if admin is not None:
             ACCOUNTS.call("DELETE", f"/v1/{admin['name']}", tokens)
         return revoked(ref.native_ref)
@@ -149,9 +159,27 @@ class GoogleBusinessProfile(GoogleConnector):
         return False
 
 
-def _admin_of(tokens: TokenSet, location: str, email: str) -> dict[str, Any] | None:
-    admins = ACCOUNTS.call("GET", f"/v1/{location}/admins", tokens).get("admins", [])
-    return next((a for a in admins if a.get("admin", "").lower() == email.lower()), None)
+def _admins(tokens: TokenSet, location: str) -> list[dict[str, Any]]:
+    return ACCOUNTS.call("GET", f"/v1/{location}/admins", tokens).get("admins", [])
+
+
+def _invited(tokens: TokenSet, location: str, email: str) -> dict[str, Any] | None:
+    """The e-mail's invitation still waiting: `admin` holds an e-mail only until accepted."""
+    return next(
+        (
+            a
+            for a in _admins(tokens, location)
+            if a.get("pendingInvitation") and a.get("admin", "").lower() == email.lower()
+        ),
+        None,
+    )
+
+
+def _admin_named(tokens: TokenSet, location: str, name: str) -> dict[str, Any] | None:
+    """The admin a grant created, by the resource name kept from the create call: once the
+    invitation is accepted, `admin` holds the person's name, not the e-mail
+    (docs/platforms/google.md#business-profile)."""
+    return next((a for a in _admins(tokens, location) if a.get("name") == name), None)
 
 
 def _one_line(address: dict[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""Google's OAuth (spec/platforms.md §1): one sign-in serves every Google service."""
+"""Google's OAuth (docs/platforms/google.md#sign-in): one sign-in serves every Google service."""
 
 from collections.abc import Sequence
 from datetime import timedelta
@@ -11,13 +11,16 @@ from django.utils.translation import gettext as _
 
 from agencyaccess.platforms.base import (
     ConnectorError,
+    MissingScope,
     OAuthConfig,
     PlatformClient,
     RateLimited,
+    SignIn,
     TokenExpired,
     TokenSet,
 )
 from agencyaccess.platforms.google import api
+from agencyaccess.platforms.google.ads import manager_ids
 from agencyaccess.platforms.google.config import (
     SANDBOX_CLIENT_ID,
     SANDBOX_CLIENT_SECRET,
@@ -30,6 +33,19 @@ from agencyaccess.platforms.google.scopes import IDENTITY, SERVICE_SCOPES
 class GoogleClient(PlatformClient):
     platform = "google"
     supports_pkce = True
+
+    def agency_sign_in(self, tokens: TokenSet) -> SignIn:
+        """The agency's Google account: its e-mail and the Google Ads manager accounts it
+        administers, which client accounts are linked under."""
+        try:
+            fields, note = {"google_ads_manager_ids": manager_ids(tokens)}, ""
+        except MissingScope:
+            # The sign-in still serves every other Google service; what it has stays.
+            fields, note = (
+                {},
+                _("Google Ads was not allowed, so its manager accounts were not read."),
+            )
+        return SignIn(email=tokens.email or "", name=tokens.name or "", fields=fields, note=note)
 
     def config(self) -> OAuthConfig:
         sandbox = in_sandbox()
@@ -152,7 +168,7 @@ class GoogleClient(PlatformClient):
 
 def _token_set(answer: dict[str, Any]) -> TokenSet:
     """Google's token response. `scope` says what the person really allowed: with granular
-    consent any box can be unticked (spec/platforms.md §1)."""
+    consent any box can be unticked (docs/platforms/google.md#sign-in)."""
     expires_in = answer.get("expires_in")
     return TokenSet(
         access_token=answer["access_token"],

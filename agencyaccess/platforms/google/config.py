@@ -1,5 +1,6 @@
 """Where Google lives: the real endpoints, or the sandbox served by this app under /sandbox/google/
-when no GOOGLE_CLIENT_ID is configured (spec/product.md §5). Read from settings on every call, so
+when no GOOGLE_CLIENT_ID is configured (docs/platforms/README.md#sandboxes). Read from settings on
+every call, so
 tests and the sandbox can move it; any GOOGLE_URLS entry overrides one base URL."""
 
 from urllib.parse import urlencode

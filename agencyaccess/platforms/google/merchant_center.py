@@ -1,5 +1,6 @@
 """Google Merchant Center: the client invites the agency as a user of the account, and the agency
-accepts the e-mailed invitation (Merchant API accounts/v1, spec/platforms.md §6, model B)."""
+accepts the e-mailed invitation (Merchant API accounts/v1,
+docs/platforms/google.md#merchant-center: an invitation)."""
 
 from collections.abc import Sequence
 from urllib.parse import quote
@@ -16,7 +17,7 @@ from agencyaccess.platforms.base import (
     TokenSet,
 )
 from agencyaccess.platforms.google.api import GoogleApi, GoogleError
-from agencyaccess.platforms.google.connector import (
+from agencyaccess.platforms.google.connectors import (
     GoogleConnector,
     active,
     granted,

@@ -1,4 +1,5 @@
-"""The OAuth scopes each Google service needs (spec/platforms.md §1), in one place: the sign-in
+"""The OAuth scopes each Google service needs (docs/platforms/google.md#sign-in), in one place: the
+sign-in
 asks for them, the connectors check them, the sandbox enforces them."""
 
 AUTH = "https://www.googleapis.com/auth/"

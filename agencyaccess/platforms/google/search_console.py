@@ -1,4 +1,4 @@
-"""Google Search Console (spec/platforms.md §5).
+"""Google Search Console (docs/platforms/google.md#search-console).
 
 Google has no API to add Full or Restricted users: those levels are steps the client follows in
 Search Console. The Owner level is granted through the Site Verification API, which lets a
@@ -23,7 +23,7 @@ from agencyaccess.platforms.base import (
     TokenSet,
 )
 from agencyaccess.platforms.google.api import GoogleApi
-from agencyaccess.platforms.google.connector import (
+from agencyaccess.platforms.google.connectors import (
     GoogleConnector,
     active,
     best_effort,

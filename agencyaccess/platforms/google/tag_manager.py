@@ -1,5 +1,5 @@
 """Google Tag Manager: the agency gets a user permission on the container's account, at once
-(spec/platforms.md §4, model A).
+(docs/platforms/google.md#tag-manager: a direct grant).
 
 A person has one permission per account, listing their access to each container, so sharing a
 second container updates that permission instead of creating another one.
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from agencyaccess.lib.parallel import map_side_by_side
 from agencyaccess.platforms.base import Asset, GrantOutcome, GrantRef, GrantRequest, TokenSet
 from agencyaccess.platforms.google.api import GoogleApi
-from agencyaccess.platforms.google.connector import GoogleConnector, active, granted, revoked
+from agencyaccess.platforms.google.connectors import GoogleConnector, active, granted, revoked
 from agencyaccess.platforms.google.scopes import SERVICE_SCOPES
 
 TAG_MANAGER = GoogleApi("tag_manager", "Google Tag Manager")
@@ -80,7 +80,7 @@ class GoogleTagManager(GoogleConnector):
 
     def revoke_as_client(self, ref: GrantRef, tokens: TokenSet) -> GrantOutcome:
         """Only this container's access is removed; deleting the permission would also take
-        away the other containers of the account (spec/platforms.md §4)."""
+        away the other containers of the account (docs/platforms/google.md#tag-manager)."""
         reply = TAG_MANAGER.send("GET", f"/{ref.native_ref}", tokens)
         if reply.error and reply.error.http_status == 404:
             return revoked(ref.native_ref)

@@ -1,4 +1,4 @@
-"""Facebook Login: the sign-in that serves every Meta service (spec/platforms.md §8.1)."""
+"""Facebook Login: the sign-in that serves every Meta service (docs/platforms/meta.md#sign-in)."""
 
 import logging
 from collections.abc import Sequence
@@ -11,20 +11,30 @@ from django.utils.translation import gettext as _
 from agencyaccess.platforms.base import (
     ConnectorError,
     OAuthConfig,
+    Options,
     PlatformClient,
+    SignIn,
     TokenExpired,
     TokenSet,
 )
-from agencyaccess.platforms.meta.connectors import CONNECTORS
-from agencyaccess.platforms.meta.graph import Graph, call, meta_settings
+from agencyaccess.platforms.meta.api import Graph, call
+from agencyaccess.platforms.meta.config import meta_settings
+from agencyaccess.platforms.meta.connectors import CONNECTORS, agency_businesses
 
 logger = logging.getLogger(__name__)
 
 
 class MetaClient(PlatformClient):
     platform = "meta"
-    # platforms.md §8.1 documents the plain code flow with the app secret, no PKCE.
+    # docs/platforms/meta.md#sign-in documents the plain code flow with the app secret, no PKCE.
     supports_pkce = False
+
+    def agency_sign_in(self, tokens: TokenSet) -> SignIn:
+        """The agency's person on Facebook: the Business Managers they belong to, one of which
+        receives the clients' shares (the agency picks it when there are several)."""
+        return SignIn(
+            name=tokens.name or "", options=Options("business_id", tuple(agency_businesses(tokens)))
+        )
 
     def config(self) -> OAuthConfig:
         meta = meta_settings()
@@ -67,7 +77,8 @@ class MetaClient(PlatformClient):
             "auth_type": "rerequest",
         }
         if meta.config_id:
-            # Login for Business: the configuration fixes the permissions (platforms.md §8.1).
+            # Login for Business: the configuration fixes the permissions
+            # (docs/platforms/meta.md#sign-in).
             params["config_id"] = meta.config_id
         else:
             params["scope"] = ",".join(scopes)
@@ -102,7 +113,8 @@ class MetaClient(PlatformClient):
 
     def refresh(self, tokens: TokenSet) -> TokenSet:
         """Meta has no refresh tokens: a long-lived token that is still valid is exchanged for
-        a fresh one (~60 days); an expired one needs a new sign-in (platforms.md §8.1)."""
+        a fresh one (~60 days); an expired one needs a new sign-in
+        (docs/platforms/meta.md#sign-in)."""
         if tokens.expires_at is not None and tokens.expires_at <= timezone.now():
             raise TokenExpired(
                 _("Your Facebook sign-in has expired. Please connect Facebook again.")

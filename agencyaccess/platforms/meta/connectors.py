@@ -1,4 +1,4 @@
-"""Sharing Meta assets with the agency's Business Manager (spec/platforms.md §8.2-8.4).
+"""Sharing Meta assets with the agency's Business Manager (docs/platforms/meta.md).
 
 One connector per kind of asset. Listing differs by kind; granting, verifying and revoking are
 the same `/{asset}/agencies` calls for every kind (the partner share, model A), so the base
@@ -26,7 +26,8 @@ from agencyaccess.platforms.base import (
     TokenExpired,
     TokenSet,
 )
-from agencyaccess.platforms.meta.graph import ALREADY_HAS_ACCESS, Graph, meta_settings
+from agencyaccess.platforms.meta.api import ALREADY_HAS_ACCESS, Graph
+from agencyaccess.platforms.meta.config import meta_settings
 
 SHARE_FIELDS = "id,name,access_status,permitted_tasks"
 
@@ -35,10 +36,11 @@ class MetaAssetConnector(ServiceConnector):
     asset_type: ClassVar[str]
     # Where the agency's business lists the assets of this kind shared with it, and (ad
     # accounts and Pages) the shares still waiting: how a grant is verified from the agency's
-    # side once the client's sign-in is gone (platforms.md §8.4).
+    # side once the client's sign-in is gone (docs/platforms/meta.md#verifying-and-removing).
     client_edge: ClassVar[str]
     pending_client_edge: ClassVar[tuple[str, str] | None] = None  # (edge, field naming the asset)
     share_status_edge: ClassVar[str] = "agencies"
+    share_fields: ClassVar[str] = SHARE_FIELDS  # what that edge's entries hold
 
     def list_assets(self, tokens: TokenSet, service_key: str) -> list[Asset]:
         self._require_scopes(tokens)
@@ -56,7 +58,8 @@ class MetaAssetConnector(ServiceConnector):
                 permitted_tasks=json.dumps(request.native_role.split(",")),
             )
         except ConnectorError as e:
-            # Shared before: granting is idempotent (platforms.md §8.5, §14); what the
+            # Shared before: granting is idempotent (docs/platforms/meta.md#errors,
+            # docs/platforms/README.md#the-connector-interface); what the
             # existing share looks like is read below like any other.
             if e.platform_code != str(ALREADY_HAS_ACCESS):
                 raise
@@ -109,13 +112,14 @@ class MetaAssetConnector(ServiceConnector):
 
     def _share(self, owner: Graph, asset_id: str, business: str) -> dict[str, Any] | None:
         """The agency's entry among the asset's partners, or None."""
-        partners = owner.items(f"{asset_id}/{self.share_status_edge}", fields=SHARE_FIELDS)
+        partners = owner.items(f"{asset_id}/{self.share_status_edge}", fields=self.share_fields)
         return next((p for p in partners if p.get("id") == business), None)
 
     def _share_seen_by_agency(
         self, agency: Graph, asset_id: str, business: str
     ) -> dict[str, Any] | None:
-        # That a waiting share shows in the pending_client_* edges is [infer] (platforms.md §8.2).
+        # That a waiting share shows in the pending_client_* edges is [infer]
+        # (docs/platforms/meta.md#listing).
         client_assets = agency.items(f"{business}/{self.client_edge}", fields="id")
         if any(item.get("id") == asset_id for item in client_assets):
             return {"access_status": "CONFIRMED"}
@@ -199,7 +203,7 @@ class AdAccountsConnector(BusinessAssetConnector):
 
     def _assets(self, graph: Graph) -> Iterable[Asset]:
         """The businesses' ad accounts, then the person's other ones, which cannot be shared:
-        only an ad account owned by a Business Manager can be (platforms.md §8.2)."""
+        only an ad account owned by a Business Manager can be (docs/platforms/meta.md#listing)."""
         owned = list(super()._assets(graph))
         shareable = {asset.external_id for asset in owned}
         others = (
@@ -284,7 +288,11 @@ class PixelsConnector(BusinessAssetConnector):
     asset_type = "pixel"
     owned_edge = "owned_pixels"
     client_edge = "client_pixels"
-    share_status_edge = "shared_agencies"  # a pixel lists its partners there (§8.4)
+    # A pixel lists its partners there as plain businesses: no access_status, no
+    # permitted_tasks, and asking for them is error 100. Being listed is being shared
+    # (docs/platforms/meta.md#verifying-and-removing).
+    share_status_edge = "shared_agencies"
+    share_fields = "id,name"
 
 
 class InstagramConnector(BusinessAssetConnector):

@@ -16,14 +16,13 @@ from agencyaccess.accounts.models import Agency, Membership, Role
 from agencyaccess.catalog import PLATFORMS, platform_by_key
 from agencyaccess.lib import http
 from agencyaccess.links.models import AccessPage, Link, RequestedAccountLink, RequestedService
+from agencyaccess.platforms import registry
 from agencyaccess.platforms.base import TokenSet
-from agencyaccess.platforms.google.client import GoogleClient
-from agencyaccess.platforms.google.scopes import ADWORDS
-from agencyaccess.platforms.meta.client import MetaClient
 from agencyaccess.platforms.models import ConnectedAccount, ConnectionMethod, PlatformToken
 from agencyaccess.platforms.oauth import SESSION_KEY
 from agencyaccess.test import MCC_ID, BaseTestCase
 
+ADWORDS = "https://www.googleapis.com/auth/adwords"  # Google Ads' scope
 SANDBOX = override_settings(
     GOOGLE_CLIENT_ID="", GOOGLE_URLS={}, META_APP_ID="", META_CONFIG_ID="", META_URLS={}
 )
@@ -82,11 +81,12 @@ class AccountsPageTestCase(BaseTestCase):
 
     def come_back(self, platform: str, state: str, tokens: TokenSet | None, **patches):
         """The platform sends Alice back with a code, which it exchanges for these tokens."""
-        client = GoogleClient if platform == "google" else MetaClient
-        views = "agencyaccess.platforms.dashboard_views"
+        client = type(registry.client_for(platform))
+        # What the platform's client reads at sign-in (the manager ids, the businesses).
+        reads = f"agencyaccess.platforms.{platform}.client"
         with (
             mock.patch.object(client, "exchange_code", return_value=tokens),
-            mock.patch.multiple(views, **patches) if patches else nullcontext(),
+            mock.patch.multiple(reads, **patches) if patches else nullcontext(),
         ):
             return self.client.get(f"/oauth/{platform}/callback/", {"state": state, "code": "4/c"})
 
@@ -518,7 +518,7 @@ class SignInTests(AccountsPageTestCase):
     def test_a_meta_person_in_several_businesses_chooses_one(self):
         businesses = [("100000000000001", "Demo Agency"), ("100000000000002", "Demo Labs")]
         listed = mock.patch(
-            "agencyaccess.platforms.dashboard_views.agency_businesses", return_value=businesses
+            "agencyaccess.platforms.meta.client.agency_businesses", return_value=businesses
         )
         state, _ = self.start("/connected-accounts/meta/connect/")
         with listed:

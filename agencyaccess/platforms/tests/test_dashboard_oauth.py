@@ -12,16 +12,15 @@ from django.test import override_settings
 
 from agencyaccess.accounts.models import Agency, Membership, Role
 from agencyaccess.lib import http
+from agencyaccess.platforms import registry
 from agencyaccess.platforms.google.sandbox import tokens as google_sandbox
 from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY, TEST_AGENCY
-from agencyaccess.platforms.google.scopes import SERVICE_SCOPES
-from agencyaccess.platforms.meta.graph import SANDBOX_APP_SECRET
 from agencyaccess.platforms.meta.sandbox import world as meta_world
 from agencyaccess.platforms.models import ConnectedAccount, ConnectionMethod, PlatformToken
 from agencyaccess.platforms.oauth import FLOW_SECONDS
 from agencyaccess.test import MCC_ID, LiveServerBaseTestCase
 
-EVERY_GOOGLE_SCOPE = sorted({scope for scopes in SERVICE_SCOPES.values() for scope in scopes})
+EVERY_GOOGLE_SCOPE = google_sandbox.EVERY_SCOPE
 
 
 class AgencySignInTests(LiveServerBaseTestCase):
@@ -159,6 +158,9 @@ class AgencySignInTests(LiveServerBaseTestCase):
         token = account.latest_token()
         assert token is not None
         code = parse_qs(urlsplit(back).query)["code"][0]
-        for secret in (SANDBOX_APP_SECRET, code, token.token_set().access_token):
+        meta = registry.client_for("meta")
+        assert meta is not None
+        app_secret = meta.config().client_secret  # the sandbox's
+        for secret in (app_secret, code, token.token_set().access_token):
             with self.subTest(secret=secret[:8]):
                 self.assertFalse([line for line in lines if secret in line])

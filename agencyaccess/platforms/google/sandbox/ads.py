@@ -1,5 +1,6 @@
 """The fake Google Ads API (REST): accessible customers, GAQL search, manager links, user
-invitations and user accesses (spec/platforms.md §2, §14.2).
+invitations and user accesses (docs/platforms/google.md#google-ads,
+docs/platforms/README.md#sandboxes).
 
 Access follows the real rules: a call acts through the `login-customer-id` account (the path's
 account when absent), which the caller must be a user of, and the path's account must be that
@@ -12,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from agencyaccess.platforms.google import scopes
-from agencyaccess.platforms.google.sandbox import gaql, store
+from agencyaccess.platforms.google.sandbox import gaql, state
 from agencyaccess.platforms.google.sandbox.endpoint import (
     Problem,
     denied,
@@ -24,7 +25,7 @@ from agencyaccess.platforms.google.sandbox.world import FakeUser
 
 ADS_SCOPES = frozenset({scopes.ADWORDS})
 ROLES = frozenset({"ADMIN", "STANDARD", "READ_ONLY", "EMAIL_ONLY"})
-# Multi-party approval leaves read-only roles alone (spec/platforms.md §2.3).
+# Multi-party approval leaves read-only roles alone (docs/platforms/google.md#user-invitation).
 MPA_EXEMPT = frozenset({"READ_ONLY", "EMAIL_ONLY"})
 # (from, to) link status changes each side may make (ManagerLinkStatus).
 MANAGER_MOVES = frozenset({("PENDING", "CANCELED"), ("ACTIVE", "INACTIVE")})
@@ -36,7 +37,7 @@ api = google_api(product="googleads", scopes=ADS_SCOPES)
 @api
 def list_accessible_customers(request: HttpRequest, caller: FakeUser, version: str) -> dict:
     _require_developer_token(request)
-    ids = sorted({user["customer"] for _, user in store.find("ads_user", email=caller.email)})
+    ids = sorted({user["customer"] for _, user in state.find("ads_user", email=caller.email)})
     return {"resourceNames": [f"customers/{cid}" for cid in ids]}
 
 
@@ -97,7 +98,7 @@ def user_access_invitations(
         return {"result": _invite(customer_id, operation["create"], caller)}
     if "remove" in operation:
         invitation_id = operation["remove"].rpartition("/")[2]
-        if not store.delete("ads_invitation", f"{customer_id}/{invitation_id}"):
+        if not state.delete("ads_invitation", f"{customer_id}/{invitation_id}"):
             raise invalid(
                 "Invalid invitation ID.",
                 ads_error={"accessInvitationError": "INVALID_INVITATION_ID"},
@@ -110,7 +111,7 @@ def user_access_invitations(
 def user_accesses(request: HttpRequest, caller: FakeUser, version: str, customer_id: str) -> dict:
     _access(request, caller, customer_id, admin=True)
     name = json_body(request).get("operation", {}).get("remove", "")
-    if not store.delete("ads_user", f"{customer_id}/{name.rpartition('/')[2]}"):
+    if not state.delete("ads_user", f"{customer_id}/{name.rpartition('/')[2]}"):
         raise invalid(
             "The user access was not found.", ads_error={"mutateError": "RESOURCE_NOT_FOUND"}
         )
@@ -118,8 +119,8 @@ def user_accesses(request: HttpRequest, caller: FakeUser, version: str, customer
 
 
 def create_invitation(customer_id: str, email: str, role: str) -> str:
-    invitation_id = store.new_id()
-    store.put(
+    invitation_id = state.new_id()
+    state.put(
         "ads_invitation",
         f"{customer_id}/{invitation_id}",
         {
@@ -134,8 +135,8 @@ def create_invitation(customer_id: str, email: str, role: str) -> str:
 
 
 def add_user(customer_id: str, email: str, role: str) -> None:
-    user_id = store.new_id()
-    store.put(
+    user_id = state.new_id()
+    state.put(
         "ads_user",
         f"{customer_id}/{user_id}",
         {"customer": customer_id, "user_id": user_id, "email": email, "role": role},
@@ -143,12 +144,12 @@ def add_user(customer_id: str, email: str, role: str) -> None:
 
 
 def customer_name(customer_id: str) -> str:
-    customer = store.get("ads_customer", customer_id)
+    customer = state.get("ads_customer", customer_id)
     return customer["name"] if customer else customer_id
 
 
 def role_of(customer_id: str, email: str) -> str | None:
-    found = store.find("ads_user", customer=customer_id, email=email)
+    found = state.find("ads_user", customer=customer_id, email=email)
     return found[0][1]["role"] if found else None
 
 
@@ -187,7 +188,7 @@ def _hierarchy(root: str) -> dict[str, int]:
     frontier = [root]
     while frontier:
         manager = frontier.pop()
-        for _, link in store.find("ads_link", manager=manager, status="ACTIVE"):
+        for _, link in state.find("ads_link", manager=manager, status="ACTIVE"):
             if link["client"] not in levels:
                 levels[link["client"]] = levels[manager] + 1
                 frontier.append(link["client"])
@@ -196,7 +197,7 @@ def _hierarchy(root: str) -> dict[str, int]:
 
 def _request_link(manager: str, create: dict[str, Any]) -> str:
     client = create.get("clientCustomer", "").removeprefix("customers/")
-    if store.get("ads_customer", client) is None:
+    if state.get("ads_customer", client) is None:
         raise invalid(
             "The client customer was not found.", ads_error={"mutateError": "RESOURCE_NOT_FOUND"}
         )
@@ -205,13 +206,13 @@ def _request_link(manager: str, create: dict[str, Any]) -> str:
             "Client is already managed in hierarchy.",
             ads_error={"customerClientLinkError": "CLIENT_ALREADY_MANAGED_IN_HIERARCHY"},
         )
-    if store.find("ads_link", manager=manager, client=client, status="PENDING"):
+    if state.find("ads_link", manager=manager, client=client, status="PENDING"):
         raise invalid(
             "Client is already invited by this manager.",
             ads_error={"customerClientLinkError": "CLIENT_ALREADY_INVITED_BY_THIS_MANAGER"},
         )
-    link_id = store.new_id()
-    store.put(
+    link_id = state.new_id()
+    state.put(
         "ads_link",
         f"{manager}/{client}/{link_id}",
         {"manager": manager, "client": client, "link_id": link_id, "status": "PENDING"},
@@ -230,14 +231,14 @@ def _move_link(customer_id: str, update: dict[str, Any], *, side: str) -> None:
     other, _, link_id = parts[3].partition("~")
     manager, client = (customer_id, other) if side == "manager" else (other, customer_id)
     key = f"{manager}/{client}/{link_id}"
-    link = store.get("ads_link", key)
+    link = state.get("ads_link", key)
     moves = MANAGER_MOVES if side == "manager" else CLIENT_MOVES
     if link is None or (link["status"], update.get("status")) not in moves:
         raise invalid(
             "Invalid status change for the link.",
             ads_error={"managerLinkError": "INVALID_STATUS_CHANGE"},
         )
-    store.put("ads_link", key, link | {"status": update["status"]})
+    state.put("ads_link", key, link | {"status": update["status"]})
 
 
 def _invite(customer_id: str, create: dict[str, Any], caller: FakeUser) -> dict[str, str]:
@@ -247,22 +248,22 @@ def _invite(customer_id: str, create: dict[str, Any], caller: FakeUser) -> dict[
             "The email address is invalid for sending an invitation.",
             ads_error={"accessInvitationError": "INVALID_EMAIL_ADDRESS"},
         )
-    if store.find("ads_user", customer=customer_id, email=email):
+    if state.find("ads_user", customer=customer_id, email=email):
         raise invalid(
             "Email address already has access to this customer.",
             ads_error={"accessInvitationError": "EMAIL_ADDRESS_ALREADY_HAS_ACCESS"},
         )
-    if store.find("ads_invitation", customer=customer_id, email=email, status="PENDING") or (
-        store.find("ads_review", customer=customer_id, email=email)
+    if state.find("ads_invitation", customer=customer_id, email=email, status="PENDING") or (
+        state.find("ads_review", customer=customer_id, email=email)
     ):
         raise invalid(
             "Email address already has a pending invitation.",
             ads_error={"accessInvitationError": "EMAIL_ADDRESS_ALREADY_HAS_PENDING_INVITATION"},
         )
-    customer = store.get("ads_customer", customer_id) or {}
+    customer = state.get("ads_customer", customer_id) or {}
     if customer.get("mpa") and role not in MPA_EXEMPT:
-        review_id = store.new_id()
-        store.put(
+        review_id = state.new_id()
+        state.put(
             "ads_review",
             f"{customer_id}/{review_id}",
             {
@@ -280,7 +281,7 @@ def _invite(customer_id: str, create: dict[str, Any], caller: FakeUser) -> dict[
 
 
 def _customer_rows(customer_id: str) -> list[dict[str, Any]]:
-    customer = store.get("ads_customer", customer_id) or {}
+    customer = state.get("ads_customer", customer_id) or {}
     return [
         {
             "customer.resource_name": f"customers/{customer_id}",
@@ -297,7 +298,7 @@ def _customer_rows(customer_id: str) -> list[dict[str, Any]]:
 def _customer_client_rows(customer_id: str) -> list[dict[str, Any]]:
     rows = []
     for client, level in _hierarchy(customer_id).items():
-        customer = store.get("ads_customer", client) or {}
+        customer = state.get("ads_customer", client) or {}
         rows.append(
             {
                 "customer_client.resource_name": f"customers/{customer_id}/customerClients/{client}",
@@ -321,7 +322,7 @@ def _user_rows(customer_id: str) -> list[dict[str, Any]]:
             "customer_user_access.access_role": user["role"],
             "customer_user_access.inviter_user_email_address": user.get("inviter", ""),
         }
-        for _, user in store.find("ads_user", customer=customer_id)
+        for _, user in state.find("ads_user", customer=customer_id)
     ]
 
 
@@ -336,7 +337,7 @@ def _invitation_rows(customer_id: str) -> list[dict[str, Any]]:
             prefix + "access_role": i["role"],
             prefix + "invitation_status": i["status"],
         }
-        for _, i in store.find("ads_invitation", customer=customer_id)
+        for _, i in state.find("ads_invitation", customer=customer_id)
     ]
 
 
@@ -349,7 +350,7 @@ def _client_link_rows(customer_id: str) -> list[dict[str, Any]]:
             "customer_client_link.status": link["status"],
             "customer_client_link.hidden": False,
         }
-        for _, link in store.find("ads_link", manager=customer_id)
+        for _, link in state.find("ads_link", manager=customer_id)
     ]
 
 
@@ -361,7 +362,7 @@ def _manager_link_rows(customer_id: str) -> list[dict[str, Any]]:
             "customer_manager_link.manager_link_id": link["link_id"],
             "customer_manager_link.status": link["status"],
         }
-        for _, link in store.find("ads_link", client=customer_id)
+        for _, link in state.find("ads_link", client=customer_id)
     ]
 
 

@@ -1,5 +1,5 @@
 """The fake Google Analytics Admin API: account summaries (v1beta) and property access bindings
-(v1alpha), spec/platforms.md §3.
+(v1alpha), docs/platforms/google.md#analytics.
 
 A binding on an account covers its properties. Reading or changing bindings takes the
 administrator role; only Google accounts can be given one.
@@ -8,7 +8,7 @@ administrator role; only Google accounts can be given one.
 from django.http import HttpRequest
 
 from agencyaccess.platforms.google import scopes
-from agencyaccess.platforms.google.sandbox import store, world
+from agencyaccess.platforms.google.sandbox import state, world
 from agencyaccess.platforms.google.sandbox.endpoint import (
     already_exists,
     by_method,
@@ -31,7 +31,7 @@ DATA_RESTRICTIONS = ("predefinedRoles/no-cost-data", "predefinedRoles/no-revenue
 @google_api(product="analyticsadmin", scopes=READ)
 def account_summaries(request: HttpRequest, caller: FakeUser) -> dict:
     summaries = []
-    for account, data in store.find("ga_account"):
+    for account, data in state.find("ga_account"):
         properties = [
             {
                 "property": name,
@@ -39,7 +39,7 @@ def account_summaries(request: HttpRequest, caller: FakeUser) -> dict:
                 "propertyType": "PROPERTY_TYPE_ORDINARY",
                 "parent": account,
             }
-            for name, prop in store.find("ga_property", account=account)
+            for name, prop in state.find("ga_property", account=account)
             if _role(caller.email, name)
         ]
         if properties:
@@ -59,7 +59,7 @@ def list_bindings(request: HttpRequest, caller: FakeUser, property_id: str) -> d
     parent = _administered(caller, property_id)
     return page(
         request,
-        [_binding(k, b) for k, b in store.find("ga_binding", parent=parent)],
+        [_binding(k, b) for k, b in state.find("ga_binding", parent=parent)],
         "accessBindings",
     )
 
@@ -73,18 +73,18 @@ def create_binding(request: HttpRequest, caller: FakeUser, property_id: str) -> 
         raise invalid(f"The email address {user} is not associated with a Google account.")
     if not roles or any(role not in ROLES + DATA_RESTRICTIONS for role in roles):
         raise invalid("Invalid roles.")
-    if store.find("ga_binding", parent=parent, user=user):
+    if state.find("ga_binding", parent=parent, user=user):
         raise already_exists(f"An access binding for {user} already exists.")
-    name = f"{parent}/accessBindings/{store.new_id()}"
-    store.put("ga_binding", name, {"parent": parent, "user": user, "roles": roles})
-    return _binding(name, store.get("ga_binding", name) or {})
+    name = f"{parent}/accessBindings/{state.new_id()}"
+    state.put("ga_binding", name, {"parent": parent, "user": user, "roles": roles})
+    return _binding(name, state.get("ga_binding", name) or {})
 
 
 @google_api(product="analyticsadmin", scopes=READ_USERS)
 def get_binding(request: HttpRequest, caller: FakeUser, property_id: str, binding_id: str) -> dict:
     parent = _administered(caller, property_id)
     name = f"{parent}/accessBindings/{binding_id}"
-    binding = store.get("ga_binding", name)
+    binding = state.get("ga_binding", name)
     if binding is None:
         raise not_found()
     return _binding(name, binding)
@@ -95,7 +95,7 @@ def delete_binding(
     request: HttpRequest, caller: FakeUser, property_id: str, binding_id: str
 ) -> dict:
     parent = _administered(caller, property_id)
-    if not store.delete("ga_binding", f"{parent}/accessBindings/{binding_id}"):
+    if not state.delete("ga_binding", f"{parent}/accessBindings/{binding_id}"):
         raise not_found()
     return {}
 
@@ -106,13 +106,13 @@ binding = by_method(GET=get_binding, DELETE=delete_binding)
 
 def _role(email: str, property_name: str) -> str:
     """The strongest role from the property's bindings and its account's; "" for none."""
-    prop = store.get("ga_property", property_name)
+    prop = state.get("ga_property", property_name)
     if prop is None:
         return ""
     held = [
         role
         for parent in (property_name, prop["account"])
-        for _, b in store.find("ga_binding", parent=parent, user=email)
+        for _, b in state.find("ga_binding", parent=parent, user=email)
         for role in b["roles"]
         if role in ROLES
     ]
@@ -121,7 +121,7 @@ def _role(email: str, property_name: str) -> str:
 
 def _administered(caller: FakeUser, property_id: str) -> str:
     name = f"properties/{property_id}"
-    if store.get("ga_property", name) is None:
+    if state.get("ga_property", name) is None:
         raise not_found()
     if _role(caller.email, name) != "predefinedRoles/admin":
         raise denied()

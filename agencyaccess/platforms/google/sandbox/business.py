@@ -1,5 +1,5 @@
 """The fake Business Profile APIs: Account Management v1 (accounts, location admins,
-invitations) and Business Information v1 (locations), spec/platforms.md §7.
+invitations) and Business Information v1 (locations), docs/platforms/google.md#business-profile.
 
 An admin added to a location is a pending invitation until the invitee accepts it, from the
 invitee's own account (accounts.invitations). Owners add and remove admins; managers cannot.
@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from agencyaccess.platforms.google import scopes
-from agencyaccess.platforms.google.sandbox import store
+from agencyaccess.platforms.google.sandbox import state, world
 from agencyaccess.platforms.google.sandbox.endpoint import (
     already_exists,
     by_method,
@@ -40,7 +40,7 @@ def accounts(request: HttpRequest, caller: FakeUser) -> dict:
             "role": data["members"][caller.email],
             "verificationState": "VERIFIED",
         }
-        for name, data in store.find("gbp_account")
+        for name, data in state.find("gbp_account")
         if caller.email in data["members"]
     ]
     return page(request, mine, "accounts", default_size=20)
@@ -48,7 +48,7 @@ def accounts(request: HttpRequest, caller: FakeUser) -> dict:
 
 @information_api
 def locations(request: HttpRequest, caller: FakeUser, account_id: str) -> dict:
-    account = store.get("gbp_account", f"accounts/{account_id}")
+    account = state.get("gbp_account", f"accounts/{account_id}")
     if account is None or caller.email not in account["members"]:
         raise denied()
     fields = [f.strip() for f in request.GET.get("readMask", "").split(",") if f.strip()]
@@ -56,7 +56,7 @@ def locations(request: HttpRequest, caller: FakeUser, account_id: str) -> dict:
         raise invalid("Request must contain a valid read mask.")
     found = [
         {field: value for field, value in ({"name": name} | data).items() if field in fields}
-        for name, data in store.find("gbp_location", account=f"accounts/{account_id}")
+        for name, data in state.find("gbp_location", account=f"accounts/{account_id}")
     ]
     return page(request, found, "locations", default_size=10)
 
@@ -66,7 +66,7 @@ def list_admins(request: HttpRequest, caller: FakeUser, location_id: str) -> dic
     location = f"locations/{location_id}"
     if _role(caller, location) is None:
         raise denied()
-    return {"admins": [_admin(k, a) for k, a in store.find("gbp_admin", location=location)]}
+    return {"admins": [_admin(k, a) for k, a in state.find("gbp_admin", location=location)]}
 
 
 @accounts_api
@@ -76,18 +76,18 @@ def create_admin(request: HttpRequest, caller: FakeUser, location_id: str) -> di
     email, role = body.get("admin", "").lower(), body.get("role", "")
     if "@" not in email or role not in INVITABLE_ROLES:
         raise invalid("Invalid admin or role.")
-    if store.find("gbp_admin", location=location, admin=email):
+    if state.find("gbp_admin", location=location, admin=email):
         raise already_exists(f"{email} is already an admin of {location}.")
-    name = f"{location}/admins/{store.new_id()}"
+    name = f"{location}/admins/{state.new_id()}"
     admin = {"location": location, "admin": email, "role": role, "pendingInvitation": True}
-    store.put("gbp_admin", name, admin)
+    state.put("gbp_admin", name, admin)
     return _admin(name, admin)
 
 
 @accounts_api
 def delete_admin(request: HttpRequest, caller: FakeUser, location_id: str, admin_id: str) -> dict:
     location = _owned(caller, location_id)
-    if not store.delete("gbp_admin", f"{location}/admins/{admin_id}"):
+    if not state.delete("gbp_admin", f"{location}/admins/{admin_id}"):
         raise not_found()
     return {}
 
@@ -98,8 +98,8 @@ def invitations(request: HttpRequest, caller: FakeUser, account_id: str) -> dict
     address only, as Google does (TargetLocation)."""
     account = _own_account(caller, account_id)
     found = []
-    for name, admin in store.find("gbp_admin", admin=caller.email, pendingInvitation=True):
-        location = store.get("gbp_location", admin["location"]) or {}
+    for name, admin in state.find("gbp_admin", admin=caller.email, pendingInvitation=True):
+        location = state.get("gbp_location", admin["location"]) or {}
         found.append(
             {
                 "name": f"{account}/invitations/{name.rpartition('/')[2]}",
@@ -123,7 +123,7 @@ def accept_invitation(
     _own_account(caller, account_id)
     found = [
         (name, admin)
-        for name, admin in store.find("gbp_admin", admin=caller.email, pendingInvitation=True)
+        for name, admin in state.find("gbp_admin", admin=caller.email, pendingInvitation=True)
         if name.endswith(f"/admins/{invitation_id}")
     ]
     if not found:
@@ -136,16 +136,16 @@ admins = by_method(GET=list_admins, POST=create_admin)
 
 
 def accept(name: str, admin: dict[str, Any]) -> None:
-    store.put("gbp_admin", name, admin | {"pendingInvitation": False})
+    state.put("gbp_admin", name, admin | {"pendingInvitation": False})
 
 
 def _role(caller: FakeUser, location: str) -> str | None:
     """The caller's role on a location: as its admin, or through its account."""
-    data = store.get("gbp_location", location)
+    data = state.get("gbp_location", location)
     if data is None:
         raise not_found()
-    account = store.get("gbp_account", data["account"]) or {"members": {}}
-    admins = store.find("gbp_admin", location=location, admin=caller.email, pendingInvitation=False)
+    account = state.get("gbp_account", data["account"]) or {"members": {}}
+    admins = state.find("gbp_admin", location=location, admin=caller.email, pendingInvitation=False)
     return admins[0][1]["role"] if admins else account["members"].get(caller.email)
 
 
@@ -158,16 +158,24 @@ def _owned(caller: FakeUser, location_id: str) -> str:
 
 def _own_account(caller: FakeUser, account_id: str) -> str:
     name = f"accounts/{account_id}"
-    account = store.get("gbp_account", name)
+    account = state.get("gbp_account", name)
     if account is None or caller.email not in account["members"]:
         raise denied()
     return name
 
 
 def _admin(name: str, admin: dict[str, Any]) -> dict[str, Any]:
+    """As Google shows it: `admin` is the invitee's e-mail only while the invitation is pending;
+    once accepted it is the person's name (docs/platforms/google.md#business-profile). The
+    e-mail stays in the record, where the sandbox finds the invitee's own rows."""
     return {
         "name": name,
-        "admin": admin["admin"],
+        "admin": admin["admin"] if admin["pendingInvitation"] else _display_name(admin["admin"]),
         "role": admin["role"],
         "pendingInvitation": admin["pendingInvitation"],
     }
+
+
+def _display_name(email: str) -> str:
+    user = world.USERS_BY_EMAIL.get(email)
+    return user.name if user else email.split("@")[0].replace(".", " ").title()

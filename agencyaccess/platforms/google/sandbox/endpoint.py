@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from agencyaccess.platforms.google.config import in_sandbox
-from agencyaccess.platforms.google.sandbox import store, tokens, world
+from agencyaccess.platforms.google.sandbox import state, tokens, world
 
 # The "reason" the discovery-era APIs (Webmasters, Site Verification, Tag Manager) add.
 LEGACY_REASONS = {
@@ -150,7 +150,7 @@ def open_sandbox() -> None:
     """The sandbox exists only while Google is not configured; then it is the whole world."""
     if not in_sandbox():
         raise Http404("The Google sandbox is off: this installation uses the real Google.")
-    store.ensure_world()
+    state.ensure_world()
 
 
 def json_body(request: HttpRequest) -> dict[str, Any]:
@@ -197,7 +197,7 @@ def _caller(request: HttpRequest, scopes: frozenset[str]) -> world.FakeUser:
 
 
 def _refuse_by_situation(product: str, caller: world.FakeUser, changing: bool) -> None:
-    if product == "merchantapi" and not store.knob("merchant_registered"):
+    if product == "merchantapi" and not state.knob("merchant_registered"):
         raise Problem(
             401,
             "UNAUTHENTICATED",
@@ -205,7 +205,7 @@ def _refuse_by_situation(product: str, caller: world.FakeUser, changing: bool) -
             "the merchant account. Please register the GCP project with the merchant account "
             "then try again.",
         )
-    if product.startswith("mybusiness") and not store.knob("business_profile_approved"):
+    if product.startswith("mybusiness") and not state.knob("business_profile_approved"):
         raise _quota_exceeded(product, limit="0")
     if changing and caller.behaviour == world.Behaviour.RATE_LIMITED:
         raise _quota_exceeded(product, limit="60")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from agencyaccess.platforms.google.sandbox import ads, business, store
+from agencyaccess.platforms.google.sandbox import ads, business, state
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def pending_for(email: str) -> list[Item]:
                 f"Invitation to {_ads_account(i['customer'])} as {i['role']}",
                 ("accept", "decline", "expire"),
             )
-            for key, i in store.find("ads_invitation", email=email, status="PENDING")
+            for key, i in state.find("ads_invitation", email=email, status="PENDING")
         ),
         *(
             Item(
@@ -46,7 +46,7 @@ def pending_for(email: str) -> list[Item]:
                 f"{_ads_account(r['customer'])} (multi-party approval)",
                 ("approve", "reject"),
             )
-            for key, r in store.find("ads_review")
+            for key, r in state.find("ads_review")
             if ads.role_of(r["customer"], email) == "ADMIN" and r["requested_by"] != email
         ),
         *(
@@ -57,7 +57,7 @@ def pending_for(email: str) -> list[Item]:
                 f"({', '.join(u['accessRights'])})",
                 ("accept",),
             )
-            for key, u in store.find("merchant_user", email=email, state="PENDING")
+            for key, u in state.find("merchant_user", email=email, state="PENDING")
         ),
         *(
             Item(
@@ -66,7 +66,7 @@ def pending_for(email: str) -> list[Item]:
                 f"Invitation to manage {_location_title(a['location'])} as {a['role']}",
                 ("accept",),
             )
-            for key, a in store.find("gbp_admin", admin=email, pendingInvitation=True)
+            for key, a in state.find("gbp_admin", admin=email, pendingInvitation=True)
         ),
     ]
 
@@ -76,7 +76,7 @@ def act(email: str, item_id: str, action: str) -> bool:
     if not any(item.id == item_id and action in item.actions for item in pending_for(email)):
         return False
     kind, _, key = item_id.partition(":")
-    data = store.get(kind, key)
+    data = state.get(kind, key)
     if data is None:
         return False
     ANSWERS[(kind, action)](key, data)
@@ -84,22 +84,23 @@ def act(email: str, item_id: str, action: str) -> bool:
 
 
 def _accept_ads_invitation(key: str, invitation: dict[str, Any]) -> None:
-    """An accepted invitation leaves the list and shows as a user (spec/platforms.md §2.3)."""
-    store.delete("ads_invitation", key)
+    """An accepted invitation leaves the list and shows as a user
+    (docs/platforms/google.md#user-invitation)."""
+    state.delete("ads_invitation", key)
     ads.add_user(invitation["customer"], invitation["email"], invitation["role"])
 
 
 def _approve_review(key: str, review: dict[str, Any]) -> None:
-    store.delete("ads_review", key)
+    state.delete("ads_review", key)
     ads.create_invitation(review["customer"], review["email"], review["role"])
 
 
 def _reject_review(key: str, review: dict[str, Any]) -> None:
-    store.delete("ads_review", key)
+    state.delete("ads_review", key)
 
 
 def _set(kind: str, **changes: Any) -> Callable[[str, dict[str, Any]], None]:
-    return lambda key, data: store.put(kind, key, data | changes)
+    return lambda key, data: state.put(kind, key, data | changes)
 
 
 ANSWERS: dict[tuple[str, str], Callable[[str, dict[str, Any]], None]] = {
@@ -119,5 +120,5 @@ def _ads_account(customer_id: str) -> str:
 
 
 def _location_title(location: str) -> str:
-    data = store.get("gbp_location", location)
+    data = state.get("gbp_location", location)
     return data["title"] if data else location

@@ -1,4 +1,5 @@
-"""The fake Merchant API (accounts/v1): accounts and their users (spec/platforms.md §6).
+"""The fake Merchant API (accounts/v1): accounts and their users
+(docs/platforms/google.md#merchant-center).
 
 A new user is PENDING until they accept the e-mailed invitation (the sandbox inbox), then
 VERIFIED; only verified users see the account, only administrators manage its users.
@@ -9,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from agencyaccess.platforms.google import scopes
-from agencyaccess.platforms.google.sandbox import store
+from agencyaccess.platforms.google.sandbox import state
 from agencyaccess.platforms.google.sandbox.endpoint import (
     already_exists,
     by_method,
@@ -38,7 +39,7 @@ def accounts(request: HttpRequest, caller: FakeUser) -> dict:
             "timeZone": {"id": "Europe/Amsterdam"},
             "languageCode": "en",
         }
-        for account_id, data in store.find("merchant_account")
+        for account_id, data in state.find("merchant_account")
         if _verified_user(account_id, caller.email)
     ]
     return page(request, mine, "accounts", default_size=250)
@@ -51,10 +52,10 @@ def create_user(request: HttpRequest, caller: FakeUser, account_id: str) -> dict
     rights = json_body(request).get("accessRights", [])
     if "@" not in email or not rights or not set(rights) <= ACCESS_RIGHTS:
         raise invalid("Invalid user id or access rights.")
-    if store.get("merchant_user", f"{account_id}/{email}"):
+    if state.get("merchant_user", f"{account_id}/{email}"):
         raise already_exists(f"User {email} already exists in account {account_id}.")
     user = {"account": account_id, "email": email, "state": "PENDING", "accessRights": rights}
-    store.put("merchant_user", f"{account_id}/{email}", user)
+    state.put("merchant_user", f"{account_id}/{email}", user)
     return _user(user)
 
 
@@ -62,7 +63,7 @@ def create_user(request: HttpRequest, caller: FakeUser, account_id: str) -> dict
 def get_user(request: HttpRequest, caller: FakeUser, account_id: str, email: str) -> dict:
     if not _verified_user(account_id, caller.email):
         raise denied()
-    user = store.get("merchant_user", f"{account_id}/{_who(email, caller)}")
+    user = state.get("merchant_user", f"{account_id}/{_who(email, caller)}")
     if user is None:
         raise not_found()
     return _user(user)
@@ -72,17 +73,17 @@ def get_user(request: HttpRequest, caller: FakeUser, account_id: str, email: str
 def delete_user(request: HttpRequest, caller: FakeUser, account_id: str, email: str) -> dict:
     _require_admin(caller, account_id)
     key = f"{account_id}/{_who(email, caller)}"
-    user = store.get("merchant_user", key)
+    user = state.get("merchant_user", key)
     if user is None:
         raise not_found()
     admins = [
         u
-        for _, u in store.find("merchant_user", account=account_id)
+        for _, u in state.find("merchant_user", account=account_id)
         if "ADMIN" in u["accessRights"]
     ]
     if admins == [user]:
         raise invalid("The last admin of an account cannot be deleted.")
-    store.delete("merchant_user", key)
+    state.delete("merchant_user", key)
     return {}
 
 
@@ -95,7 +96,7 @@ def _who(email: str, caller: FakeUser) -> str:
 
 
 def _verified_user(account_id: str, email: str) -> dict[str, Any] | None:
-    user = store.get("merchant_user", f"{account_id}/{email}")
+    user = state.get("merchant_user", f"{account_id}/{email}")
     return user if user and user["state"] == "VERIFIED" else None
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencyaccess.platforms.google.sandbox import inbox as inbox_items
-from agencyaccess.platforms.google.sandbox import store, world
+from agencyaccess.platforms.google.sandbox import state, world
 from agencyaccess.platforms.google.sandbox.endpoint import open_sandbox
 
 
@@ -29,7 +29,7 @@ def render(
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     open_sandbox()
-    knobs = [(name, label, store.knob(name)) for name, (_, label) in world.KNOBS.items()]
+    knobs = [(name, label, state.knob(name)) for name, (_, label) in world.KNOBS.items()]
     return render(request, "home.html", {"users": world.USERS, "knobs": knobs})
 
 
@@ -40,7 +40,7 @@ def knob(request: HttpRequest) -> HttpResponse:
     name = request.POST.get("name", "")
     if name not in world.KNOBS:
         raise Http404("No such switch.")
-    store.set_knob(name, request.POST.get("on") == "1")
+    state.set_knob(name, request.POST.get("on") == "1")
     return HttpResponseRedirect(reverse("google-sandbox-home"))
 
 
@@ -48,7 +48,7 @@ def knob(request: HttpRequest) -> HttpResponse:
 @require_POST
 def reset(request: HttpRequest) -> HttpResponse:
     open_sandbox()
-    store.reset()
+    state.reset()
     return HttpResponseRedirect(reverse("google-sandbox-home"))
 
 

@@ -1,5 +1,5 @@
 """The fake Search Console (Webmasters v3 sites) and Site Verification v1 (webResource) APIs,
-spec/platforms.md §5.
+docs/platforms/google.md#search-console.
 
 Owners are the owners of the site's verification resource; those who verified it themselves can
 delegate ownership, the others (delegated owners) cannot, and a verified owner cannot be removed
@@ -12,7 +12,7 @@ from urllib.parse import quote
 from django.http import HttpRequest
 
 from agencyaccess.platforms.google import scopes
-from agencyaccess.platforms.google.sandbox import store
+from agencyaccess.platforms.google.sandbox import state
 from agencyaccess.platforms.google.sandbox.endpoint import (
     by_method,
     denied,
@@ -40,7 +40,7 @@ verification = google_api(
 def sites(request: HttpRequest, caller: FakeUser) -> dict:
     entries = [
         {"siteUrl": site["site"], "permissionLevel": _level(caller.email, site["site"])}
-        for _, site in store.find("sc_listed", email=caller.email)
+        for _, site in state.find("sc_listed", email=caller.email)
     ]
     return {"siteEntry": entries} if entries else {}
 
@@ -55,12 +55,12 @@ def get_site(request: HttpRequest, caller: FakeUser, site_url: str) -> dict:
 
 @manage_sites
 def add_site(request: HttpRequest, caller: FakeUser, site_url: str) -> None:
-    store.put("sc_listed", f"{caller.email} {site_url}", {"email": caller.email, "site": site_url})
+    state.put("sc_listed", f"{caller.email} {site_url}", {"email": caller.email, "site": site_url})
 
 
 @manage_sites
 def remove_site(request: HttpRequest, caller: FakeUser, site_url: str) -> None:
-    if not store.delete("sc_listed", f"{caller.email} {site_url}"):
+    if not state.delete("sc_listed", f"{caller.email} {site_url}"):
         raise not_found()
 
 
@@ -69,7 +69,7 @@ def web_resources(request: HttpRequest, caller: FakeUser) -> dict:
     """The resources the caller verified themselves."""
     items = [
         _resource(rid, resource)
-        for rid, resource in store.find("sv_resource")
+        for rid, resource in state.find("sv_resource")
         if caller.email in resource["verified"]
     ]
     return {"items": items} if items else {}
@@ -93,7 +93,7 @@ def update_web_resource(request: HttpRequest, caller: FakeUser, resource_id: str
     if set(resource["verified"]) - set(owners):
         raise invalid("An owner who still has a verification token in place cannot be removed.")
     resource = resource | {"owners": owners}
-    store.put("sv_resource", resource_id, resource)
+    state.put("sv_resource", resource_id, resource)
     return _resource(resource_id, resource)
 
 
@@ -102,10 +102,10 @@ web_resource = by_method(GET=get_web_resource, PUT=update_web_resource)
 
 
 def _level(email: str, site_url: str) -> str:
-    resource = store.get("sv_resource", _resource_id(site_url))
+    resource = state.get("sv_resource", _resource_id(site_url))
     if resource and email in resource["owners"]:
         return "siteOwner"
-    user = store.get("sc_user", f"{email} {site_url}")
+    user = state.get("sc_user", f"{email} {site_url}")
     return user["level"] if user else "siteUnverifiedUser"
 
 
@@ -118,7 +118,7 @@ def _resource_id(site_url: str) -> str:
 
 
 def _owned(caller: FakeUser, resource_id: str) -> dict[str, Any]:
-    resource = store.get("sv_resource", resource_id)
+    resource = state.get("sv_resource", resource_id)
     if resource is None:
         raise not_found()
     if caller.email not in resource["owners"]:

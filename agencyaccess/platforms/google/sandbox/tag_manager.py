@@ -1,4 +1,5 @@
-"""The fake Tag Manager API v2: accounts, containers and user permissions (spec/platforms.md §4).
+"""The fake Tag Manager API v2: accounts, containers and user permissions
+(docs/platforms/google.md#tag-manager).
 
 Everyone with a permission sees the account; account users see the containers they have access
 to, administrators all of them. Only administrators may read or change user permissions, and a
@@ -10,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from agencyaccess.platforms.google import scopes
-from agencyaccess.platforms.google.sandbox import store
+from agencyaccess.platforms.google.sandbox import state
 from agencyaccess.platforms.google.sandbox.endpoint import (
     by_method,
     denied,
@@ -36,7 +37,7 @@ def accounts(request: HttpRequest, caller: FakeUser) -> dict:
     return {
         "account": [
             _account(account_id, data)
-            for account_id, data in store.find("gtm_account")
+            for account_id, data in state.find("gtm_account")
             if _permission_of(account_id, caller.email)
         ]
     }
@@ -53,7 +54,7 @@ def containers(request: HttpRequest, caller: FakeUser, account_id: str) -> dict:
     return {
         "container": [
             _container(account_id, c)
-            for _, c in store.find("gtm_container", account=account_id)
+            for _, c in state.find("gtm_container", account=account_id)
             if admin or c["containerId"] in allowed
         ]
     }
@@ -64,7 +65,7 @@ def list_permissions(request: HttpRequest, caller: FakeUser, account_id: str) ->
     _require_admin(caller, account_id)
     return {
         "userPermission": [
-            _permission(k, p) for k, p in store.find("gtm_permission", account=account_id)
+            _permission(k, p) for k, p in state.find("gtm_permission", account=account_id)
         ]
     }
 
@@ -75,8 +76,8 @@ def create_permission(request: HttpRequest, caller: FakeUser, account_id: str) -
     body = _valid_permission(account_id, json_body(request))
     if _permission_of(account_id, body["emailAddress"]):
         raise invalid(f"{body['emailAddress']} already has a permission on this account.")
-    path = f"accounts/{account_id}/user_permissions/{store.new_id()}"
-    store.put("gtm_permission", path, body)
+    path = f"accounts/{account_id}/user_permissions/{state.new_id()}"
+    state.put("gtm_permission", path, body)
     return _permission(path, body)
 
 
@@ -100,7 +101,7 @@ def update_permission(
     body = _valid_permission(
         account_id, json_body(request) | {"emailAddress": current["emailAddress"]}
     )
-    store.put("gtm_permission", path, body)
+    state.put("gtm_permission", path, body)
     return _permission(path, body)
 
 
@@ -109,7 +110,7 @@ def delete_permission(
     request: HttpRequest, caller: FakeUser, account_id: str, permission_id: str
 ) -> None:
     _require_admin(caller, account_id)
-    if not store.delete(
+    if not state.delete(
         "gtm_permission", f"accounts/{account_id}/user_permissions/{permission_id}"
     ):
         raise not_found()
@@ -120,7 +121,7 @@ user_permission = by_method(GET=get_permission, PUT=update_permission, DELETE=de
 
 
 def _permission_of(account_id: str, email: str) -> tuple[str, dict[str, Any]] | None:
-    found = store.find("gtm_permission", account=account_id, emailAddress=email.lower())
+    found = state.find("gtm_permission", account=account_id, emailAddress=email.lower())
     return found[0] if found else None
 
 
@@ -131,14 +132,14 @@ def _require_admin(caller: FakeUser, account_id: str) -> None:
 
 
 def _existing(path: str) -> dict[str, Any]:
-    permission = store.get("gtm_permission", path)
+    permission = state.get("gtm_permission", path)
     if permission is None:
         raise not_found("Not found or permission denied.")
     return permission
 
 
 def _valid_permission(account_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    containers = {c["containerId"] for _, c in store.find("gtm_container", account=account_id)}
+    containers = {c["containerId"] for _, c in state.find("gtm_container", account=account_id)}
     access = body.get("containerAccess", [])
     if (
         "@" not in body.get("emailAddress", "")

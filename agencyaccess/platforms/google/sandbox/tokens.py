@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agencyaccess.platforms.base import TokenSet
-from agencyaccess.platforms.google.sandbox import store, world
+from agencyaccess.platforms.google.sandbox import state, world
 from agencyaccess.platforms.google.scopes import (
     IDENTITY,
     SERVICE_SCOPES,
@@ -26,6 +26,9 @@ CODE_SECONDS = 600
 # Google reports the sign-in scopes under their long names.
 LONG_NAMES = {"email": USERINFO_EMAIL, "profile": USERINFO_PROFILE}
 
+# Every scope a Google service asks for: what a person who ticks everything grants.
+EVERY_SCOPE = sorted({scope for needed in SERVICE_SCOPES.values() for scope in needed})
+
 
 def granted_scopes(requested: Iterable[str]) -> list[str]:
     return sorted({LONG_NAMES.get(scope, scope) for scope in requested})
@@ -33,13 +36,13 @@ def granted_scopes(requested: Iterable[str]) -> list[str]:
 
 def new_code(data: dict[str, Any]) -> str:
     code = "4/" + secrets.token_urlsafe(32)
-    store.put("code", _digest(code), data | {"created": time.time()})
+    state.put("code", _digest(code), data | {"created": time.time()})
     return code
 
 
 def take_code(code: str) -> dict[str, Any] | None:
     """A code works once, and for 10 minutes."""
-    data = store.take("code", _digest(code))
+    data = state.take("code", _digest(code))
     if data is None or time.time() - data["created"] > CODE_SECONDS:
         return None
     return data
@@ -51,7 +54,7 @@ def mint(email: str, granted: list[str], *, offline: bool) -> dict[str, Any]:
     answer = _access(email, granted, grant)
     if offline:  # Google issues refresh tokens only for access_type=offline
         refresh_token = "1//" + secrets.token_urlsafe(40)
-        store.put(
+        state.put(
             "refresh_token",
             _digest(refresh_token),
             {"email": email, "scopes": granted, "grant": grant},
@@ -61,7 +64,7 @@ def mint(email: str, granted: list[str], *, offline: bool) -> dict[str, Any]:
 
 
 def refreshed(refresh_token: str) -> dict[str, Any] | None:
-    data = store.get("refresh_token", _digest(refresh_token))
+    data = state.get("refresh_token", _digest(refresh_token))
     user = world.USERS_BY_EMAIL.get(data["email"]) if data else None
     if data is None or user is None or user.behaviour == world.Behaviour.EXPIRED:
         return None
@@ -70,7 +73,7 @@ def refreshed(refresh_token: str) -> dict[str, Any] | None:
 
 def holder(access_token: str) -> dict[str, Any] | None:
     """The live access token's data (email, scopes), or None."""
-    data = store.get("access_token", _digest(access_token))
+    data = state.get("access_token", _digest(access_token))
     if data is None or data["expires"] < time.time():
         return None
     return data
@@ -78,12 +81,12 @@ def holder(access_token: str) -> dict[str, Any] | None:
 
 def revoke(token: str) -> bool:
     digest = _digest(token)
-    data = store.get("access_token", digest) or store.get("refresh_token", digest)
+    data = state.get("access_token", digest) or state.get("refresh_token", digest)
     if data is None:
         return False
     for kind in ("access_token", "refresh_token"):
-        for key, _ in store.find(kind, grant=data["grant"]):
-            store.delete(kind, key)
+        for key, _ in state.find(kind, grant=data["grant"]):
+            state.delete(kind, key)
     return True
 
 
@@ -91,9 +94,9 @@ def issue_sandbox_tokens(email: str, scopes: Iterable[str] | None = None) -> Tok
     """Sign a fake user in without a browser (for the demo seed and tests): every Google
     scope unless told otherwise."""
     user = world.USERS_BY_EMAIL[email]
-    store.ensure_world()
+    state.ensure_world()
     if scopes is None:
-        scopes = {scope for needed in SERVICE_SCOPES.values() for scope in needed}
+        scopes = EVERY_SCOPE
     granted = granted_scopes([*scopes, *IDENTITY])
     answer = mint(email, granted, offline=True)
     return TokenSet(
@@ -109,7 +112,7 @@ def issue_sandbox_tokens(email: str, scopes: Iterable[str] | None = None) -> Tok
 
 def _access(email: str, granted: list[str], grant: str) -> dict[str, Any]:
     access_token = "ya29." + secrets.token_urlsafe(48)
-    store.put(
+    state.put(
         "access_token",
         _digest(access_token),
         {

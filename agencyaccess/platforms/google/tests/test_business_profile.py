@@ -1,3 +1,4 @@
+import httpx
 import pytest
 
 from agencyaccess.platforms.base import (
@@ -10,7 +11,8 @@ from agencyaccess.platforms.base import (
     TokenExpired,
 )
 from agencyaccess.platforms.google.business_profile import GoogleBusinessProfile
-from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens, store
+from agencyaccess.platforms.google.config import base_url
+from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens, state
 from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY, JANE
 from agencyaccess.platforms.google.scopes import ADWORDS
 from agencyaccess.platforms.google.tests.cast import (
@@ -79,7 +81,7 @@ def test_revoke_removes_the_admin(jane, agency_tokens):
 
 
 def test_an_unapproved_cloud_project_is_a_message_for_the_installation(jane):
-    store.set_knob("business_profile_approved", False)
+    state.set_knob("business_profile_approved", False)
 
     with pytest.raises(ConnectorError) as raised:
         GBP.list_assets(jane, "google_business_profile")
@@ -114,3 +116,21 @@ def test_rate_limited_grants_can_be_tried_again(sam):
     with pytest.raises(RateLimited) as raised:
         GBP.grant(sam, asking("google_business_profile", asset, "MANAGER", agency()))
     assert not raised.value.permanent
+
+
+def test_an_accepted_admin_is_found_by_its_resource_name_not_its_email(jane, agency_tokens):
+    """Once accepted, Google shows the admin's name where the e-mail was: verifying still finds
+    the grant, and revoking removes it (docs/platforms/google.md#business-profile)."""
+    request = asking("google_business_profile", BAKERY, "MANAGER", agency())
+    grant_ref = ref(request, GBP.grant(jane, request))
+    accept_everything(DEMO_AGENCY)
+    admins = httpx.get(
+        f"{base_url('business_accounts')}/v1/locations/7001/admins",
+        headers={"Authorization": f"Bearer {jane.access_token}"},
+    ).json()["admins"]
+    ours = next(a for a in admins if a["name"] == grant_ref.native_ref)
+    assert ours["admin"] != DEMO_AGENCY and not ours["pendingInvitation"]
+
+    assert GBP.verify(grant_ref, client_tokens=jane).state == GrantState.ACTIVE
+    assert GBP.revoke(grant_ref, client_tokens=jane).state == GrantState.REVOKED
+    assert GBP.verify(grant_ref, client_tokens=jane).state == GrantState.REVOKED

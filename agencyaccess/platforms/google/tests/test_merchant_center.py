@@ -10,7 +10,7 @@ from agencyaccess.platforms.base import (
     TokenExpired,
 )
 from agencyaccess.platforms.google.merchant_center import GoogleMerchantCenter
-from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens, store
+from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens, state
 from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY, JANE
 from agencyaccess.platforms.google.scopes import ADWORDS
 from agencyaccess.platforms.google.tests.cast import (
@@ -76,7 +76,7 @@ def test_revoke_removes_the_user(jane):
 
 
 def test_an_unregistered_cloud_project_is_a_message_for_the_installation(jane):
-    store.set_knob("merchant_registered", False)
+    state.set_knob("merchant_registered", False)
 
     with pytest.raises(ConnectorError) as raised:
         MERCHANT.list_assets(jane, "google_merchant_center")

@@ -5,7 +5,7 @@ import pytest
 
 from agencyaccess.platforms.google.analytics import ADMIN_API, GoogleAnalytics
 from agencyaccess.platforms.google.config import SANDBOX_CLIENT_ID
-from agencyaccess.platforms.google.sandbox import gaql, inbox, issue_sandbox_tokens, store
+from agencyaccess.platforms.google.sandbox import gaql, inbox, issue_sandbox_tokens, state
 from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY, JANE
 from agencyaccess.platforms.google.tests.cast import LIVE_SANDBOX, agency, asking, pick
 
@@ -36,16 +36,16 @@ def test_the_home_page_shows_the_people_and_the_switches(pages):
 
 def test_a_switch_can_be_turned_off_and_on(pages):
     pages.post("/sandbox/google/knobs/", {"name": "merchant_registered", "on": "0"})
-    assert store.knob("merchant_registered") is False
+    assert state.knob("merchant_registered") is False
 
     pages.post("/sandbox/google/knobs/", {"name": "merchant_registered", "on": "1"})
-    assert store.knob("merchant_registered") is True
+    assert state.knob("merchant_registered") is True
 
     assert pages.post("/sandbox/google/knobs/", {"name": "nope", "on": "1"}).status_code == 404
 
 
 def test_the_switches_the_reset_and_the_inbox_are_for_people_signed_in(visitor):
-    store.ensure_world()
+    state.ensure_world()
     for method, path, data in [
         ("post", "/sandbox/google/knobs/", {"name": "merchant_registered", "on": "0"}),
         ("post", "/sandbox/google/reset/", {}),
@@ -55,7 +55,7 @@ def test_the_switches_the_reset_and_the_inbox_are_for_people_signed_in(visitor):
         answer = getattr(visitor, method)(path, data)
         assert answer.status_code == 302
         assert answer.url.startswith(f"/account/login/?next={path}")
-    assert store.knob("merchant_registered") is True
+    assert state.knob("merchant_registered") is True
 
 
 def test_the_sign_in_pages_stay_open_to_clients(visitor, settings):
@@ -71,8 +71,8 @@ def test_the_sign_in_pages_stay_open_to_clients(visitor, settings):
 
 
 def test_the_inbox_lists_what_waits_with_buttons(pages):
-    store.ensure_world()
-    store.put(
+    state.ensure_world()
+    state.put(
         "merchant_user",
         f"5001/{DEMO_AGENCY}",
         {"account": "5001", "email": DEMO_AGENCY, "state": "PENDING", "accessRights": ["ADMIN"]},
@@ -86,8 +86,8 @@ def test_the_inbox_lists_what_waits_with_buttons(pages):
 
 
 def test_the_inbox_answers_only_what_waits_for_that_address(pages):
-    store.ensure_world()
-    store.put(
+    state.ensure_world()
+    state.put(
         "merchant_user",
         f"5001/{DEMO_AGENCY}",
         {"account": "5001", "email": DEMO_AGENCY, "state": "PENDING", "accessRights": ["ADMIN"]},
@@ -99,7 +99,7 @@ def test_the_inbox_answers_only_what_waits_for_that_address(pages):
     )
 
     assert refused.status_code == 404
-    assert store.get("merchant_user", f"5001/{DEMO_AGENCY}") == {
+    assert state.get("merchant_user", f"5001/{DEMO_AGENCY}") == {
         "account": "5001",
         "email": DEMO_AGENCY,
         "state": "PENDING",
@@ -159,8 +159,8 @@ def test_a_reset_restores_the_world_and_keeps_sign_ins(jane):
     prop = pick(connector.list_assets(jane, "google_analytics"), "properties/2001")
     outcome = connector.grant(jane, asking("google_analytics", prop, "EDITOR", agency()))
 
-    store.reset()
+    state.reset()
 
-    assert store.get("ga_binding", outcome.native_ref) is None
+    assert state.get("ga_binding", outcome.native_ref) is None
     bindings = ADMIN_API.call("GET", "/v1alpha/properties/2001/accessBindings", jane)
     assert [b["user"] for b in bindings["accessBindings"]] == [JANE]

@@ -8,7 +8,7 @@ from agencyaccess.platforms.base import (
     RateLimited,
     TokenExpired,
 )
-from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens, store
+from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens, state
 from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY, JANE
 from agencyaccess.platforms.google.scopes import WEBMASTERS
 from agencyaccess.platforms.google.search_console import SITES, GoogleSearchConsole
@@ -68,7 +68,7 @@ def test_granting_twice_is_harmless(jane):
 
     assert again.state == GrantState.ACTIVE
     assert again.native_ref == first.native_ref
-    resource = store.get("sv_resource", "dns://janes-bakery.example")
+    resource = state.get("sv_resource", "dns://janes-bakery.example")
     assert resource is not None
     assert resource["owners"].count(DEMO_AGENCY) == 1
 
@@ -98,7 +98,7 @@ def test_full_and_restricted_users_are_added_by_hand(jane, agency_tokens):
     assert CONSOLE.verify(grant_ref).state == GrantState.MANUAL_REQUIRED
 
     # Jane follows the steps in Search Console.
-    store.put(
+    state.put(
         "sc_user",
         f"{DEMO_AGENCY} {DOMAIN}",
         {"email": DEMO_AGENCY, "site": DOMAIN, "level": "siteFullUser"},

@@ -1,5 +1,6 @@
 """The sandbox's Graph API: the nodes and edges the Meta connector calls, with the real paths,
-parameters, fields, paging and errors (platforms.md §8.2-8.4, §14.2)."""
+parameters, fields, paging and errors (docs/platforms/meta.md,
+docs/platforms/README.md#sandboxes)."""
 
 import base64
 import binascii
@@ -186,13 +187,16 @@ def partners(
     request: HttpRequest, token: state.Token, asset: world.FakeAsset, edge: str
 ) -> Mapping[str, Any]:
     """The partner businesses of an asset: list (GET; pixels also on /shared_agencies), share
-    (POST) and unshare (DELETE) (platforms.md §8.3-8.4)."""
+    (POST) and unshare (DELETE) (docs/platforms/meta.md#sharing)."""
     method = request.method or ""
     if edge == "shared_agencies" and (asset.kind != "pixel" or method != "GET"):
         raise errors.unsupported(method, asset.id)
     may_change_partners(token, asset)
     if method == "GET":
-        return paged(request, [partner_fields(s) for s in state.shares(asset_id=asset.id)])
+        # /shared_agencies lists plain Business objects; /agencies, the partnership's details.
+        known = BUSINESS_FIELDS if edge == "shared_agencies" else PARTNER_FIELDS
+        shares = state.shares(asset_id=asset.id)
+        return paged(request, [partner_fields(s) for s in shares], known=known)
     business = partner_business(request)
     if method == "POST":
         if not state.add_share(asset, business.id, permitted_tasks(request, asset)):
@@ -207,7 +211,7 @@ def partners(
 def may_change_partners(token: state.Token, asset: world.FakeAsset) -> None:
     """Only the asset's admins may; a Page only with its own Page token, by someone with full
     control of it, holding business_management if a business owns the Page and
-    pages_manage_metadata if not (platforms.md §8.3, §8.5)."""
+    pages_manage_metadata if not (docs/platforms/meta.md#sharing, docs/platforms/meta.md#errors)."""
     if asset.kind == "page":
         if token.page_id != asset.id:
             raise GraphError(
@@ -258,6 +262,18 @@ def ad_account_fields(asset: world.FakeAsset) -> dict[str, Any]:
     return {"id": asset.id, "name": asset.name, **asset.fields, **owner}
 
 
+# What Graph knows on each kind of object the partner edges return: asking for another field is
+# error 100 (docs/platforms/meta.md#verifying-and-removing).
+BUSINESS_FIELDS = frozenset({"id", "name", "verification_status", "created_time", "link"})
+PARTNER_FIELDS = BUSINESS_FIELDS | {
+    "access_status",
+    "permitted_tasks",
+    "permitted_roles",
+    "access_requested_time",
+    "access_updated_time",
+}
+
+
 def partner_fields(share: state.Share) -> dict[str, Any]:
     return {
         "id": share.business.id,
@@ -284,10 +300,16 @@ def pick(item: Mapping[str, Any], fields: str | None, default: str = "id,name") 
 
 
 def paged(
-    request: HttpRequest, items: Sequence[Mapping[str, Any]], default_fields: str = "id,name"
+    request: HttpRequest,
+    items: Sequence[Mapping[str, Any]],
+    default_fields: str = "id,name",
+    known: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """One page of a list, with Graph's cursor paging (graph-api/results): `after` is the
-    cursor of the page's last item, and `next` is there only when more follow."""
+    cursor of the page's last item, and `next` is there only when more follow. With `known`,
+    a field the listed objects do not have is refused as Graph does."""
+    if known is not None:
+        refuse_unknown_fields(request.GET.get("fields"), known)
     try:
         limit = int(request.GET.get("limit") or DEFAULT_LIMIT)
         after = request.GET.get("after")
@@ -311,6 +333,12 @@ def paged(
                 f"{request.path}?{query.urlencode()}"
             )
     return body
+
+
+def refuse_unknown_fields(fields: str | None, known: frozenset[str]) -> None:
+    unknown = [f for f in fields_of(fields) if f not in known]
+    if unknown:
+        raise errors.nonexisting_field(unknown[0])
 
 
 def cursor(index: int) -> str:

@@ -1,5 +1,5 @@
 """Graph API errors as the sandbox answers them: the envelope, codes and wording of the real
-API (graph-api/guides/error-handling; platforms.md §8.5)."""
+API (graph-api/guides/error-handling; docs/platforms/meta.md#errors)."""
 
 import json
 import secrets
@@ -92,6 +92,13 @@ def unsupported(method: str, node: str) -> GraphError:
         f"Unsupported {method.lower()} request. Object with ID '{node}' does not exist, cannot "
         "be loaded due to missing permissions, or does not support this operation.",
         subcode=33,
+    )
+
+
+def nonexisting_field(field: str) -> GraphError:
+    """Graph's answer to a `fields` entry the object does not have."""
+    return GraphError(
+        100, f"(#100) Tried accessing nonexisting field ({field}) on node type (Business)"
     )
 
 

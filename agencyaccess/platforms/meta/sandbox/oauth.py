@@ -1,5 +1,5 @@
 """The sandbox's Facebook Login: the consent dialog, the token endpoint and token inspection
-(platforms.md §8.1; facebook-login/guides/advanced/manual-flow)."""
+(docs/platforms/meta.md#sign-in; facebook-login/guides/advanced/manual-flow)."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from agencyaccess.platforms.meta.graph import SANDBOX_APP_ID, SANDBOX_APP_SECRET
+from agencyaccess.platforms.meta.config import SANDBOX_APP_ID, SANDBOX_APP_SECRET
 from agencyaccess.platforms.meta.sandbox import state, world
 from agencyaccess.platforms.meta.sandbox.api import authenticate, param, token_value
 from agencyaccess.platforms.meta.sandbox.errors import GraphError, graph_view

@@ -12,14 +12,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from agencyaccess.platforms.base import TokenSet
-from agencyaccess.platforms.meta.graph import SANDBOX_APP_ID
+from agencyaccess.platforms.meta.config import SANDBOX_APP_ID
 from agencyaccess.platforms.meta.sandbox import errors, world
 from agencyaccess.platforms.models import SandboxRecord
 
 PLATFORM = "meta"
 CODE_SECONDS = 10 * 60
 SHORT_LIVED_SECONDS = 2 * 60 * 60
-LONG_LIVED_SECONDS = 5_183_944  # what Meta answers for a long-lived token (platforms.md §8.1)
+# What Meta answers for a long-lived token (docs/platforms/meta.md#sign-in).
+LONG_LIVED_SECONDS = 5_183_944
 EXPIRED_AGO_SECONDS = 24 * 60 * 60  # how long ago the tokens of an "expired" person died
 
 

@@ -9,7 +9,7 @@ from functools import wraps
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path, re_path
 
-from agencyaccess.platforms.meta.graph import meta_settings
+from agencyaccess.platforms.meta.config import meta_settings
 from agencyaccess.platforms.meta.sandbox import api, approvals, oauth
 
 VERSION = r"(?P<version>v\d+\.\d+)"

@@ -9,8 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 AGENCY_BUSINESS_ID = "100000000000001"  # "Demo Agency", agency A's business in the test cast
+AGENCY_PERSON = "alex"  # who works at Demo Agency: the demo seed signs them in
 
-# What the product asks for (platforms.md §8.1); public_profile comes with every sign-in.
+# What the product asks for (docs/platforms/meta.md#sign-in); public_profile comes with every
+# sign-in.
 PERMISSIONS = (
     "business_management",
     "ads_management",
@@ -21,7 +23,7 @@ PERMISSIONS = (
 )
 ALWAYS_GRANTED = "public_profile"
 
-# The tasks a partner can be given on each kind of asset (platforms.md §8.3).
+# The tasks a partner can be given on each kind of asset (docs/platforms/meta.md#sharing).
 PARTNER_TASKS: Mapping[str, frozenset[str]] = {
     "ad_account": frozenset({"MANAGE", "ADVERTISE", "ANALYZE", "DRAFT", "AA_ANALYZE"}),
     "page": frozenset(
@@ -156,7 +158,7 @@ PEOPLE = {
             behaviour=Behaviour.EXPIRED,
         ),
         Person(
-            "alex",
+            AGENCY_PERSON,
             "200000000000004",
             "Alex Agent",
             "Works at Demo Agency, the business clients share with.",

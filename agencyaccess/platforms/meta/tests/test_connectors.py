@@ -22,7 +22,7 @@ from agencyaccess.platforms.meta.connectors import (
     PixelsConnector,
 )
 from agencyaccess.platforms.meta.sandbox import state, world
-from agencyaccess.platforms.meta.tests.sandbox_case import (
+from agencyaccess.platforms.meta.tests.cast import (
     AGENCY,
     SandboxTestCase,
     asset_named,
@@ -196,7 +196,7 @@ class AdAccountTests(SandboxTestCase):
         self.assertEqual(caught.exception.platform_code, "190")
 
     def test_listing_follows_every_page_of_results(self):
-        with mock.patch("agencyaccess.platforms.meta.graph.PAGE_SIZE", 1):
+        with mock.patch("agencyaccess.platforms.meta.api.PAGE_SIZE", 1):
             ids = [a.external_id for a in ADS.list_assets(self.tokens(), "meta_ads")]
         self.assertEqual(
             ids,

@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from django.test import TestCase, override_settings
 
-from agencyaccess.platforms.meta.graph import SANDBOX_APP_ID, SANDBOX_APP_SECRET
+from agencyaccess.platforms.meta.config import SANDBOX_APP_ID, SANDBOX_APP_SECRET
 from agencyaccess.platforms.meta.sandbox import state, world
-from agencyaccess.platforms.meta.tests.sandbox_case import SandboxTestCase
+from agencyaccess.platforms.meta.tests.cast import SandboxTestCase
 
 DIALOG = "/sandbox/meta/v26.0/dialog/oauth"
 REQUESTS = "/sandbox/meta/business/100000000000001/requests/"
@@ -174,6 +174,25 @@ class GraphProtocolTests(SandboxTestCase):
     def test_an_unknown_object_is_unsupported(self):
         error = self.graph("GET", "123/owned_pixels", self.tokens().access_token).json()["error"]
         self.assertEqual((error["code"], error["error_subcode"]), (100, 33))
+
+    def test_a_pixels_shared_agencies_are_plain_businesses(self):
+        """Asking that edge for a partnership's fields is error 100, as on Graph; the agency's
+        business is listed once the pixel is shared with it."""
+        token, pixel = self.tokens().access_token, "700000000000001"
+        asked = "id,name,access_status,permitted_tasks"
+        error = self.graph("GET", f"{pixel}/shared_agencies", token, fields=asked).json()["error"]
+        self.assertEqual(error["code"], 100)
+        self.assertIn("nonexisting field (access_status)", error["message"])
+        shared = self.graph(
+            "POST",
+            f"{pixel}/agencies",
+            token,
+            business=world.AGENCY_BUSINESS_ID,
+            permitted_tasks='["ANALYZE"]',
+        )
+        self.assertEqual(shared.json(), {"success": True})
+        listed = self.graph("GET", f"{pixel}/shared_agencies", token, fields="id,name").json()
+        self.assertEqual([b["id"] for b in listed["data"]], [world.AGENCY_BUSINESS_ID])
 
     def test_the_token_may_also_come_as_a_parameter(self):
         body = self.graph("GET", "me", access_token=self.tokens().access_token).json()

@@ -1,4 +1,4 @@
-"""Talking to Meta's Graph API: where it is, one call, and what its errors mean.
+"""Talking to Meta's Graph API: one call, and what its errors mean (where it is: config.py).
 
 Every call goes through `lib.http` (DESIGN.md, convention 3). Errors come back as Graph error
 objects, `{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}`
@@ -9,10 +9,8 @@ connector interface's `ConnectorError` subclasses, with a message a client can a
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from agencyaccess.lib import http
@@ -23,13 +21,11 @@ from agencyaccess.platforms.base import (
     RateLimited,
     TokenExpired,
 )
-
-SANDBOX_APP_ID = "sandbox-meta-app"
-SANDBOX_APP_SECRET = "sandbox-meta-secret"  # noqa: S105 (the sandbox's well-known fake secret)
+from agencyaccess.platforms.meta.config import meta_settings
 
 PAGE_SIZE = 100  # Graph's default page is 25 items; fewer round trips for big businesses
 
-# Error codes (graph-api/guides/error-handling; platforms.md §8.5).
+# Error codes (graph-api/guides/error-handling; docs/platforms/meta.md#errors).
 INVALID_TOKEN_CODES = frozenset({102, 190})
 PERMISSION_DENIED = 10
 API_PERMISSION_CODES = range(200, 300)
@@ -44,41 +40,6 @@ TRANSIENT_CODES = frozenset({1, 2})  # "unknown error" and "service temporarily 
 # permission to manage the object") or missing rights on the object ("(#200) User does not have
 # sufficient administrative permission…"); only the wording tells them apart.
 REQUIRES_PERMISSION = re.compile(r"\brequires?\b.*\bpermissions?\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class MetaSettings:
-    app_id: str
-    app_secret: str
-    config_id: str  # Facebook Login for Business configuration; replaces `scope` when set
-    authorize_url: str
-    graph_url: str  # with the version: https://graph.facebook.com/v26.0
-    sandbox: bool
-
-    def business_requests_url(self, business_id: str) -> str:
-        """Where the agency approves pending shares (Business Settings > Requests) [infer]."""
-        if self.sandbox:
-            return f"{settings.SITE_URL}/sandbox/meta/business/{business_id}/requests/"
-        return f"https://business.facebook.com/settings/requests?business_id={business_id}"
-
-
-def meta_settings() -> MetaSettings:
-    """Read on every call, so tests and the sandbox can redirect Meta. With no app id set, the
-    local sandbox stands in; `META_URLS` entries replace a whole base URL, version included."""
-    version = settings.META_API_VERSION
-    sandbox = not settings.META_APP_ID
-    if sandbox:
-        facebook = graph = f"{settings.SITE_URL}/sandbox/meta"
-    else:
-        facebook, graph = "https://www.facebook.com", "https://graph.facebook.com"
-    return MetaSettings(
-        app_id=SANDBOX_APP_ID if sandbox else settings.META_APP_ID,
-        app_secret=SANDBOX_APP_SECRET if sandbox else settings.META_APP_SECRET,
-        config_id=settings.META_CONFIG_ID,
-        authorize_url=settings.META_URLS.get("authorize") or f"{facebook}/{version}/dialog/oauth",
-        graph_url=settings.META_URLS.get("graph") or f"{graph}/{version}",
-        sandbox=sandbox,
-    )
 
 
 class Graph:

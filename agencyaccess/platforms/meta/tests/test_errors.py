@@ -1,4 +1,4 @@
-"""What each Graph error means for the connector's callers (platforms.md §8.5)."""
+"""What each Graph error means for the connector's callers (docs/platforms/meta.md#errors)."""
 
 import json
 
@@ -12,8 +12,8 @@ from agencyaccess.platforms.base import (
     RateLimited,
     TokenExpired,
 )
+from agencyaccess.platforms.meta.api import error_from, retry_after
 from agencyaccess.platforms.meta.connectors import CONNECTORS
-from agencyaccess.platforms.meta.graph import error_from, retry_after
 
 BUC = {
     "x-business-use-case-usage": json.dumps(

@@ -9,10 +9,10 @@ from django.utils import timezone
 from agencyaccess.catalog import platform_by_key
 from agencyaccess.platforms.base import ConnectorError, MissingScope, TokenExpired
 from agencyaccess.platforms.meta import INTEGRATION
+from agencyaccess.platforms.meta.api import Graph
 from agencyaccess.platforms.meta.connectors import AdAccountsConnector
-from agencyaccess.platforms.meta.graph import Graph
 from agencyaccess.platforms.meta.sandbox import state, world
-from agencyaccess.platforms.meta.tests.sandbox_case import SandboxTestCase
+from agencyaccess.platforms.meta.tests.cast import SandboxTestCase
 
 ADS_SCOPES = ["ads_management", "business_management"]
 NO_OVERRIDES = {"authorize": "", "graph": ""}
