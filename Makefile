@@ -34,11 +34,14 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Update the Spanish and Dutch catalogues from the code and templates (then translate what is
+# The client languages with a catalogue: every one of settings.LANGUAGES but English.
+MESSAGE_LANGUAGES := es nl de fr pt it pl
+
+# Update the client languages' catalogues from the code and templates (then translate what is
 # new in agencyaccess/locale/*/LC_MESSAGES/django.po) and compile them. The compiled .mo files are
 # committed, so installing needs no gettext; `make test` fails when they are out of date.
 messages: $(STAMP)
-	cd agencyaccess && ../$(BIN)/agencyaccess makemessages -l es -l nl --add-location=file --no-obsolete --no-wrap
+	cd agencyaccess && ../$(BIN)/agencyaccess makemessages $(MESSAGE_LANGUAGES:%=-l %) --add-location=file --no-obsolete --no-wrap
 	cd agencyaccess && ../$(BIN)/agencyaccess compilemessages
 
 bench: $(STAMP)

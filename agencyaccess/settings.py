@@ -215,7 +215,17 @@ PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 SIGNUP_ENABLED = envbool("SIGNUP_ENABLED", True)
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("es", "Español"), ("nl", "Nederlands")]
+# The client's languages (clients.models.Language), each named in itself for the switcher.
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("nl", "Nederlands"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("pt", "Português"),
+    ("it", "Italiano"),
+    ("pl", "Polski"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

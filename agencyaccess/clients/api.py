@@ -27,7 +27,7 @@ LanguageName = Annotated[
     StrictStr,
     documented(
         enum=[str(language.label) for language in Language],
-        description="In any case; en, es and nl too.",
+        description="In any case; the two-letter codes too (" + ", ".join(Language.values) + ").",
     ),
 ]
 ClientTypeName = Annotated[

@@ -20,6 +20,12 @@ class Language(models.TextChoices):
     ENGLISH = "en", "English"
     SPANISH = "es", "Spanish"
     DUTCH = "nl", "Dutch"
+    GERMAN = "de", "German"
+    FRENCH = "fr", "French"
+    # Brazilian Portuguese (locale/README.md); the code stays "pt", two letters like the others.
+    PORTUGUESE = "pt", "Portuguese"
+    ITALIAN = "it", "Italian"
+    POLISH = "pl", "Polish"
 
     @classmethod
     def from_name(cls, name: str) -> "Language | None":

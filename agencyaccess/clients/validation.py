@@ -12,6 +12,11 @@ METADATA_MAX_KEYS = 50
 METADATA_MAX_KEY_LENGTH = 40
 METADATA_MAX_VALUE_LENGTH = 500
 
+# '"English", "Spanish", ... or "Polish"', for the error message.
+LANGUAGE_NAMES = (
+    ", ".join(f'"{name}"' for name in Language.labels[:-1]) + f' or "{Language.labels[-1]}"'
+)
+
 _email = EmailValidator()
 _url = URLValidator(schemes=["http", "https"])
 
@@ -28,7 +33,7 @@ def clean_email(value: str) -> str:
 def clean_language(value: str) -> str:
     language = Language.from_name(value)
     if language is None:
-        raise ValueError('must be "English", "Spanish" or "Dutch"')
+        raise ValueError(f"must be one of {LANGUAGE_NAMES}")
     return language.value
 
 

@@ -141,6 +141,20 @@ def enable_intake(request) -> HttpResponse:
     return back_to()
 
 
+# "key | English | Spanish | Dutch | ...": a choice's line in the editor.
+CHOICE_PARTS = " | ".join(["key", *(str(Language(code).label) for code in LANGUAGES)])
+
+
+def translated_label(language: Language) -> forms.CharField:
+    """The question's optional text in one client language other than English."""
+    return forms.CharField(
+        max_length=MAX_LABEL,
+        required=False,
+        label=f"Question in {language.label}",
+        help_text=f"Left empty, {language.label}-speaking clients read the English.",
+    )
+
+
 class QuestionForm(forms.Form):
     key = forms.CharField(
         max_length=MAX_KEY,
@@ -150,26 +164,21 @@ class QuestionForm(forms.Form):
     type = forms.ChoiceField(choices=QuestionType.choices)
     required = forms.BooleanField(required=False, label="Required")
     label_en = forms.CharField(max_length=MAX_LABEL, label="Question in English")
-    label_es = forms.CharField(
-        max_length=MAX_LABEL,
-        required=False,
-        label="Question in Spanish",
-        help_text="Left empty, Spanish-speaking clients read the English.",
-    )
-    label_nl = forms.CharField(
-        max_length=MAX_LABEL,
-        required=False,
-        label="Question in Dutch",
-        help_text="Left empty, Dutch-speaking clients read the English.",
-    )
     choices = forms.CharField(
         required=False,
-        max_length=MAX_CHOICES * (MAX_KEY + 3 * MAX_LABEL + 10),
+        max_length=MAX_CHOICES * (MAX_KEY + len(LANGUAGES) * (MAX_LABEL + 3)),
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
         label="Choices",
-        help_text="Single and multiple choice only. One a line: key | English | Spanish | Dutch, "
-        "such as: small | Under 1,000 | Menos de 1.000 | Minder dan 1.000",
+        help_text=f"Single and multiple choice only. One a line: {CHOICE_PARTS}, such as: "
+        "small | Under 1,000 | Menos de 1.000 | Minder dan 1.000 (languages left out at the end "
+        "read the English)",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code in LANGUAGES[1:]:
+            self.fields[f"label_{code}"] = translated_label(Language(code))
+        self.order_fields(["key", "type", "required", *(f"label_{c}" for c in LANGUAGES)])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -190,14 +199,13 @@ class QuestionForm(forms.Form):
 
 
 def choice_lines(text: str) -> list[dict[str, Any]]:
-    """'key | English | Spanish | Dutch' lines -> choices, for clean_question to check."""
+    """'key | English | Spanish | Dutch | ...' lines -> choices, for clean_question to check."""
     choices = []
     for number, line in enumerate((line for line in text.splitlines() if line.strip()), 1):
         key, *labels = (part.strip() for part in line.split("|"))
         if len(labels) > len(LANGUAGES):
             raise ValidationError(
-                f"Choice {number} has {len(labels) + 1} parts; a choice is key | English | "
-                "Spanish | Dutch."
+                f"Choice {number} has {len(labels) + 1} parts; a choice is {CHOICE_PARTS}."
             )
         languages = zip(LANGUAGES, labels, strict=False)
         choices.append({"key": key, "labels": {code: label for code, label in languages if label}})

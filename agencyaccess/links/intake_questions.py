@@ -1,7 +1,7 @@
 """An agency's intake questions as the agency writes them (the command line, the admin):
 checked here, each mistake one sentence naming the question and what to change.
 
-A question is {"key", "type", "required", "labels": {"en", "es", "nl"}, "choices": [{"key",
+A question is {"key", "type", "required", "labels": {"en", "es", ...}, "choices": [{"key",
 "labels"}]}: `labels.en` is required (the client's language falls back to it), choices only for
 the two choice types.
 """
@@ -14,6 +14,7 @@ from django.core.validators import validate_slug
 from django.db import transaction
 
 from agencyaccess.accounts.models import Agency
+from agencyaccess.clients.models import Language
 from agencyaccess.lib.errors import ActionError
 from agencyaccess.links.models import IntakeForm, IntakeQuestion, QuestionType
 
@@ -21,7 +22,8 @@ MAX_QUESTIONS = 50
 MAX_CHOICES = 50
 MAX_KEY = 50
 MAX_LABEL = 500
-LANGUAGES = ("en", "es", "nl")
+# The client languages (clients.models.Language), English first.
+LANGUAGES = tuple(Language.values)
 CHOICE_TYPES = (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
 QUESTION_FIELDS = ("key", "type", "required", "labels", "choices")
 
@@ -101,7 +103,7 @@ def _labels(value: Any, where: str) -> dict[str, str]:
     unknown = sorted(set(value) - set(LANGUAGES))
     if unknown:
         raise ActionError(
-            f"{where}: labels has {', '.join(unknown)}; the languages are en, es and nl."
+            f"{where}: labels has {', '.join(unknown)}; the languages are {', '.join(LANGUAGES)}."
         )
     labels = {}
     for language, label in value.items():

@@ -12,6 +12,7 @@ strings (numbers normalised, "12.5"), yes/no as "yes" or "no", a single choice a
 key, multiple choices as a list of keys. An empty answer is not stored.
 """
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -134,14 +135,51 @@ def _validator(question: IntakeQuestion, *, required: bool) -> forms.Field:
             validators=[URLValidator(schemes=["http", "https"])],
         )
     if kind == QuestionType.NUMBER:
-        # localize: "12,5" is a number in Spanish and Dutch.
-        return forms.DecimalField(required=required, localize=True, max_digits=30)
+        return LocalDecimalField(required=required, max_digits=30)
     if kind == QuestionType.YES_NO:
         return forms.ChoiceField(required=required, choices=YES_NO)
     choices = _choices(question)
     if kind == QuestionType.SINGLE_CHOICE:
         return forms.ChoiceField(required=required, choices=choices)
     return forms.MultipleChoiceField(required=required, choices=choices)
+
+
+# Marks that group digits in threes, besides the language's own (Django's formats): spaces of any
+# kind (Django's French and Spanish use a no-break space, a phone's keyboard types a plain one),
+# and the point or comma that is not the decimal separator ("1.500,50" is as common in Spain as
+# the "1 500,50" of the RAE).
+_SPACES = (" ", "\xa0", "\u202f")
+_OTHER_MARK = {",": ".", ".": ","}
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A number written the way the client's language writes it: "1.500,50" in Spanish, German,
+    Dutch, Italian and Portuguese, "1 500,50" in French and Polish, "1,500.50" in English.
+
+    Django's localized field drops thousand separators only with USE_THOUSAND_SEPARATOR, which
+    would also group every number the templates print (ids in addresses among them), and only
+    the language's one separator; this field reads them itself, and only where they group the
+    digits in threes, so a Spanish "12.5" (a phone's keypad offers the point) stays twelve and
+    a half, not a hundred and twenty-five.
+    """
+
+    # Any: django-stubs types DecimalField.to_python as IntegerField's, returning int.
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = plain_number(value)
+        return super().to_python(value)
+
+
+def plain_number(text: str) -> str:
+    """ "1.500,50" in Spanish -> "1500.50"; text that is no number comes back to be refused."""
+    decimal = formats.get_format("DECIMAL_SEPARATOR")
+    groups = {formats.get_format("THOUSAND_SEPARATOR"), *_SPACES, _OTHER_MARK.get(decimal, "")}
+    group = "|".join(re.escape(mark) for mark in groups - {decimal, ""})
+    text = text.strip()
+    grouped = rf"[+-]?\d{{1,3}}(?:(?:{group})\d{{3}})+(?:{re.escape(decimal)}\d*)?"
+    if re.fullmatch(grouped, text):
+        text = re.sub(group, "", text)
+    return text.replace(decimal, ".")
 
 
 def _draft(question: IntakeQuestion, raw: str, previous: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -13,7 +14,8 @@ from agencyaccess.lib.sql import PreparedQuery
 from agencyaccess.links.models import Link
 
 SESSION_LANGUAGE = "onboarding_language"
-LANGUAGES = ("en", "es", "nl")
+# The client's languages, in the switcher's order (settings.LANGUAGES).
+LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 
 class LinkNotFound(Exception):

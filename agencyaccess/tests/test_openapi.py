@@ -284,7 +284,18 @@ class ClientSchemaTests(DocumentTestCase):
 
     def test_formats_and_enums(self):
         email: dict[str, Any] = {"format": "email"}
-        languages: dict[str, Any] = {"enum": ["English", "Spanish", "Dutch"]}
+        languages: dict[str, Any] = {
+            "enum": [
+                "English",
+                "Spanish",
+                "Dutch",
+                "German",
+                "French",
+                "Portuguese",
+                "Italian",
+                "Polish",
+            ]
+        }
         types: dict[str, Any] = {"enum": ["Client", "Prospect"]}
         cases = [
             ("ClientCreateIn.email", "ClientUpdateIn.email", "ClientOut.email", "CcIn.email"),

@@ -71,17 +71,24 @@ class ClientCreateTests(BaseTestCase):
             (" Spanish ", "es"),
             ("nl", "nl"),
             ("ES", "es"),
+            ("german", "de"),
+            ("FRENCH", "fr"),
+            ("Portuguese", "pt"),
+            ("italian", "it"),
+            ("Polish", "pl"),
+            ("PL", "pl"),
         ]:
             with self.subTest(sent):
                 self.assertEqual(self.create_ok(language=sent).language, stored)
 
     def test_an_unknown_language_is_refused(self):
-        for sent in ["French", "", "eng", "Englishh"]:
+        for sent in ["Swedish", "", "eng", "Englishh", "pt-br"]:
             with self.subTest(sent):
                 self.assertError(
                     self.create({**GUIDE_BODY, "language": sent}),
                     400,
-                    'language must be "English", "Spanish" or "Dutch".',
+                    'language must be one of "English", "Spanish", "Dutch", "German", "French", '
+                    '"Portuguese", "Italian" or "Polish".',
                 )
         self.assertNothingCreated()
 

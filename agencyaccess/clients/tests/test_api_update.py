@@ -133,7 +133,8 @@ class ClientUpdateTests(BaseTestCase):
         self.assertError(
             self.update(language="Klingon"),
             400,
-            'language must be "English", "Spanish" or "Dutch".',
+            'language must be one of "English", "Spanish", "Dutch", "German", "French", '
+            '"Portuguese", "Italian" or "Polish".',
         )
 
     def test_jane_becomes_a_prospect_and_back(self):

@@ -227,7 +227,7 @@ class ClientCreateTests(BaseTestCase):
                 client_form(website="not a site"),
                 "Website must be a web address, such as https://example.com.",
             ),
-            "unknown language": (client_form(language="fr"), "Select a valid choice."),
+            "unknown language": (client_form(language="sv"), "Select a valid choice."),
             "unknown type": (client_form(type="Partner"), "Select a valid choice."),
             "value without key": (
                 client_form(metadata=[("", "orphan")]),

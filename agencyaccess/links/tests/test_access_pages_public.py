@@ -179,7 +179,7 @@ class VisitTests(AccessPagePublicTestCase):
             "no name": ({"name": ""}, "This field is required."),
             "bad e-mail": ({"email": "sam@"}, "Enter a valid email address."),
             "huge company": ({"company": "x" * 201}, "at most 200 characters"),
-            "unknown language": ({"language": "fr"}, "Select a valid choice."),
+            "unknown language": ({"language": "sv"}, "Select a valid choice."),
         }
         for case, (fields, message) in cases.items():
             with self.subTest(case):

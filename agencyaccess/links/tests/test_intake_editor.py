@@ -149,8 +149,8 @@ class QuestionTests(IntakeEditorTestCase):
                 "This question (&quot;website&quot;), choice 1: labels must be an object",
             ),
             "choice with too many parts": (
-                {"type": "single_choice", "choices": "a | A | B | C | D"},
-                "Choice 1 has 5 parts",
+                {"type": "single_choice", "choices": "a | A | B | C | D | E | F | G | H | I"},
+                "Choice 1 has 10 parts",
             ),
             "huge label": ({"label_es": "x" * 501}, "at most 500 characters"),
             "huge key": ({"key": "k" * 51}, "at most 50 characters"),

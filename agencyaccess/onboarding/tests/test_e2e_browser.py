@@ -170,7 +170,7 @@ class ClientJourneyTests(BrowserTestCase, LiveServerBaseTestCase):
     def follow_the_shopify_steps(self, page: Page) -> None:
         self.service(page, "shopify_collaborator").get_by_role("link", name="Ver los pasos").click()
         expect(
-            page.get_by_role("heading", name=re.compile("^Da acceso a Alice & Co"))
+            page.get_by_role("heading", name=re.compile(": da acceso a Alice & Co$"))
         ).to_be_visible()
         expect(page.get_by_text("Alice & Co Partners").first).to_be_visible()
         page.get_by_label("Código de solicitud de colaborador").fill(COLLABORATOR_CODE)

@@ -57,7 +57,7 @@ class StepsPageTests(GuidedTestCase):
 
         r = self.client.get(self.url("youtube_studio"))
 
-        self.assertContains(r, "Give Alice &amp; Co access to YouTube Studio")
+        self.assertContains(r, "YouTube Studio: give Alice &amp; Co access")
         self.assertContains(
             r,
             'enter <strong class="copy">ads@alice.example</strong> and choose '

@@ -16,6 +16,11 @@ WHO_GETS_ACCESS = {
     "en": "Who gets access",
     "es": "Quién recibe el acceso",
     "nl": "Wie krijgt toegang",
+    "de": "Wer Zugriff bekommt",
+    "fr": "Qui reçoit l'accès",
+    "pt": "Quem recebe o acesso",
+    "it": "Chi riceve l'accesso",
+    "pl": "Kto dostaje dostęp",
 }
 SERVICES = [service for platform in PLATFORMS for service in platform.services]
 GUIDED = [service for service in SERVICES if service.connector is None]

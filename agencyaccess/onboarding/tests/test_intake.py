@@ -157,6 +157,49 @@ class SaveAsYouTypeTests(IntakeTestCase):
         self.client.post(self.save_url(), {"budget": "1500,5"})
         self.assertEqual(self.answers(), {"budget": "1500.5"})
 
+    def test_each_language_writes_a_number_its_own_way(self):
+        for language, written in [
+            ("en", "1,500.50"),
+            ("es", "1.500,50"),
+            ("nl", "1.500,50"),
+            ("de", "1.500,50"),
+            ("fr", "1 500,50"),
+            ("fr", "1\u202f500,50"),  # the narrow no-break space French formats print
+            ("pt", "1.500,50"),
+            ("it", "1.500,50"),
+            ("pl", "1\xa0500,50"),
+            ("pl", "1 500,50"),
+            ("es", "1500,50"),
+            ("de", "1.234.567"),
+        ]:
+            with self.subTest(language=language, written=written):
+                self.jane.language = language
+                self.jane.save()
+                r = self.client.post(self.save_url(), {"budget": written})
+                self.assertEqual(r.json(), {"saved": True, "errors": {}})
+                expected = "1234567" if written == "1.234.567" else "1500.50"
+                self.assertEqual(self.answers(), {"budget": expected})
+
+    def test_a_point_that_groups_no_thousands_is_a_decimal_point(self):
+        # A phone's numeric keypad may offer only the point: "12.5" in Spanish is 12.5.
+        self.jane.language = "es"
+        self.jane.save()
+        self.client.post(self.save_url(), {"budget": "12.5"})
+        self.assertEqual(self.answers(), {"budget": "12.5"})
+
+    def test_separators_out_of_place_are_refused_in_the_clients_voice(self):
+        for language, written, message in [
+            ("en", "12,5", "Enter a number."),
+            ("es", "1.5.3", "Escribe un número."),
+            ("es", "1.50,5", "Escribe un número."),
+            ("de", "1.500.00,5", "Bitte geben Sie eine Zahl ein."),
+        ]:
+            with self.subTest(language=language, written=written):
+                self.jane.language = language
+                self.jane.save()
+                r = self.client.post(self.save_url(), {"budget": written})
+                self.assertEqual(r.json()["errors"], {"budget": message})
+
     def test_a_half_typed_email_is_kept_as_typed_and_reported(self):
         r = self.client.post(self.save_url(), {"contact": "jane@", "about": "Bread"})
         self.assertEqual(r.status_code, 400)

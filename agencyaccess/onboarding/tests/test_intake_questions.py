@@ -104,7 +104,7 @@ class SetIntakeFormCommandTests(BaseTestCase):
                 [BUDGET | {"labels": {"es": "Presupuesto"}}],
                 'labels must be an object with at least "en"',
             ),
-            ([BUDGET | {"labels": {"en": "Budget", "de": "Budget"}}], "labels has de;"),
+            ([BUDGET | {"labels": {"en": "Budget", "sv": "Budget"}}], "labels has sv;"),
             ([BUDGET | {"labels": {"en": " "}}], "labels.en must be text of 1 to 500 characters."),
             ([BUDGET | {"labels": {"en": "x" * 501}}], "labels.en must be text of 1 to 500"),
             ([BUDGET | {"choices": GOAL["choices"]}], "only single_choice and multiple_choice"),

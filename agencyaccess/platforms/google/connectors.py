@@ -74,12 +74,10 @@ def invited(native_ref: str, native_role: str, email: str) -> GrantOutcome:
         GrantState.PENDING_AGENCY,
         native_ref=native_ref,
         native_role=native_role,
+        # The page around it already says the agency accepts next and the client is done
+        # (onboarding/results.html): this adds only where the invitation went.
         # Translators: %(email)s is the agency's e-mail address.
-        message=_(
-            "Google sent an invitation to %(email)s. Access starts as soon as the agency "
-            "accepts it; there is nothing more for you to do."
-        )
-        % {"email": email},
+        message=_("Google sent the invitation to %(email)s.") % {"email": email},
         next_action_url=acceptance_url(email),
     )
 

@@ -147,10 +147,8 @@ class MetaAssetConnector(ServiceConnector):
                 GrantState.PENDING_AGENCY,
                 native_ref=ref,
                 native_role=tasks,
-                message=_(
-                    "Shared. The agency still has to approve it in its Meta Business Settings; "
-                    "there is nothing more for you to do."
-                ),
+                # The page already says the agency accepts next (onboarding/results.html).
+                message=_("Meta shows the request in the agency's Business Settings."),
                 next_action_url=meta_settings().business_requests_url(business),
             )
         return GrantOutcome(

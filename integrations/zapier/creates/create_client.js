@@ -14,7 +14,7 @@ const BODY_FIELDS = [
     key: 'language',
     label: 'Language',
     required: true,
-    choices: ['English', 'Spanish', 'Dutch'],
+    choices: ['English', 'Spanish', 'Dutch', 'German', 'French', 'Portuguese', 'Italian', 'Polish'],
     default: 'English',
     helpText: 'The language of the pages and e-mails the client sees.',
   },
