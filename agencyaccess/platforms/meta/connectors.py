@@ -39,6 +39,7 @@ class MetaAssetConnector(ServiceConnector):
     client_edge: ClassVar[str]
     pending_client_edge: ClassVar[tuple[str, str] | None] = None  # (edge, field naming the asset)
     share_status_edge: ClassVar[str] = "agencies"
+    share_fields: ClassVar[str] = SHARE_FIELDS
 
     def list_assets(self, tokens: TokenSet, service_key: str) -> list[Asset]:
         self._require_scopes(tokens)
@@ -109,7 +110,7 @@ class MetaAssetConnector(ServiceConnector):
 
     def _share(self, owner: Graph, asset_id: str, business: str) -> dict[str, Any] | None:
         """The agency's entry among the asset's partners, or None."""
-        partners = owner.items(f"{asset_id}/{self.share_status_edge}", fields=SHARE_FIELDS)
+        partners = owner.items(f"{asset_id}/{self.share_status_edge}", fields=self.share_fields)
         return next((p for p in partners if p.get("id") == business), None)
 
     def _share_seen_by_agency(
@@ -285,6 +286,7 @@ class PixelsConnector(BusinessAssetConnector):
     owned_edge = "owned_pixels"
     client_edge = "client_pixels"
     share_status_edge = "shared_agencies"  # a pixel lists its partners there (§8.4)
+    share_fields = "id,name"  # plain Business nodes: being listed is the share
 
 
 class InstagramConnector(BusinessAssetConnector):
