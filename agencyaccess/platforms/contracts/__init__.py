@@ -67,6 +67,8 @@ def preload() -> None:
     """Import the vendors' definitions ahead of the first check (seconds for google-ads)."""
     from agencyaccess.platforms.contracts import facebook, google_ads, google_discovery
 
-    google_ads.message_class(settings.GOOGLE_ADS_API_VERSION, "services", "google_ads_service", "GoogleAdsRow")
+    google_ads.message_class(
+        settings.GOOGLE_ADS_API_VERSION, "services", "google_ads_service", "GoogleAdsRow"
+    )
     google_discovery.methods()
     facebook.edges("Business")

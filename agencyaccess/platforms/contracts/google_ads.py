@@ -101,10 +101,14 @@ def check_error(body: Any) -> None:
     details = (body or {}).get("error", {}).get("details", [])
     for detail in details:
         kind = detail.get("@type", "")
-        match = re.fullmatch(r"type\.googleapis\.com/google\.ads\.googleads\.(v\d+)\.errors\.GoogleAdsFailure", kind)
+        match = re.fullmatch(
+            r"type\.googleapis\.com/google\.ads\.googleads\.(v\d+)\.errors\.GoogleAdsFailure", kind
+        )
         if match:
             failure = {k: v for k, v in detail.items() if k != "@type"}
-            parse(match[1], "errors", "GoogleAdsFailure", failure, "GoogleAdsFailure", kind="errors")
+            parse(
+                match[1], "errors", "GoogleAdsFailure", failure, "GoogleAdsFailure", kind="errors"
+            )
 
 
 def parse(
@@ -121,7 +125,9 @@ def parse(
 @cache
 def message_class(version: str, kind: str, module: str, name: str) -> Any:
     """The protobuf class of a message of the package (proto-plus wraps it)."""
-    return getattr(import_module(f"google.ads.googleads.{version}.{kind}.types.{module}"), name).pb()
+    return getattr(
+        import_module(f"google.ads.googleads.{version}.{kind}.types.{module}"), name
+    ).pb()
 
 
 def check_gaql(version: str, query: str) -> None:

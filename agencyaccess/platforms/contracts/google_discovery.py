@@ -27,6 +27,9 @@ DOCUMENTS = (
     "merchantapi.accounts_v1",
 )
 DOCUMENTS_DIR = "googleapiclient/discovery_cache/documents"
+# Search Console and Site Verification take a site's URL as a path parameter, escaped; the
+# sandbox sees it unescaped, slashes and all.
+URL_VALUE = r"(?:[A-Za-z][A-Za-z0-9+.-]*://.*|[^/]+)"
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class Method:
     http_method: str
     url: str  # the full URL template: rootUrl + servicePath + flatPath
     strict: re.Pattern[str]  # a {variable} is one path segment
-    loose: re.Pattern[str]  # a {variable} may hold "/" (a site URL decoded in the path)
+    loose: re.Pattern[str]  # a {variable} may also be a whole URL (a site, decoded in the path)
     literal_length: int  # the more literal text, the more specific the template
     parameters: frozenset[str]
     request: str | None  # schema names
@@ -133,7 +136,7 @@ def _methods_of(name: str, api: Mapping[str, Any]) -> list[Method]:
                     http_method=method["httpMethod"],
                     url=base + template,
                     strict=_pattern(base, template, "[^/]+"),
-                    loose=_pattern(base, template, ".+"),
+                    loose=_pattern(base, template, URL_VALUE),
                     literal_length=len(re.sub(r"\{[^}]*\}", "", template)),
                     parameters=frozenset(method.get("parameters", {})),
                     request=method.get("request", {}).get("$ref"),

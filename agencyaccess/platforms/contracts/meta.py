@@ -34,9 +34,7 @@ def exchange(request: HttpRequest, url_kwargs: Mapping[str, Any]) -> Answer:
     from agencyaccess.platforms.contracts import facebook
 
     params = {**request.GET.dict(), **request.POST.dict()}
-    edge = facebook.check_request(
-        node_class, url_kwargs.get("edge"), request.method or "", params
-    )
+    edge = facebook.check_request(node_class, url_kwargs.get("edge"), request.method or "", params)
 
     def answer(response: HttpResponse) -> HttpResponse:
         if response.status_code < 400:
