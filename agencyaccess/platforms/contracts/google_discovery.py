@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from agencyaccess.platforms.contracts import violation
@@ -49,10 +50,9 @@ class Method:
 @cache
 def document(name: str) -> dict[str, Any]:
     """One discovery document, read from the installed package (not imported: nothing runs)."""
-    path = metadata.distribution("google-api-python-client").locate_file(
-        f"{DOCUMENTS_DIR}/{name}.json"
-    )
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[union-attr]
+    package = metadata.distribution("google-api-python-client")
+    path = Path(str(package.locate_file(f"{DOCUMENTS_DIR}/{name}.json")))
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @cache

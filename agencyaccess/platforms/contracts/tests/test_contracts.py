@@ -3,6 +3,7 @@ refused, and a sandbox refuses it when the checks are on."""
 
 import json
 import re
+from typing import Any
 
 import pytest
 
@@ -78,7 +79,10 @@ def test_a_path_no_api_has_is_refused(refused):
 
 
 def test_an_enum_value_outside_the_list_is_refused(refused):
-    body = {"emailAddress": "a@example.com", "accountAccess": {"permission": "admin"}}
+    body: dict[str, Any] = {
+        "emailAddress": "a@example.com",
+        "accountAccess": {"permission": "admin"},
+    }
     google_discovery.check_request("POST", GTM, {}, body, has_body=True)
     body["accountAccess"]["permission"] = "owner"
     assert "'owner', not one of" in refused(
