@@ -2,6 +2,7 @@
 sandboxes checked against the vendors' API definitions, and the rate limiter's memory emptied
 before each test."""
 
+import os
 import threading
 
 import pytest
@@ -22,7 +23,8 @@ def pytest_configure(config):
     # answer, which a connector waits for with a timeout.
     from agencyaccess.platforms.contracts import preload
 
-    threading.Thread(target=preload, daemon=True).start()
+    if os.environ.get("PYTEST_XDIST_WORKER") or not getattr(config.option, "numprocesses", None):
+        threading.Thread(target=preload, daemon=True).start()  # not in xdist's controller
 
 
 @pytest.fixture(autouse=True)

@@ -8,9 +8,11 @@ error enums (google-ads) and the Graph API's objects and edges (facebook-busines
 install has none of them, so the checks run only where PLATFORM_CONTRACTS is on: the test suite
 turns it on (conftest.py).
 
-A sandbox calls `check(...)` of its vendor's module once per request and once per answer. Under
-the tests a violation is raised (the sandbox answers 500) and recorded: the test that caused it
-fails even where the connector took the 500 in its stride (see `recorded`).
+A sandbox calls its vendor's `exchange(request)` once per request, and the function it returns
+on its answer. A request the vendor does not define is answered with the vendor's own refusal
+(Google's 400, Graph's error 100); an answer it does not define raises (a 500: the sandbox is
+wrong). Both are recorded, and the test that caused them fails even where the connector took
+the refusal in its stride (see `recorded`, and conftest.py).
 """
 
 from collections.abc import Iterator

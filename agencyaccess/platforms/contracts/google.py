@@ -5,9 +5,10 @@ the checks see the real URL it stands in for."""
 
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from agencyaccess.platforms import contracts
 from agencyaccess.platforms.google.config import BASE_URLS
@@ -20,9 +21,17 @@ Answer = Callable[[HttpResponse], HttpResponse]
 
 def exchange(request: HttpRequest) -> Answer:
     """Check the request the sandbox received; return the check of its answer. Both are no-ops
-    unless PLATFORM_CONTRACTS is on."""
+    unless PLATFORM_CONTRACTS is on. A request Google does not define is recorded and answered
+    with Google's 400 in place of the sandbox's answer; an answer it does not define raises."""
     if not contracts.enabled():
         return _unchecked
+    try:
+        return _check_request(request)
+    except contracts.ContractViolation as refusal:
+        return partial(_refused, refusal)
+
+
+def _check_request(request: HttpRequest) -> Answer:
     url = real_url(request.path)
     body = _json(request.body)
     if url.startswith(ADS_HOST + "/"):
@@ -68,6 +77,12 @@ def _json(raw: bytes) -> Any:
         return json.loads(raw) if raw else None
     except ValueError:
         return None  # not JSON: the sandbox refuses it itself, as Google does
+
+
+def _refused(refusal: contracts.ContractViolation, sandbox_answer: HttpResponse) -> HttpResponse:
+    """What Google answers a call its API does not define (the violation is recorded too)."""
+    error = {"code": 400, "message": str(refusal), "status": "INVALID_ARGUMENT"}
+    return JsonResponse({"error": error}, status=400)
 
 
 def _unchecked(response: HttpResponse) -> HttpResponse:

@@ -246,9 +246,12 @@ def test_the_google_sandbox_refuses_a_body_google_does_not_define(client, settin
     settings.GOOGLE_CLIENT_ID = ""
     url = "/sandbox/google/analyticsadmin/v1alpha/properties/1/accessBindings"
     body = json.dumps({"emailAddress": "agency@example.com"})
-    with contracts.expected() as caught, pytest.raises(contracts.ContractViolation):
-        client.post(url, body, content_type="application/json")
-    assert "emailAddress" in str(caught[0])
+    with contracts.expected() as caught:
+        response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["status"] == "INVALID_ARGUMENT"
+    assert "no field 'emailAddress'" in response.json()["error"]["message"]
+    assert len(caught) == 1
 
     settings.PLATFORM_CONTRACTS = False  # production: the sandbox answers for itself
     assert client.post(url, body, content_type="application/json").status_code == 401
@@ -257,9 +260,19 @@ def test_the_google_sandbox_refuses_a_body_google_does_not_define(client, settin
 @pytest.mark.django_db
 def test_the_meta_sandbox_refuses_a_field_the_sdk_does_not_define(client, settings):
     settings.META_APP_ID = ""
-    with contracts.expected() as caught, pytest.raises(contracts.ContractViolation):
-        client.get("/sandbox/meta/v25.0/me", {"fields": "id,colour"})
+    with contracts.expected() as caught:
+        response = client.get("/sandbox/meta/v25.0/me", {"fields": "id,colour"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == 100
     assert "User has no field colour" in str(caught[0])
+
+
+def test_a_wrong_answer_of_a_sandbox_raises(refused):
+    """The sandbox itself is wrong: no refusal to hide behind."""
+    call = google_ads.check_request(
+        "GET", "https://googleads.googleapis.com/v26/customers:listAccessibleCustomers", {}, None
+    )
+    refused(call.check_response, {"resourceNames": ["customers/1"], "nextPageToken": "2"})
 
 
 def test_violations_are_recorded_for_the_suite_s_guard_unless_expected():
