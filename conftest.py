@@ -1,5 +1,9 @@
-"""Settings for the test run: fast password hashing, static files served from the apps, and the
-rate limiter's memory emptied before each test."""
+"""Settings for the test run: fast password hashing, static files served from the apps, the
+sandboxes checked against the vendors' API definitions, and the rate limiter's memory emptied
+before each test."""
+
+import os
+import threading
 
 import pytest
 
@@ -14,6 +18,13 @@ def pytest_configure(config):
     }
     settings.WHITENOISE_AUTOREFRESH = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PLATFORM_CONTRACTS = True
+    # The vendors' definitions take seconds to import: begin now, not in a sandbox's first
+    # answer, which a connector waits for with a timeout.
+    from agencyaccess.platforms.contracts import preload
+
+    if os.environ.get("PYTEST_XDIST_WORKER") or not getattr(config.option, "numprocesses", None):
+        threading.Thread(target=preload, daemon=True).start()  # not in xdist's controller
 
 
 @pytest.fixture(autouse=True)
@@ -22,3 +33,16 @@ def _fresh_rate_limiter():
     from agencyaccess.apikeys import ratelimit
 
     ratelimit.forget()
+
+
+@pytest.fixture(autouse=True)
+def _sandboxes_keep_to_the_vendors_contracts():
+    """A test fails when a sandbox received or answered something the vendor's definition of
+    its API lacks (agencyaccess/platforms/contracts/), even if the connector survived the 500."""
+    from agencyaccess.platforms import contracts
+
+    contracts.forget()
+    yield
+    found = contracts.recorded()
+    contracts.forget()
+    assert not found, "Against the vendors' API definitions:\n" + "\n".join(map(str, found))

@@ -306,6 +306,10 @@ ENCRYPTION_KEYS = [k for k in env("ENCRYPTION_KEYS").split(",") if k]
 # The platforms. A platform with no client id set runs against its local sandbox, served by this
 # app under /sandbox/<platform>/; setting its credentials switches it to the real endpoints.
 # Every base URL and API version can be overridden (e.g. to point at a staging fake).
+# On, each sandbox checks what it receives and answers against the vendor's own definition of
+# its API, and refuses what that lacks (agencyaccess/platforms/contracts/). The definitions come
+# with the test dependencies only: the tests turn this on (conftest.py).
+PLATFORM_CONTRACTS = envbool("PLATFORM_CONTRACTS", False)
 GOOGLE_CLIENT_ID = env("GOOGLE_CLIENT_ID")
 GOOGLE_CLIENT_SECRET = env("GOOGLE_CLIENT_SECRET")
 GOOGLE_ADS_DEVELOPER_TOKEN = env("GOOGLE_ADS_DEVELOPER_TOKEN")

@@ -27,6 +27,7 @@ from agencyaccess.links.models import (
     RequestedAccountLink,
     RequestedService,
 )
+from agencyaccess.platforms import contracts
 from agencyaccess.test import MCC_ID, BaseTestCase
 
 NUL_VALUE = "a\x00b"
@@ -115,6 +116,8 @@ class NulByteTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.client.raise_request_exception = False  # a 500 is what is looked for
+        # Junk sent to the sandboxes on purpose: the vendors' contracts refuse it (a 4xx).
+        self.enterContext(contracts.expected())
         self.values = {
             "link_id": self.link.public_id,
             "client_id": self.jane.public_id,

@@ -344,7 +344,7 @@ class GoogleAds(ServiceConnector):
             names = ADS.call("GET", "/customers:listAccessibleCustomers", ref.agency.tokens)
             if f"customers/{customer_id}" in names.get("resourceNames", []):
                 return active(ref.native_ref)
-            if "/customerUserAccess/" in ref.native_ref:
+            if "/customerUserAccesses/" in ref.native_ref:
                 return revoked()
             return _waiting(ref)
         raise no_sign_in_to_check()
@@ -539,7 +539,7 @@ def _gone(ref: GrantRef) -> GrantOutcome:
                 "another Google address. Check the account's users in Google Ads."
             ),
         )
-    if "/customerUserAccess/" in ref.native_ref:
+    if "/customerUserAccesses/" in ref.native_ref:
         return revoked()
     return _in_review(ref.native_ref, ref.native_role)
 

@@ -52,7 +52,8 @@ def search(request: HttpRequest, caller: FakeUser, version: str, customer_id: st
         results = gaql.run(query, rows_of(customer_id))
     except gaql.QueryError as e:
         raise invalid(str(e), ads_error={"queryError": "BAD_RESOURCE_TYPE_IN_FROM_CLAUSE"}) from e
-    answer: dict[str, Any] = {"fieldMask": ",".join(query.fields)}
+    # A FieldMask in JSON is camelCase: customer.descriptiveName (protobuf JSON mapping).
+    answer: dict[str, Any] = {"fieldMask": ",".join(map(gaql.camel_path, query.fields))}
     if results:  # proto3 JSON leaves an empty list out
         answer["results"] = results
     return answer
@@ -316,7 +317,7 @@ def _customer_client_rows(customer_id: str) -> list[dict[str, Any]]:
 def _user_rows(customer_id: str) -> list[dict[str, Any]]:
     return [
         {
-            "customer_user_access.resource_name": f"customers/{customer_id}/customerUserAccess/{user['user_id']}",
+            "customer_user_access.resource_name": f"customers/{customer_id}/customerUserAccesses/{user['user_id']}",
             "customer_user_access.user_id": user["user_id"],
             "customer_user_access.email_address": user["email"],
             "customer_user_access.access_role": user["role"],

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from agencyaccess.platforms.contracts import google as contract
 from agencyaccess.platforms.google.config import in_sandbox
 from agencyaccess.platforms.google.sandbox import state, tokens, world
 
@@ -119,14 +120,15 @@ def google_api(
         @wraps(view)
         def endpoint(request: HttpRequest, **kwargs: Any) -> HttpResponse:
             open_sandbox()
+            checked = contract.exchange(request)  # against Google's own definitions, in tests
             try:
                 caller = _caller(request, scopes)
                 changing = request.method in CHANGING_METHODS if changes is None else changes
                 _refuse_by_situation(product, caller, changing)
                 body = view(request, caller, **kwargs)
             except Problem as problem:
-                return problem.response(legacy)
-            return HttpResponse(status=204) if body is None else JsonResponse(body)
+                return checked(problem.response(legacy))
+            return checked(HttpResponse(status=204) if body is None else JsonResponse(body))
 
         return endpoint
 

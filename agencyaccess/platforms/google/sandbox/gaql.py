@@ -80,6 +80,11 @@ def _project(query: Query, row: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def camel_path(field: str) -> str:
+    """customer.descriptive_name -> customer.descriptiveName"""
+    return ".".join(map(_camel, field.split(".")))
+
+
 def _camel(name: str) -> str:
     first, *rest = name.split("_")
     return first + "".join(word.capitalize() for word in rest)

@@ -250,7 +250,7 @@ def test_the_agency_is_invited_and_verified_once_it_accepts(sandbox, jane):
 
     verified = CONNECTOR.verify(grant_ref, client_tokens=jane)
     assert verified.state == GrantState.ACTIVE
-    assert "/customerUserAccess/" in verified.native_ref
+    assert "/customerUserAccesses/" in verified.native_ref
 
 
 def test_the_agency_sign_in_sees_the_account_once_accepted(jane, agency_tokens):
@@ -271,7 +271,7 @@ def test_inviting_twice_is_the_same_invitation_then_the_same_user(jane):
     accept_everything(DEMO_AGENCY)
     again = CONNECTOR.grant(jane, request)
     assert again.state == GrantState.ACTIVE
-    assert "/customerUserAccess/" in again.native_ref
+    assert "/customerUserAccesses/" in again.native_ref
 
 
 def test_a_declined_or_expired_invitation_fails(jane):

@@ -10,6 +10,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from agencyaccess.platforms.contracts import meta as contract
+
 
 class GraphError(Exception):
     def __init__(
@@ -56,10 +58,11 @@ def graph_view(view: GraphView) -> Callable[..., HttpResponse]:
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        checked = contract.exchange(request, kwargs)  # against the Graph SDK's model, in tests
         try:
-            return JsonResponse(view(request, *args, **kwargs))
+            return checked(JsonResponse(view(request, *args, **kwargs)))
         except GraphError as e:
-            return e.response()
+            return checked(e.response())
 
     return wrapper
 
