@@ -21,10 +21,12 @@ def pytest_configure(config):
     settings.PLATFORM_CONTRACTS = True
     # The vendors' definitions take seconds to import: begin now, not in a sandbox's first
     # answer, which a connector waits for with a timeout.
-    from agencyaccess.platforms.contracts import preload
+    from agencyaccess.platforms.google.sandbox.contract import preload as preload_google
+    from agencyaccess.platforms.meta.sandbox.contract import preload as preload_meta
 
     if os.environ.get("PYTEST_XDIST_WORKER") or not getattr(config.option, "numprocesses", None):
-        threading.Thread(target=preload, daemon=True).start()  # not in xdist's controller
+        for preload in (preload_google, preload_meta):  # not in xdist's controller
+            threading.Thread(target=preload, daemon=True).start()
 
 
 @pytest.fixture(autouse=True)

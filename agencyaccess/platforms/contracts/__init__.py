@@ -8,7 +8,10 @@ error enums (google-ads) and the Graph API's objects and edges (facebook-busines
 install has none of them, so the checks run only where PLATFORM_CONTRACTS is on: the test suite
 turns it on (conftest.py).
 
-A sandbox calls its vendor's `exchange(request)` once per request, and the function it returns
+This module keeps what every platform shares: the switch and the record of violations. Each
+platform's checks live in its own sandbox (platforms/google/sandbox/contract.py,
+platforms/meta/sandbox/contract.py), with the readers of its vendor's definitions beside them.
+A sandbox calls its `contract.exchange(request)` once per request, and the function it returns
 on its answer. A request the vendor does not define is answered with the vendor's own refusal
 (Google's 400, Graph's error 100); an answer it does not define raises (a 500: the sandbox is
 wrong). Both are recorded, and the test that caused them fails even where the connector took
@@ -63,14 +66,3 @@ def expected() -> Iterator[list[ContractViolation]]:
         _expected_depth -= 1
         caught.extend(_recorded[start:])
         del _recorded[start:]
-
-
-def preload() -> None:
-    """Import the vendors' definitions ahead of the first check (seconds for google-ads)."""
-    from agencyaccess.platforms.contracts import facebook, google_ads, google_discovery
-
-    google_ads.message_class(
-        settings.GOOGLE_ADS_API_VERSION, "services", "google_ads_service", "GoogleAdsRow"
-    )
-    google_discovery.methods()
-    facebook.edges("Business")

@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 
 from agencyaccess.platforms import contracts
-from agencyaccess.platforms.contracts import facebook, google_ads, google_discovery
-from agencyaccess.platforms.contracts import google as google_contract
-from agencyaccess.platforms.contracts.google_ads import RPCS
+from agencyaccess.platforms.google.sandbox import ads_definitions as google_ads
+from agencyaccess.platforms.google.sandbox import contract as google_contract
+from agencyaccess.platforms.google.sandbox import discovery_documents as google_discovery
+from agencyaccess.platforms.google.sandbox.ads_definitions import RPCS
+from agencyaccess.platforms.meta.sandbox import sdk_definitions as facebook
 
 GA = "https://analyticsadmin.googleapis.com/v1alpha/properties/123/accessBindings"
 GTM = "https://tagmanager.googleapis.com/tagmanager/v2/accounts/6/user_permissions"

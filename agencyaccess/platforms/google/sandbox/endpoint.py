@@ -11,9 +11,8 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from agencyaccess.platforms.contracts import google as contract
 from agencyaccess.platforms.google.config import in_sandbox
-from agencyaccess.platforms.google.sandbox import state, tokens, world
+from agencyaccess.platforms.google.sandbox import contract, state, tokens, world
 
 # The "reason" the discovery-era APIs (Webmasters, Site Verification, Tag Manager) add.
 LEGACY_REASONS = {

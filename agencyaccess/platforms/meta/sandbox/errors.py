@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from agencyaccess.platforms.contracts import meta as contract
+from agencyaccess.platforms.meta.sandbox import contract
 
 
 class GraphError(Exception):

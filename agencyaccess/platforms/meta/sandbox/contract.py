@@ -33,7 +33,7 @@ def exchange(request: HttpRequest, url_kwargs: Mapping[str, Any]) -> Answer:
     node_class = node_class_of(node) if node else None
     if node_class is None:
         return _unchecked  # not a node (login), or none the sandbox has: it answers error 100
-    from agencyaccess.platforms.contracts import facebook
+    from agencyaccess.platforms.meta.sandbox import sdk_definitions as facebook
 
     params = {**request.GET.dict(), **request.POST.dict()}
     try:
@@ -71,3 +71,10 @@ def _refused(refusal: contracts.ContractViolation, sandbox_answer: HttpResponse)
 
 def _unchecked(response: HttpResponse) -> HttpResponse:
     return response
+
+
+def preload() -> None:
+    """Import the SDK's object definitions ahead of the first check."""
+    from agencyaccess.platforms.meta.sandbox import sdk_definitions
+
+    sdk_definitions.edges("Business")
