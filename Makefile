@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ZAPIER := integrations/zapier
 NODE_STAMP := $(ZAPIER)/node_modules/.installed
+AXE := agencyaccess/tests/axe
+AXE_STAMP := $(AXE)/node_modules/.installed
 
 .PHONY: run test lint format messages bench install clean
 
@@ -17,8 +19,8 @@ run: $(STAMP)
 # The whole test suite, on SQLite; set DATABASE_URL for PostgreSQL. Then the Zapier app's own
 # (Node) tests, which use no database: they run once, on the SQLite run, not again with
 # DATABASE_URL. Its packages are installed first either way, for the Python test that runs the
-# app against a live server.
-test: $(STAMP) $(NODE_STAMP)
+# app against a live server. The browser tests inject axe-core from $(AXE), installed the same way.
+test: $(STAMP) $(NODE_STAMP) $(AXE_STAMP)
 	@[ -z "$$DATABASE_URL" ] || echo "DATABASE_URL is set: the Zapier app's Node tests (no database) are left to plain 'make test'."
 	$(BIN)/pytest -n auto
 	@[ -n "$$DATABASE_URL" ] || (cd $(ZAPIER) && npm test --silent)
@@ -60,5 +62,10 @@ $(NODE_STAMP): $(ZAPIER)/package.json $(ZAPIER)/package-lock.json
 	cd $(ZAPIER) && npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
+# axe-core for the browser tests' accessibility checks, as its package-lock.json pins it.
+$(AXE_STAMP): $(AXE)/package.json $(AXE)/package-lock.json
+	cd $(AXE) && npm ci --no-audit --no-fund
+	touch $(AXE_STAMP)
+
 clean:
-	rm -rf $(VENV) var $(ZAPIER)/node_modules
+	rm -rf $(VENV) var $(ZAPIER)/node_modules $(AXE)/node_modules

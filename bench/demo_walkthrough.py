@@ -151,33 +151,37 @@ class Walker:
         expect(page.locator("h1")).to_have_text(walk.hello)
         self.step("link")
         if walk.code != "en":
-            # The switcher: English for a moment, then back to the client's language.
+            # The switcher, at the top: English for a moment, then back to the client's language.
+            page.locator("details.languages > summary").click()
             page.locator("button[name=language][value=en]").click()
             expect(page.locator("html")).to_have_attribute("lang", "en")
+            page.locator("details.languages > summary").click()
             page.locator(f"button[name=language][value={walk.code}]").click()
             expect(page.locator("html")).to_have_attribute("lang", walk.code)
             expect(page.locator("h1")).to_have_text(walk.hello)
 
         self.connect("google", f'input[name=user][value="{JANE_AT_GOOGLE}"]', "decision")
-        self.share({"google_ads": walk.ads_account, "google_analytics": PROPERTY})
+        self.share({"google_ads": walk.ads_account, "google_analytics": PROPERTY}, self.link)
         self.connect("meta", "input[name=person][value=jane]", "action")
-        self.share({"meta_ads": walk.ad_account, "facebook_pages": PAGE})
-
-        page.locator(f'a[href="{self.path}steps/shopify_collaborator/"]').click()
+        # After Meta the flow moves on by itself to the Shopify steps, then the questions.
+        self.share(
+            {"meta_ads": walk.ad_account, "facebook_pages": PAGE},
+            f"{self.link}steps/shopify_collaborator/",
+        )
         page.locator("input[name=code]").fill(COLLABORATOR_CODE)
         self.step("shopify")
         page.locator("main form.card button[type=submit]").click()
-        page.wait_for_url(self.link)
+        page.wait_for_url(f"{self.link}intake/")
 
-        page.locator(f'a[href="{self.path}intake/"]').click()
         page.locator("input[name=website_platform][value=shopify]").check()
         page.locator("#q-monthly_budget").fill(walk.budget)
         page.locator("#q-goals").fill(walk.goals)
         self.step("intake")
         page.locator("form[data-save-url] button[type=submit]").click()
         page.wait_for_url(self.link)
-        # Everything granted and answered: the link shows its summary.
+        # Everything granted and answered: the finish, then every step folded to its result.
         expect(page.locator(".state-pending")).to_have_count(0)
+        expect(page.locator(f'main a[href="{self.path}done/"]')).to_be_in_viewport()
         self.step("summary")
 
         page.locator(f'main a[href="{self.path}done/"]').click()
@@ -200,13 +204,15 @@ class Walker:
         ).click()
         page.wait_for_url(f"{self.link}platform/{platform}/")
 
-    def share(self, picks: dict[str, str]) -> None:
+    def share(self, picks: dict[str, str], next_page: str) -> None:
+        """Tick and share; the flow moves on to next_page, which shows what was shared."""
         page = self.page
         for service, asset in picks.items():
             page.locator(f'input[name={service}][value="{asset}"]').check()
         self.step("assets")
         page.locator("form:has(input[type=checkbox]) button[type=submit]").click()
-        results = page.locator("ul.results > li")
+        page.wait_for_url(next_page)
+        results = page.locator(".just-shared ul.results > li")
         expect(results).to_have_count(len(picks))
         for item in results.all():
             name = item.locator(".service-head strong").inner_text()
@@ -215,8 +221,6 @@ class Walker:
         self.step("results")
         # Where the agency accepts or approves is no place to send the client.
         expect(page.locator(AGENCY_SIDE)).to_have_count(0)
-        page.locator(f'main a.button[href="{self.path}"]').click()
-        page.wait_for_url(self.link)
 
     def step(self, name: str) -> None:
         if self.screenshots is None:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from agencyaccess.links.actions import ReceiverNotAllowed, answer_service, receiving_accounts
 from agencyaccess.links.models import Grant, Link, RequestedService, ServiceStatus
+from agencyaccess.onboarding.journey import journey_of
 from agencyaccess.onboarding.pages import not_found, render_page
 from agencyaccess.onboarding.steps import FIELD_LABELS, GUIDES, Guide
 from agencyaccess.onboarding.views import client_page
@@ -44,8 +45,11 @@ def steps(request: HttpRequest, link: Link, service: str) -> HttpResponse:
     form = guide.form(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         record_done(link, requested, accounts, guide, form.answer())
-        return redirect("onboarding-link", link.public_id)
-    context = _steps_context(link, requested, accounts, guide) | {"form": form}
+        return HttpResponseRedirect(journey_of(link).next_url())
+    context = _steps_context(link, requested, accounts, guide) | {
+        "form": form,
+        "journey": journey_of(link),
+    }
     return render_page(
         request, link, "onboarding/steps/page.html", context, status=400 if form.is_bound else 200
     )

@@ -21,8 +21,7 @@ from typing import Any
 from django import forms
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencyaccess.links.actions import intake_completed
 from agencyaccess.links.models import IntakeQuestion, Link, QuestionType
+from agencyaccess.onboarding.journey import journey_of
 from agencyaccess.onboarding.pages import not_found, render_page
 from agencyaccess.onboarding.views import client_page
 
@@ -60,7 +60,7 @@ def form(request: HttpRequest, link: Link) -> HttpResponse:
         answers, errors = _check(questions, request.POST, link.intake_answers, final=True)
         if not errors:
             _complete(link, answers)
-            return redirect("onboarding-link", link.public_id)
+            return HttpResponseRedirect(journey_of(link).next_url())
         _store_draft(link, answers)
         link.intake_answers = answers
     fields = [
@@ -71,7 +71,7 @@ def form(request: HttpRequest, link: Link) -> HttpResponse:
         request,
         link,
         "onboarding/intake.html",
-        {"fields": fields, "has_errors": bool(errors)},
+        {"fields": fields, "has_errors": bool(errors), "journey": journey_of(link)},
         status=400 if errors else 200,
     )
 

@@ -12,6 +12,7 @@ from agencyaccess.clients.models import Client
 from agencyaccess.lib.ids import looks_like_public_id
 from agencyaccess.lib.sql import PreparedQuery
 from agencyaccess.links.models import Link
+from agencyaccess.onboarding.journey import pop_just_shared
 
 SESSION_LANGUAGE = "onboarding_language"
 # The client's languages, in the switcher's order (settings.LANGUAGES).
@@ -56,8 +57,14 @@ def remember_language(request: HttpRequest, link: Link, language: str) -> None:
 def render_page(
     request: HttpRequest, link: Link, template: str, context: dict | None = None, status: int = 200
 ) -> HttpResponse:
-    """Render a client page with the link, the agency's branding and the language switcher."""
-    base = {"link": link, "client": link.client, **branding(link.agency)}
+    """Render a client page with the link, the agency's branding, the language switcher and
+    what the client shared just before (the flow moves on to this page after a grant)."""
+    base = {
+        "link": link,
+        "client": link.client,
+        "just_shared": pop_just_shared(request.session, link),
+        **branding(link.agency),
+    }
     return render(request, template, base | (context or {}), status=status)
 
 

@@ -8,7 +8,7 @@ the link requests, and assets are listed again from the platform before anything
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agencyaccess.apikeys import ratelimit
 from agencyaccess.catalog import Platform, platform_by_key
 from agencyaccess.lib.addresses import client_address
-from agencyaccess.lib.sql import PreparedQuery
 from agencyaccess.links.actions import (
     GrantResult,
     ReceiverNotAllowed,
@@ -34,8 +33,15 @@ from agencyaccess.links.actions import (
     release_client_token,
     store_client_token,
 )
-from agencyaccess.links.models import Grant, Link, RequestedService, ServiceStatus
+from agencyaccess.links.models import Link, RequestedService, ServiceStatus
 from agencyaccess.links.validation import clean_redirect
+from agencyaccess.onboarding.journey import (
+    NOTHING_LEFT_FOR_THE_CLIENT,
+    SharedLine,
+    journey_of,
+    remember_just_shared,
+    requested_services,
+)
 from agencyaccess.onboarding.pages import (
     LinkNotFound,
     load_link,
@@ -98,117 +104,26 @@ def client_page(view: View) -> View:
 # -- The link page ---------------------------------------------------------------------------
 
 
-@dataclass
-class ServiceRow:
-    """One requested service on the link page, with what the client shared of it."""
-
-    requested: RequestedService
-    grants: list[Grant]
-    has_api: bool
-
-    @property
-    def is_pending(self) -> bool:
-        return self.requested.status == ServiceStatus.PENDING
-
-
-@dataclass
-class PlatformCard:
-    platform: Platform
-    rows: list[ServiceRow] = field(default_factory=list)
-    sandbox: bool = False
-
-    @property
-    def can_connect(self) -> bool:
-        return any(row.has_api for row in self.rows)
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Steps answered (services granted or skipped, the intake form filled in) of all asked."""
-
-    done: int
-    total: int
-
-    @classmethod
-    def of(cls, link: Link, services: Sequence[RequestedService]) -> "Progress":
-        done = sum(1 for s in services if s.status != ServiceStatus.PENDING)
-        total = len(services)
-        if link.intake_form_requested:
-            total += 1
-            done += link.intake_completed is not None
-        return cls(done, total)
-
-    @property
-    def finished(self) -> bool:
-        return self.done == self.total
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 100
-
-
 @require_GET
 @client_page
 def link_page(request: HttpRequest, link: Link) -> HttpResponse:
+    """The steps, the current one open (or the one picked with ?step=), the answered ones
+    folded to a line with their result; once every step is answered, the finish first."""
     if link.opened is None and not is_agency_preview(request, link):
         opened_by_client(link)
-    services = requested_services(link)
+    journey = journey_of(link)
     return render_page(
         request,
         link,
         "onboarding/link.html",
-        {
-            "cards": platform_cards(link, services),
-            "progress": Progress.of(link, services),
-            # A finished link whose client skipped something stays open to finish it later.
-            "all_shared": link.completed is not None
-            and all(s.status == ServiceStatus.GRANTED for s in services),
-        },
+        {"journey": journey, "opened": journey.opened(request.GET.get("step", ""))},
     )
-
-
-# The link page's two queries, compiled once (lib/sql.py): it is the page clients load most.
-_REQUESTED_SERVICES = PreparedQuery(
-    lambda link_id: RequestedService.objects.filter(link_id=link_id, requested=True).order_by(
-        "position"
-    ),
-    link_id=-1,
-)
-_GRANTS = PreparedQuery(
-    lambda link_id: Grant.objects.filter(link_id=link_id).order_by("created", "id"), link_id=-1
-)
 
 
 def is_agency_preview(request: HttpRequest, link: Link) -> bool:
     """A teammate of the link's agency, signed in, looking at it ("preview as the client")."""
     user = request.user
     return user.is_authenticated and user.memberships.filter(agency_id=link.agency_id).exists()
-
-
-def requested_services(link: Link) -> list[RequestedService]:
-    return _REQUESTED_SERVICES.objects(link_id=link.pk)
-
-
-def platform_cards(link: Link, services: Sequence[RequestedService]) -> list[PlatformCard]:
-    """The requested services grouped by platform, in the order the agency asked for them."""
-    grants: dict[str, list[Grant]] = {}
-    for grant in _GRANTS.objects(link_id=link.pk):
-        grants.setdefault(grant.service_key, []).append(grant)
-    cards: dict[str, PlatformCard] = {}
-    for service in services:
-        card = cards.get(service.platform)
-        if card is None:
-            card = cards[service.platform] = PlatformCard(
-                platform_by_key(service.platform), sandbox=registry.is_sandbox(service.platform)
-            )
-        card.rows.append(
-            ServiceRow(
-                service,
-                grants.get(service.service_key, []),
-                has_api=registry.connector_for(service.service_key) is not None,
-            )
-        )
-    return list(cards.values())
 
 
 @require_POST
@@ -244,13 +159,18 @@ def skip(request: HttpRequest, link: Link, service: str) -> HttpResponse:
     # does not tell the agency twice.
     if row.status == ServiceStatus.PENDING:
         answer_service(link, row, ServiceStatus.SKIPPED)
-    return redirect("onboarding-link", link.public_id)
+    # Skipped from the list of what to share: the rest of that list stays to be answered.
+    if request.POST.get("from") == "assets" and any(
+        service.status == ServiceStatus.PENDING for service in api_services(link, row.platform)
+    ):
+        return redirect("onboarding-assets", link.public_id, row.platform)
+    return HttpResponseRedirect(journey_of(link).next_url())
 
 
 @require_GET
 @client_page
 def done(request: HttpRequest, link: Link) -> HttpResponse:
-    if not Progress.of(link, requested_services(link)).finished:
+    if not journey_of(link).finished:
         messages.info(request, _("A few steps are still open. Finish or skip them first."))
         return redirect("onboarding-link", link.public_id)
     return render_page(
@@ -360,6 +280,21 @@ class ServiceChoice:
     def grantable(self) -> dict[str, Asset]:
         return {asset.external_id: asset for asset in self.assets if asset.grantable}
 
+    @property
+    def choose_all(self) -> bool:
+        """Several to share: a "select all" box is offered."""
+        return len(self.grantable()) > 1
+
+    @property
+    def only_one(self) -> bool:
+        """A single thing to share for a service still to answer: it comes ticked (the client
+        was asked for this service, and can untick it). A skipped one is offered unticked."""
+        return self.is_pending and len(self.grantable()) == 1
+
+    @property
+    def is_pending(self) -> bool:
+        return self.service.status == ServiceStatus.PENDING
+
 
 @require_http_methods(["GET", "POST"])
 @client_page
@@ -378,6 +313,7 @@ def assets(request: HttpRequest, link: Link, platform: str) -> HttpResponse:
         "choices": choices,
         "reconnect": any(choice.reconnect for choice in choices),
         "can_share": any(choice.grantable() for choice in choices),
+        "journey": journey_of(link),
     }
     if request.method == "GET":
         return render_page(request, link, "onboarding/assets.html", page)
@@ -443,11 +379,14 @@ def picked_assets(
     """The assets ticked, per service, taken from the fresh listing (never the posted names);
     or what is wrong with the form."""
     picked = []
+    everything = set(request.POST.getlist("all"))
     for choice in choices:
-        posted = request.POST.getlist(choice.service.service_key)
+        grantable = choice.grantable()
+        key = choice.service.service_key
+        # "Select all" shares every one, also without the script that ticks them on the page.
+        posted = list(grantable) if key in everything else request.POST.getlist(key)
         if not posted:
             continue
-        grantable = choice.grantable()
         if not set(posted) <= grantable.keys():
             return _(
                 "Some of what you ticked cannot be shared any more. Check the list and try again."
@@ -475,6 +414,10 @@ def grant_picked(
     # A passing error keeps the sign-in for "try again"; it is purged within the hour anyway.
     if not retry:
         release_client_token(link, token)
+    if not retry and all(r.state in NOTHING_LEFT_FOR_THE_CLIENT for r in results):
+        # Nothing more to do here: on to the next step, which shows what was shared.
+        remember_just_shared(request.session, link, [r.grant for r in results if r.grant])
+        return HttpResponseRedirect(journey_of(link).next_url())
     agency = link.agency.shown_name
     return render_page(
         request,
@@ -482,19 +425,28 @@ def grant_picked(
         "onboarding/results.html",
         page
         | {
-            "results": [ResultView(r, failure_advice(r, agency)) for r in results],
+            "results": [result_line(r, agency) for r in results],
             "retry": retry,
             "reconnect": any(isinstance(r.error, SIGN_IN_AGAIN) for r in results),
+            "next_url": journey_of(link).next_url(),
         },
     )
 
 
-@dataclass(frozen=True)
-class ResultView:
+def result_line(result: GrantResult, agency: str) -> SharedLine:
     """One line of the result page: what happened and, after a failure, what to do."""
-
-    result: GrantResult
-    advice: str
+    advice = failure_advice(result, agency)
+    if result.grant is not None:
+        return SharedLine.of_grant(result.grant, advice)
+    service = result.service.service
+    return SharedLine(
+        name=result.asset.name,
+        service_name=service.name,
+        platform_name=service.platform.name,
+        receiver=result.account.email,
+        state="",
+        advice=advice,
+    )
 
 
 def failure_advice(result: GrantResult, agency: str) -> str:

@@ -47,6 +47,11 @@ PHONE: dict[str, Any] = {
 # CI keeps this folder as the run's artefacts (it is ignored by git).
 ARTIFACTS = Path(settings.BASE_DIR).parent / "artifacts"
 
+# axe-core, installed by `make test` from agencyaccess/tests/axe (package-lock.json pins it).
+AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+# What fails a test; "moderate" and "minor" findings are left to review.
+AXE_FAILING_IMPACTS = ("serious", "critical")
+
 
 def use_sandboxes(test: LiveServerTestCase) -> None:
     """Google and Meta in sandbox mode for this test, their sandboxes served by its live
@@ -109,6 +114,28 @@ class BrowserTestCase(StaticLiveServerTestCase):
                 yield browser
             finally:
                 browser.close()
+
+    def assertAccessible(self, page: Page) -> None:
+        """axe-core's WCAG 2.x A and AA rules on the page as it is now: no serious or critical
+        violation (https://github.com/dequelabs/axe-core/blob/develop/doc/rule-descriptions.md)."""
+        if not AXE.exists():
+            self.fail(f"{AXE} is missing: `make test` installs it (npm ci in {AXE.parent.parent})")
+        # Evaluated, not added as a <script>: the app's Content-Security-Policy refuses
+        # scripts it did not serve, and an evaluation through the DevTools protocol is not one.
+        page.evaluate(AXE.read_text() + "\n;undefined")
+        violations = page.evaluate(
+            """async () => (await axe.run(document, {
+                runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+                resultTypes: ["violations"],
+            })).violations"""
+        )
+        failing = [
+            f"{v['impact']} {v['id']}: {v['help']} at "
+            + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+            for v in violations
+            if v["impact"] in AXE_FAILING_IMPACTS
+        ]
+        self.assertEqual(failing, [], f"accessibility of {page.url}")
 
     def desktop(self, browser: Browser, **options: Any) -> Page:
         """A page in a new browser context (its own cookies) on a laptop-sized screen."""

@@ -193,7 +193,8 @@ class AgencyJourneyTests(BrowserTestCase):
         self.snap(page, "client-google-assets")
         page.get_by_role("button", name="Share what I ticked").click()
 
-        expect(page.get_by_role("heading", name="What was shared")).to_be_visible()
+        # Nothing else asked: she lands on the finish, what she shared shown above it.
+        expect(page.get_by_role("link", name="Finish")).to_be_in_viewport()
         expect(page.get_by_text(f"{AGENCY} has access now.")).to_have_count(2)
         self.snap(page, "client-shared")
 
@@ -300,8 +301,9 @@ class TeamAndKeysTests(BrowserTestCase, LiveServerBaseTestCase):
         self.assertEqual(ApiKey.objects.filter(agency=self.agency_a).count(), 1)
 
     def test_the_dashboard_fits_a_phone(self):
-        """Every page of the menu, and a link's, on a phone: the menu above the page, and
-        nothing wider than the screen (wide tables scroll inside their box)."""
+        """Every page of the menu, and a link's, on a phone: the menu above the page, nothing
+        wider than the screen (wide tables scroll inside their box), and no serious or
+        critical accessibility violation (axe-core)."""
         snap = Screenshots("dashboard/phone")
         with self.chromium() as browser:
             page = self.phone(browser)
@@ -317,6 +319,7 @@ class TeamAndKeysTests(BrowserTestCase, LiveServerBaseTestCase):
                     "aria-current", "page"
                 )
                 self.assertFitsTheScreen(page, name)
+                self.assertAccessible(page)
                 snap(page, name.lower().replace(" ", "-"))
             page.goto(f"{self.live_server_url}/links/{self.link.public_id}/")
             expect(page.get_by_role("heading", name="Link for Jane Doe")).to_be_visible()
@@ -325,6 +328,7 @@ class TeamAndKeysTests(BrowserTestCase, LiveServerBaseTestCase):
             page.get_by_role("link", name="Edit the requested accounts").click()
             expect(page.get_by_role("heading", name="Edit the requested accounts")).to_be_visible()
             self.assertFitsTheScreen(page, "the builder")
+            self.assertAccessible(page)
             snap(page, "builder")
 
     def assertFitsTheScreen(self, page: Page, name: str) -> None:

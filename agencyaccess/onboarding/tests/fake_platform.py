@@ -204,5 +204,9 @@ class FlowTestCase(BaseTestCase):
         """Connect with Google and come back from its consent."""
         return self.client.get(self.start_connect(link))
 
-    def share(self, *asset_ids: str, service_key: str = "google_ads"):
-        return self.client.post(self.url("platform/google/"), {service_key: list(asset_ids)})
+    def share(self, *asset_ids: str, service_key: str = "google_ads", follow: bool = False):
+        """Tick and share; with `follow`, the page the flow moves on to after a share that
+        leaves nothing for the client (what was shared is shown there)."""
+        return self.client.post(
+            self.url("platform/google/"), {service_key: list(asset_ids)}, follow=follow
+        )

@@ -86,7 +86,9 @@ class GoogleSandboxJourneyTests(JourneyTestCase):
         self.assertContains(choose, "janes-bakery.example")
         self.assertContains(choose, f'value="{self.BLOG}" disabled')
 
-        shared = self.client.post(self.url("platform/google/"), {"google_analytics": self.PROPERTY})
+        shared = self.client.post(
+            self.url("platform/google/"), {"google_analytics": self.PROPERTY}, follow=True
+        )
 
         self.assertContains(shared, "Alice &amp; Co has access now.")
         self.assertSharedAndForgotten({self.PROPERTY: GrantState.ACTIVE})
@@ -141,7 +143,7 @@ class MetaSandboxJourneyTests(JourneyTestCase):
         self.assertContains(choose, f'value="{self.PERSONAL}" disabled')
 
         shared = self.client.post(
-            self.url("platform/meta/"), {"meta_ads": [self.WEDDINGS, self.PROMOTIONS]}
+            self.url("platform/meta/"), {"meta_ads": [self.WEDDINGS, self.PROMOTIONS]}, follow=True
         )
 
         self.assertContains(shared, "Alice &amp; Co has access now.")
