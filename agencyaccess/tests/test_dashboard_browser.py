@@ -324,6 +324,7 @@ class TeamAndKeysTests(BrowserTestCase, LiveServerBaseTestCase):
             page.goto(f"{self.live_server_url}/links/{self.link.public_id}/")
             expect(page.get_by_role("heading", name="Link for Jane Doe")).to_be_visible()
             self.assertFitsTheScreen(page, "the link's page")
+            self.assertAccessible(page)
             snap(page, "link")
             page.get_by_role("link", name="Edit the requested accounts").click()
             expect(page.get_by_role("heading", name="Edit the requested accounts")).to_be_visible()
