@@ -227,7 +227,7 @@ def guided_steps(grant: Grant) -> str:
         "or partners of %(asset)s and remove %(account)s."
     ) % {
         "service": service.name,
-        "account": grant.connected_account.email or grant.connected_account.name or "the agency",
+        "account": grant.connected_account.email or grant.connected_account.name or _("the agency"),
         "asset": grant.asset_name or grant.asset_id or service.name,
     }
 

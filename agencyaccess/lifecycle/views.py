@@ -37,7 +37,7 @@ from agencyaccess.links.models import Grant, Link, get_link_for_request
 from agencyaccess.onboarding.pages import LinkNotFound, load_link, not_found, render_page
 from agencyaccess.onboarding.views import client_page
 from agencyaccess.platforms import oauth, registry
-from agencyaccess.platforms.base import ConnectorError, TokenSet
+from agencyaccess.platforms.base import ConnectorError, GrantState, TokenSet
 
 # -- The client's own page ---------------------------------------------------------------------
 
@@ -74,7 +74,7 @@ def held_access(link_client_id: int) -> list[HeldAccess]:
     fixed number of queries."""
     grants = (
         Grant.objects.filter(link__client_id=link_client_id)
-        .exclude(state__in=["failed"])
+        .exclude(state=GrantState.FAILED)
         .select_related("connected_account")
         .prefetch_related(
             Prefetch("revocations", Revocation.objects.order_by("-offboarding__created", "-id"))
@@ -84,7 +84,7 @@ def held_access(link_client_id: int) -> list[HeldAccess]:
     rows = []
     for grant in grants:
         latest = next(iter(grant.revocations.all()), None)
-        if grant.state == "revoked" and latest is None:
+        if grant.state == GrantState.REVOKED and latest is None:
             continue  # removed outside AgencyAccess before any request: nothing to show
         rows.append(HeldAccess(grant, latest))
     return rows

@@ -38,7 +38,9 @@ class ApiTests(BaseTestCase):
 
         link_id = self.assertOk(self.create(ends))
 
-        self.assertEqual(epoch_ms(Link.objects.get(public_id=link_id).access_until), ends)
+        access_until = Link.objects.get(public_id=link_id).access_until
+        assert access_until is not None
+        self.assertEqual(epoch_ms(access_until), ends)
 
     def test_bad_end_dates_are_refused_with_the_json_envelope(self):
         now = epoch_ms(timezone.now())
