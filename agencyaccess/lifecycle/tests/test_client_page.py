@@ -11,7 +11,7 @@ from agencyaccess.lifecycle.models import Offboarding, Reason, Revocation, Revoc
 from agencyaccess.lifecycle.offboarding import revoke_due
 from agencyaccess.lifecycle.tests.fakes import REVOKED, FakeGoogleAds, active_grant, google_ads
 from agencyaccess.lifecycle.views import signed_in_to_revoke
-from agencyaccess.links.models import Link
+from agencyaccess.links.models import Grant, Link
 from agencyaccess.notify import emails
 from agencyaccess.notify.models import OutgoingEmail
 from agencyaccess.notify.teammates import notify_teammates
@@ -34,6 +34,21 @@ class ClientPageTests(BaseTestCase):
         self.assertContains(page, "Bakery Ads")
         self.assertContains(page, "Cafe Ads")
         self.assertNotContains(page, "Carl's Ads")
+
+    def test_the_page_costs_the_same_queries_with_more_grants_and_removals(self):
+        def more():
+            for _ in range(3):
+                asset_id = f"customers/9{Grant.objects.count()}"
+                grant = active_grant(self.link, self.google_a, asset_id=asset_id)
+                self.client.post(f"{self.page}{grant.pk}/remove/")
+
+        more()
+        # The link, its client, its agency, the client's grants, their removals.
+        with self.assertNumQueries(5):
+            self.client.get(self.page)
+        more()
+        with self.assertNumQueries(5):
+            self.client.get(self.page)
 
     def test_anyone_without_the_link_is_refused(self):
         for link_id in ("aaaaaaaaaaaaaaaaaaaa", "not-an-id"):
