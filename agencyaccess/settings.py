@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "agencyaccess.links",
     "agencyaccess.notify",
     "agencyaccess.onboarding",
+    "agencyaccess.lifecycle",
     "agencyaccess.ops",
 ]
 

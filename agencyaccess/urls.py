@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("agencyaccess.platforms.urls")),
     path("", include("agencyaccess.onboarding.urls")),
+    path("", include("agencyaccess.lifecycle.urls")),
     path("account/", include("agencyaccess.accounts.urls")),
     path("", include("agencyaccess.clients.urls")),
     path("", include("agencyaccess.links.urls")),

@@ -27,6 +27,9 @@ from django_tasks_db.management.commands.db_worker import Worker as TaskWorker
 from agencyaccess.apikeys.jobs import purge_idempotency_records
 from agencyaccess.clients.jobs import analyze_sqlite
 from agencyaccess.lib import unavailable
+from agencyaccess.lifecycle.expiry import end_expired_access, warn_of_ending_access
+from agencyaccess.lifecycle.offboarding import revoke_due
+from agencyaccess.lifecycle.reverify import reverify_active_grants
 from agencyaccess.links.jobs import recheck_pending_grants
 from agencyaccess.notify.deliveries import WebhookSender, dispatch_events, purge_webhook_history
 from agencyaccess.notify.jobs import send_queued_emails
@@ -63,6 +66,10 @@ JOBS: tuple[Job, ...] = (
     Job(send_queued_emails, every=5, lane="mail"),
     Job(recheck_pending_grants, every=30, lane="platforms"),
     Job(purge_expired_tokens, every=300, lane="platforms"),
+    Job(revoke_due, every=10, lane="platforms"),
+    Job(reverify_active_grants, every=30, lane="platforms"),
+    Job(end_expired_access, every=60),
+    Job(warn_of_ending_access, every=300),
     Job(notify_teammates, every=5),
     Job(send_due_reminders, every=300),
     Job(send_daily_digests, every=300),

@@ -352,8 +352,13 @@ class SettingsForm(forms.ModelForm):
             "monthly_link_limit",
             "reminders_enabled",
             "reminder_days",
+            "reverify_hours",
         ]
-        labels = {"name": "Agency name"}
+        labels = {"name": "Agency name", "reverify_hours": "Re-check every grant"}
+        help_texts = {
+            "reverify_hours": "How often AgencyAccess asks each platform whether your access "
+            "is still there, so that access removed or changed by someone else is noticed."
+        }
         field_classes = {"name": OneLineField}
 
     def __init__(self, *args, **kwargs) -> None:

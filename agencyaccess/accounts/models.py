@@ -153,6 +153,11 @@ class Agency(models.Model):
     # Automatic reminders to clients who have not finished: days after the link was created.
     reminders_enabled = models.BooleanField(default=True)
     reminder_days = models.JSONField(default=default_reminder_days)
+    # How often the worker re-checks each active grant on the platforms (lifecycle/reverify.py).
+    reverify_hours = models.PositiveSmallIntegerField(
+        default=24,
+        choices=[(6, "Every 6 hours"), (24, "Daily"), (72, "Every 3 days"), (168, "Weekly")],
+    )
     created = models.DateTimeField(default=timezone.now)
 
     objects = AgencyQuerySet.as_manager()

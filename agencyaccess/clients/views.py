@@ -15,6 +15,7 @@ from agencyaccess.clients.actions import create_client, update_client
 from agencyaccess.clients.forms import client_forms, metadata_changes
 from agencyaccess.clients.models import Client, ClientType, get_client_for_request
 from agencyaccess.lib.pages import AgencyRequest, get_or_404, page_number, paginate
+from agencyaccess.lifecycle.models import recent_offboardings
 from agencyaccess.links.models import IntakeQuestion, Link
 
 # ?sort= values: a column, "-" first for descending. The id breaks ties so that pages never
@@ -138,6 +139,7 @@ def clients_detail(request: AgencyRequest, client_id: str) -> HttpResponse:
             "client": client,
             "links": [(link, link.shown_intake(questions)) for link in links[:CLIENT_LINKS_SHOWN]],
             "more_links": len(links) > CLIENT_LINKS_SHOWN,
+            "offboardings": recent_offboardings(client),
         },
     )
 

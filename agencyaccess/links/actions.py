@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -82,6 +82,7 @@ def create_link(
     retain_tokens: bool = False,
     cc: Iterable[dict[str, str]] = (),
     access_page: AccessPage | None = None,
+    access_until: datetime | None = None,
 ) -> Link:
     check_asks_something(services, intake_form=intake_form)
     if intake_form and not has_enabled_intake_form(client.agency_id):
@@ -102,6 +103,7 @@ def create_link(
             retain_tokens=retain_tokens,
             cc=list(cc),
             access_page=access_page,
+            access_until=access_until,
             created=now,
             last_reminder=now,
         )

@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     PrivateAttr,
     StrictBool,
+    StrictInt,
     StrictStr,
     ValidationInfo,
     field_validator,
@@ -33,7 +34,7 @@ from agencyaccess.lib.ids import looks_like_public_id
 from agencyaccess.lib.schemas import ERRORS, SENTENCE, Email, Ok
 from agencyaccess.lib.sql import PreparedQuery
 from agencyaccess.lib.text import one_line
-from agencyaccess.lib.timestamps import epoch_ms
+from agencyaccess.lib.timestamps import epoch_ms, from_epoch_ms
 from agencyaccess.links.actions import (
     check_asks_something,
     create_link,
@@ -47,7 +48,12 @@ from agencyaccess.links.models import (
     get_link_for_request,
     link_not_found,
 )
-from agencyaccess.links.validation import MAX_CC, clean_redirect
+from agencyaccess.links.validation import (
+    MAX_ACCESS_DAYS,
+    MAX_CC,
+    check_access_until,
+    clean_redirect,
+)
 from agencyaccess.openapi import link_to, operation_doc
 
 router = Router(tags=["Links"])
@@ -137,6 +143,14 @@ class LinkCreateIn(Schema):
     )
     retainTokens: StrictBool | None = False
     cc: list[CcIn] | None = Field(None, max_length=MAX_CC)
+    accessUntil: StrictInt | None = Field(
+        None,
+        description="Extension (not in the AgencyAccess API): when the access granted through "
+        "this link ends, in epoch milliseconds. AgencyAccess then removes it from the client's "
+        "accounts, and e-mails the client and your team 3 days before. In the future, at most "
+        f"{MAX_ACCESS_DAYS} days away.",
+        examples=[1767225600000],
+    )
 
     _client: Client = PrivateAttr()
     _services: list[ServiceSpec] = PrivateAttr()
@@ -178,6 +192,13 @@ class LinkCreateIn(Schema):
     @classmethod
     def _redirect(cls, value: str | None) -> str:
         return clean_redirect(value or "")
+
+    @field_validator("accessUntil")
+    @classmethod
+    def _access_until(cls, value: int | None) -> int | None:
+        if value is not None:
+            check_access_until(value)
+        return value
 
     @model_validator(mode="after")
     def _keep_lookups(self, info: ValidationInfo) -> "LinkCreateIn":
@@ -405,6 +426,7 @@ def links_create(request, payload: LinkCreateIn):
         redirect=payload.redirect or "",
         retain_tokens=bool(payload.retainTokens),
         cc=[cc.model_dump() for cc in payload.cc or ()],
+        access_until=from_epoch_ms(payload.accessUntil) if payload.accessUntil else None,
     )
     return ok(link.public_id)
 

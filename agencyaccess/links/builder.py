@@ -23,6 +23,7 @@ from django.utils.datastructures import MultiValueDict
 
 from agencyaccess.catalog import PLATFORMS, Platform, Service
 from agencyaccess.clients.models import Client
+from agencyaccess.lib.timestamps import epoch_ms
 from agencyaccess.platforms.models import ConnectedAccount
 
 RequestedAccounts = dict[str, dict[str, dict[str, Any]]]
@@ -187,10 +188,18 @@ def create_body(
         "redirect": text(options, "redirect"),
         "retainTokens": bool(options["retain_tokens"].value()),
     }
+    if access_until := _epoch_ms_of(options):
+        body["accessUntil"] = access_until
     rows = [{"name": text(row, "name"), "email": text(row, "email")} for row in cc.forms]
     if cc_rows := [row for row in rows if row["name"] or row["email"]]:
         body["cc"] = cc_rows
     return _json(body)
+
+
+def _epoch_ms_of(options: Form) -> int | None:
+    """The end date as the API takes it (accessUntil), once the form has read it."""
+    cleaned = getattr(options, "cleaned_data", {}).get("access_until")
+    return epoch_ms(cleaned) if cleaned else None
 
 
 def update_body(link_id: str, requested: RequestedAccounts) -> str:

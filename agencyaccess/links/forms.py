@@ -1,12 +1,15 @@
 """The link options beside the Requested Accounts Builder (links/builder.py), checked with the
 API's own functions (clean_redirect, clean_email)."""
 
+from datetime import datetime
+
 from django import forms
 
 from agencyaccess.clients.forms import checked
 from agencyaccess.clients.validation import clean_email
 from agencyaccess.lib.text import OneLineField
-from agencyaccess.links.validation import MAX_CC, clean_redirect
+from agencyaccess.lib.timestamps import epoch_ms
+from agencyaccess.links.validation import MAX_CC, check_access_until, clean_redirect
 
 # The API's limit on thankYouMessage (links/api.py).
 MAX_THANK_YOU = 2000
@@ -45,6 +48,15 @@ class LinkOptionsForm(forms.Form):
         help_text="For your Zapier integration; otherwise they are deleted as soon as access is granted.",
     )
 
+    access_until = forms.DateTimeField(
+        required=False,
+        label="Access ends on",
+        help_text="Optional (UTC). AgencyAccess then removes the access from the client's "
+        "accounts, and e-mails the client and your team 3 days before.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+
     def __init__(self, *args, intake_available: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not intake_available:
@@ -57,6 +69,15 @@ class LinkOptionsForm(forms.Form):
 
     def clean_redirect(self) -> str:
         return checked(clean_redirect, self.cleaned_data["redirect"], "The redirect")
+
+    def clean_access_until(self) -> datetime | None:
+        moment = self.cleaned_data["access_until"]
+        if moment is not None:
+            try:
+                check_access_until(epoch_ms(moment))
+            except ValueError as e:
+                raise forms.ValidationError(f"The end date {e}.") from None
+        return moment
 
 
 class CcRow(forms.Form):

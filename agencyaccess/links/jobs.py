@@ -68,7 +68,7 @@ def recheck_pending_grants() -> int:
 def due_checks(now: datetime) -> QuerySet[Grant]:
     """The pending grants to ask the platform about now (a claimed one's lease ends its wait)."""
     return Grant.objects.pending().filter(
-        next_check__lte=now, service_key__in=_services_with_connector()
+        next_check__lte=now, service_key__in=services_with_connector()
     )
 
 
@@ -90,7 +90,7 @@ def recheck(grant: Grant, connector: ServiceConnector) -> None:
     was = GrantState(grant.state)
     with translation.override(grant.link.client.language):
         try:
-            outcome = connector.verify(_ref(grant), client_tokens=_client_tokens(grant))
+            outcome = connector.verify(grant_ref(grant), client_tokens=client_tokens_of(grant))
         except ConnectorError as error:
             _still_pending(grant, error, now)
         else:
@@ -149,7 +149,7 @@ def _delay(checks: int, retry_after: float | None) -> timedelta:
     return max(backoff, timedelta(seconds=retry_after or 0))
 
 
-def _ref(grant: Grant) -> GrantRef:
+def grant_ref(grant: Grant) -> GrantRef:
     return GrantRef(
         service_key=grant.service_key,
         asset_id=grant.asset_id,
@@ -175,7 +175,7 @@ def _account_link(grant: Grant) -> RequestedAccountLink:
     return account_link or RequestedAccountLink(connected_account=grant.connected_account)
 
 
-def _client_tokens(grant: Grant) -> TokenSet | None:
+def client_tokens_of(grant: Grant) -> TokenSet | None:
     """The client's sign-in, when the link kept it: some checks need the client's side."""
     token = live_client_token(grant.link, service_by_key(grant.service_key).platform.key)
     if token is None:
@@ -186,7 +186,7 @@ def _client_tokens(grant: Grant) -> TokenSet | None:
         return None  # the client's sign-in no longer works: the agency's side alone will do
 
 
-def _services_with_connector() -> list[str]:
+def services_with_connector() -> list[str]:
     return [
         service.key
         for platform in PLATFORMS

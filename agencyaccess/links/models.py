@@ -110,6 +110,9 @@ class Link(models.Model):
     access_page = models.ForeignKey(
         AccessPage, models.SET_NULL, null=True, blank=True, related_name="links"
     )
+    # When the access granted through this link ends (the API's accessUntil extension): the
+    # worker revokes it then (lifecycle/expiry.py). A service may carry its own end date.
+    access_until = models.DateTimeField(null=True, blank=True)
 
     objects = LinkQuerySet.as_manager()
 
@@ -121,6 +124,12 @@ class Link(models.Model):
                 fields=["created"],
                 condition=models.Q(completed__isnull=True),
                 name="link_open_by_created",
+            ),
+            # The worker's look for access that ends (lifecycle/expiry.py).
+            models.Index(
+                fields=["access_until"],
+                condition=models.Q(access_until__isnull=False),
+                name="link_access_until",
             ),
         ]
 
@@ -207,10 +216,22 @@ class RequestedService(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
     updated = models.DateTimeField(default=timezone.now)
+    # This service's own end date, before the link's (lifecycle/expiry.py); when both sides
+    # were told it is near, and when the worker ended it.
+    access_until = models.DateTimeField(null=True, blank=True)
+    expiry_warned = models.DateTimeField(null=True, blank=True)
+    access_ended = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["link", "service_key"], name="one_row_per_service")
+        ]
+        indexes = [
+            models.Index(
+                fields=["access_until"],
+                condition=models.Q(access_until__isnull=False, access_ended__isnull=True),
+                name="service_access_until",
+            )
         ]
 
     def __str__(self) -> str:
@@ -237,6 +258,13 @@ class RequestedAccountLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requested_service} -> {self.connected_account}"
+
+
+class Drift(models.TextChoices):
+    """How a grant was found changed on the platform by someone other than AgencyAccess."""
+
+    REMOVED = "removed", "Removed outside AgencyAccess"
+    ROLE_CHANGED = "role_changed", "Role changed outside AgencyAccess"
 
 
 class GrantQuerySet(models.QuerySet["Grant"]):
@@ -268,9 +296,15 @@ class Grant(models.Model):
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(default=timezone.now)
     last_verified = models.DateTimeField(null=True, blank=True)
-    # Re-checking pending grants: when next, and how many checks so far (for the backoff).
+    # Re-checking: a pending grant until the platform confirms it (with a backoff), an active
+    # one on the agency's schedule (lifecycle/reverify.py); how many checks so far.
     next_check = models.DateTimeField(null=True, blank=True)
     checks = models.PositiveIntegerField(default=0)
+    # Access changed on the platform outside AgencyAccess, found by a re-check: what changed,
+    # when it was found, and the role the platform showed (native_role keeps what was granted).
+    drift = models.CharField(max_length=20, choices=Drift.choices, blank=True)
+    drifted = models.DateTimeField(null=True, blank=True)
+    observed_role = models.CharField(max_length=300, blank=True)
 
     objects = GrantQuerySet.as_manager()
 

@@ -2,6 +2,10 @@
 
 import re
 
+from django.utils import timezone
+
+from agencyaccess.lib.timestamps import epoch_ms
+
 _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 _LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
 # A DNS host name with at least two labels and an alphabetic top-level domain, then an optional
@@ -13,6 +17,9 @@ _REDIRECT = re.compile(
 )
 
 MAX_CC = 10
+# The furthest end date of a link's access (accessUntil): a bound that keeps any date in range
+# of every database, and far beyond a contract's length.
+MAX_ACCESS_DAYS = 5 * 366
 
 
 def clean_redirect(value: str) -> str:
@@ -30,3 +37,12 @@ def clean_redirect(value: str) -> str:
             "such as yourwebsite.com/thanks"
         )
     return candidate
+
+
+def check_access_until(epoch_milliseconds: int) -> None:
+    """An end date of access, in epoch milliseconds: in the future, and within MAX_ACCESS_DAYS."""
+    now = epoch_ms(timezone.now())
+    if epoch_milliseconds <= now:
+        raise ValueError("must be in the future, in epoch milliseconds")
+    if epoch_milliseconds > now + MAX_ACCESS_DAYS * 86_400_000:
+        raise ValueError(f"must be at most {MAX_ACCESS_DAYS} days away, in epoch milliseconds")

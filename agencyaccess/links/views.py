@@ -155,6 +155,7 @@ def _create(request: AgencyRequest, client: Client, requested, options, cc) -> L
         thank_you_message=options["thank_you_message"],
         redirect=options["redirect"],
         retain_tokens=options["retain_tokens"],
+        access_until=options["access_until"],
         cc=[row for row in cc if row],  # the formset's untouched rows clean to {}
     )
 

@@ -40,6 +40,22 @@ def _activated(data: Mapping[str, Any], client: str) -> str:
     return f"{client}'s {grant.get('service', 'access')} ({grant.get('name', '')}) is now active"
 
 
+def _drifted(data: Mapping[str, Any], client: str) -> str:
+    grant = data.get("grant") or {}
+    what = f"{grant.get('service', 'access')} ({grant.get('name', '')})"
+    if data.get("drift") == "role_changed":
+        return f"The role on {client}'s {what} was changed outside AgencyAccess"
+    return f"Access to {client}'s {what} was removed outside AgencyAccess"
+
+
+def _revoked(data: Mapping[str, Any], client: str) -> str:
+    grant = data.get("grant") or {}
+    what = f"{grant.get('service', 'access')} ({grant.get('name', '')})"
+    if data.get("reason") == "client":
+        return f"{client} removed the agency's access to {what}"
+    return f"Access to {client}'s {what} was removed"
+
+
 # event type -> (data, the client's name) -> the sentence
 _SENTENCES: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     EventType.CLIENT_CREATED: lambda data, client: (
@@ -57,6 +73,9 @@ _SENTENCES: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     EventType.INTAKE_COMPLETED: lambda data, client: f"{client} completed the intake form",
     EventType.LINK_COMPLETED: lambda data, client: f"{client} completed their link",
     EventType.GRANT_ACTIVATED: _activated,
+    EventType.GRANT_DRIFTED: _drifted,
+    EventType.GRANT_REVOKED: _revoked,
+    EventType.CLIENT_OFFBOARDED: lambda data, client: f"{client} was offboarded",
     EventType.WEBHOOK_FAILED: lambda data, client: (
         f"A webhook delivery to {_endpoint(data)} failed"
     ),

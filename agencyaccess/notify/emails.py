@@ -10,7 +10,7 @@ staff are in English like the dashboard: the account e-mails keep text-only temp
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import formataddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -18,9 +18,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from agencyaccess.accounts.models import Agency, Invitation, Membership, Role, User
+from agencyaccess.catalog import service_by_key
 from agencyaccess.links.models import Link, ServiceStatus, shown_grant_state
 from agencyaccess.notify import activity
 from agencyaccess.notify.models import DigestItem, Event, EventType, OutgoingEmail, WebhookEndpoint
+
+if TYPE_CHECKING:
+    from agencyaccess.clients.models import Client
+    from agencyaccess.lifecycle.models import Offboarding
+    from agencyaccess.links.models import RequestedService
 
 # The staff pages, and so the e-mails to staff, are in English only.
 STAFF_LANGUAGE = "en"
@@ -227,16 +233,87 @@ def _waiting_for(link: Link):
     return link.services.filter(requested=True).exclude(status=ServiceStatus.GRANTED)
 
 
-def _to_client(kind: str, link: Link, *, services) -> OutgoingEmail:
-    client = link.client
+def offboarding_confirmation(offboarding: "Offboarding", page_url: str) -> OutgoingEmail:
+    """The dated confirmation of an offboarding, to the client: what was removed and when, what
+    is left to remove by hand, what could not be removed, and what they may still check. The
+    same as the page at `page_url`."""
+    revocations = offboarding.revocations.select_related("grant").order_by("grant__created")
+    return _to_client(
+        "offboarding_confirmation",
+        offboarding.link or offboarding.client.links.order_by("-created").first(),
+        client=offboarding.client,
+        extra={
+            "offboarding": offboarding,
+            "page_url": page_url,
+            "revocations": [
+                {
+                    "service": service_by_key(r.grant.service_key).name,
+                    "asset": r.grant.asset_name or r.grant.asset_id,
+                    "status": r.status,
+                    "done": r.done,
+                    "message": r.message,
+                }
+                for r in revocations
+            ],
+        },
+    )
+
+
+def access_ending(link: Link, services: Sequence["RequestedService"]) -> OutgoingEmail:
+    """To the client, some days before a link's (or a service's) access ends by itself."""
+    return _to_client(
+        "access_ending",
+        link,
+        extra={"ending": [(s.service.name, s.ends) for s in services]},  # type: ignore[attr-defined]
+    )
+
+
+def access_ending_team(
+    link: Link, services: Sequence["RequestedService"], to: Sequence[str]
+) -> OutgoingEmail | None:
+    """To the teammates, when the client is told that access ends (access_ending)."""
+    if not to:
+        return None
+    context = {
+        "agency_name": link.agency.name,
+        "client": link.client,
+        "ending": [(s.service.name, s.ends) for s in services],  # type: ignore[attr-defined]
+        "link_url": _link_page(link.public_id),
+    }
+    return _queue(
+        "access_ending_team",
+        Templates("emails/access_ending_team.subject.txt", "emails/access_ending_team.txt"),
+        context,
+        language=STAFF_LANGUAGE,
+        agency=link.agency,
+        link=link,
+        to=list(to),
+    )
+
+
+def _to_client(
+    kind: str,
+    link: Link | None,
+    *,
+    services=None,
+    client: "Client | None" = None,
+    extra: Mapping[str, Any] | None = None,
+) -> OutgoingEmail:
+    """An e-mail to a link's client (or to a client, about no link in particular). Each has
+    the address of the client's own page, where they see and can remove the agency's access."""
+    client = client or link.client  # type: ignore[union-attr]
+    agency = client.agency
     context = {
         "client": client,
-        "brand": branding(link.agency),
-        "link_url": link.url,
-        "services": [service.service.name for service in services.order_by("position")],
-        "intake": link.intake_form_requested and link.intake_completed is None,
+        "brand": branding(agency),
+        "link_url": link.url if link else "",
+        "access_url": client_access_url(link) if link else "",
+        "services": [service.service.name for service in services.order_by("position")]
+        if services is not None
+        else [],
+        "intake": link is not None and link.intake_form_requested and link.intake_completed is None,
+        **(extra or {}),
     }
-    agency = link.agency
     return _queue(
         kind,
         Templates.by_kind(kind),
@@ -245,9 +322,14 @@ def _to_client(kind: str, link: Link, *, services) -> OutgoingEmail:
         agency=agency,
         link=link,
         to=[formataddr((client.name, client.email))],
-        cc=[formataddr((cc.get("name", ""), cc["email"])) for cc in link.cc],
+        cc=[formataddr((cc.get("name", ""), cc["email"])) for cc in (link.cc if link else [])],
         reply_to=[agency.support_email] if agency.support_email else [],
     )
+
+
+def client_access_url(link: Link) -> str:
+    """The client's own page (lifecycle.views.client_access), reached with the link's id."""
+    return settings.SITE_URL + reverse("lifecycle-client-access", args=[link.public_id])
 
 
 def branding(agency: Agency) -> dict[str, str]:

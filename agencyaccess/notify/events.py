@@ -69,6 +69,7 @@ _ASSET = {
     "last_verified_at": 1764550800000,
 }
 _LINK_ID = "ccXFZzXwyB35IXNFMW6N"
+_OFFBOARDING_ID = "Of5Rk2Nw8Lq3Xt7Vb9Hm"
 _EVENT_ID = "Ev9Pz4Kw7Hd2Qm5Ts8Ra"
 _AGENCY_ID = "Ag3Nc7Yq1Dk5Rm9Tp2Wx"
 _EXAMPLE_TIME = datetime(2025, 12, 1, 1, 3, 20, 345000, tzinfo=UTC)
@@ -225,6 +226,67 @@ CATALOGUE: dict[str, EventSpec] = {
                 "client_id": _CLIENT["id"],
                 "grant": _ASSET,
                 "previous_state": "pending_agency",
+            },
+        ),
+        EventSpec(
+            EventType.GRANT_DRIFTED,
+            "A re-check found a grant changed on the platform by someone other than "
+            "AgencyAccess: the agency's access removed (`removed`), or its role lowered or "
+            "raised (`role_changed`). Fires once per change found.",
+            payloads.GrantDrifted,
+            {
+                "link_id": _LINK_ID,
+                "client": _CLIENT,
+                "grant": {
+                    **_ASSET,
+                    "state": "revoked",
+                    "notes": "The agency no longer has access.",
+                },
+                "drift": "removed",
+                "observed_role": "",
+                "detected_at": 1764637200000,
+            },
+        ),
+        EventSpec(
+            EventType.GRANT_REVOKED,
+            "The platform confirmed that the agency's access was removed: by an offboarding, by "
+            "the client on their page, or at the access's end date (`reason`).",
+            payloads.GrantRevoked,
+            {
+                "link_id": _LINK_ID,
+                "client": _CLIENT,
+                "grant": {**_ASSET, "state": "revoked"},
+                "offboarding_id": _OFFBOARDING_ID,
+                "reason": "agency",
+                "revoked_at": 1764723600000,
+            },
+        ),
+        EventSpec(
+            EventType.CLIENT_OFFBOARDED,
+            "An offboarding (of a client, one link's service, or an end date reached) is "
+            "settled: each grant was removed, or is left for steps by hand, or kept failing. "
+            "The client was sent the dated confirmation at `confirmation_url`.",
+            payloads.ClientOffboarded,
+            {
+                "offboarding_id": _OFFBOARDING_ID,
+                "client": _CLIENT,
+                "link_id": None,
+                "service": None,
+                "reason": "agency",
+                "requested_at": 1764723500000,
+                "settled_at": 1764723600000,
+                "grants": [
+                    {
+                        "platform": "Google",
+                        "service": "Google Ads",
+                        "name": "Jane's Bakery Ads",
+                        "native_id": "customers/1234567890",
+                        "status": "done",
+                        "notes": "",
+                    }
+                ],
+                "grants_truncated": False,
+                "confirmation_url": f"https://access.agency.example/offboarding/{_OFFBOARDING_ID}/",
             },
         ),
         EventSpec(

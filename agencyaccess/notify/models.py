@@ -29,6 +29,9 @@ class EventType(models.TextChoices):
     INTAKE_COMPLETED = "intake.completed", "Intake form completed"
     LINK_COMPLETED = "link.completed", "Link completed"
     GRANT_ACTIVATED = "grant.activated", "Grant activated"
+    GRANT_DRIFTED = "grant.drifted", "Grant changed outside AgencyAccess"
+    GRANT_REVOKED = "grant.revoked", "Grant revoked"
+    CLIENT_OFFBOARDED = "client.offboarded", "Client offboarded"
     WEBHOOK_FAILED = "webhook.failed", "Webhook delivery failed"
     WEBHOOK_DISABLED = "webhook.disabled", "Webhook endpoint disabled"
     WEBHOOK_TEST = "webhook.test", "Webhook test"
@@ -134,6 +137,10 @@ class NotificationKind(models.TextChoices):
     INTAKE_COMPLETED = "intake_completed", "A client completes the intake form"
     LINK_COMPLETED = "link_completed", "A client completes a link"
     NEEDS_ACTION = "needs_action", "A grant waits for the agency to accept an invitation"
+    ACCESS_CHANGED = (
+        "access_changed",
+        "Access changes outside a link: removed or changed on a platform, or by the client",
+    )
 
 
 class Frequency(models.TextChoices):
@@ -149,6 +156,7 @@ DEFAULT_FREQUENCIES: dict[str, str] = {
     NotificationKind.INTAKE_COMPLETED: Frequency.IMMEDIATELY,
     NotificationKind.LINK_COMPLETED: Frequency.IMMEDIATELY,
     NotificationKind.NEEDS_ACTION: Frequency.IMMEDIATELY,
+    NotificationKind.ACCESS_CHANGED: Frequency.IMMEDIATELY,
 }
 
 

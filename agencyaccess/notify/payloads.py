@@ -184,6 +184,55 @@ class GrantActivated(Data):
     previous_state: str
 
 
+class GrantDrifted(Data):
+    link_id: str
+    client: ClientObject
+    grant: AssetObject = Field(description="The grant as it stands now (`role`: as granted).")
+    drift: Literal["removed", "role_changed"] = Field(
+        description="`removed`: the agency no longer has the access; `role_changed`: it has "
+        "another role than the one granted (lowered or raised)."
+    )
+    observed_role: str = Field(description="The role the platform shows now; empty if removed.")
+    detected_at: int
+
+
+class GrantRevoked(Data):
+    link_id: str
+    client: ClientObject
+    grant: AssetObject
+    offboarding_id: str = Field(description="The offboarding this revocation belongs to.")
+    reason: Literal["agency", "client", "expired"] = Field(
+        description="`agency`: a teammate offboarded; `client`: the client removed it on their "
+        "page; `expired`: the access reached its end date (accessUntil)."
+    )
+    revoked_at: int
+
+
+class OffboardedGrant(Data):
+    platform: str
+    service: str
+    name: str
+    native_id: str
+    status: Literal["done", "manual", "failed"] = Field(
+        description="`done`: removed through the platform's API; `manual`: steps to follow by "
+        "hand (`notes`); `failed`: the platform kept refusing, still held."
+    )
+    notes: str
+
+
+class ClientOffboarded(Data):
+    offboarding_id: str
+    client: ClientObject
+    link_id: str | None = Field(description="The link it was limited to, if it was.")
+    service: str | None = Field(description="The service it was limited to, if it was.")
+    reason: Literal["agency", "client", "expired"]
+    requested_at: int
+    settled_at: int
+    grants: list[OffboardedGrant]
+    grants_truncated: bool = False
+    confirmation_url: str = Field(description="The dated confirmation the client was sent.")
+
+
 class EndpointRef(Data):
     id: str
     url_host: str

@@ -37,6 +37,7 @@ _KIND_OF_TYPE: dict[str, str] = {
     EventType.SERVICE_GRANTED: NotificationKind.SERVICE_GRANTED,
     EventType.INTAKE_COMPLETED: NotificationKind.INTAKE_COMPLETED,
     EventType.LINK_COMPLETED: NotificationKind.LINK_COMPLETED,
+    EventType.GRANT_DRIFTED: NotificationKind.ACCESS_CHANGED,
 }
 
 
@@ -47,6 +48,9 @@ def kinds_of(event: Event) -> set[str]:
     kinds: set[str] = {_KIND_OF_TYPE[event.type]} if event.type in _KIND_OF_TYPE else set()
     if event.type == EventType.SERVICE_GRANTED and activity.awaiting_agency(event.type, event.data):
         kinds.add(NotificationKind.NEEDS_ACTION)
+    # A revocation the agency asked for is no news to it; one the client made is.
+    if event.type == EventType.GRANT_REVOKED and event.data.get("reason") == "client":
+        kinds.add(NotificationKind.ACCESS_CHANGED)
     return kinds
 
 

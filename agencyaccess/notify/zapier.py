@@ -27,6 +27,8 @@ TRIGGERS: dict[str, EventType] = {
     "intake_completed": EventType.INTAKE_COMPLETED,
     "service_granted": EventType.SERVICE_GRANTED,
     "webhook_failed": EventType.WEBHOOK_FAILED,
+    "grant_drifted": EventType.GRANT_DRIFTED,
+    "client_offboarded": EventType.CLIENT_OFFBOARDED,
 }
 
 # Trigger key -> the capability a key needs to subscribe to it or read its samples: the one
@@ -37,6 +39,8 @@ TRIGGER_CAPABILITIES: dict[str, str] = {
     "intake_completed": LINKS_RETRIEVE,
     "service_granted": LINKS_RETRIEVE,
     "webhook_failed": LINKS_RETRIEVE,
+    "grant_drifted": LINKS_RETRIEVE,
+    "client_offboarded": CLIENTS_RETRIEVE,
 }
 
 # Far more Zaps than an agency runs; a script subscribing in a loop stops here.

@@ -37,6 +37,7 @@ CALLBACKS_PER_MINUTE = 30
 HANDLERS: dict[str, str] = {
     "link": "agencyaccess.onboarding.views.platform_connected",
     "agency": "agencyaccess.platforms.dashboard_views.account_connected",
+    "revoke": "agencyaccess.lifecycle.views.signed_in_to_revoke",
 }
 
 Handler = Callable[[HttpRequest, dict[str, Any], TokenSet | None, str | None], HttpResponse]

@@ -95,7 +95,12 @@ class WorkerLanesTests(SimpleTestCase):
         self.assertEqual([f.__name__ for f in lanes["mail"]], ["send_queued_emails"])
         self.assertEqual(
             [f.__name__ for f in lanes["platforms"]],
-            ["recheck_pending_grants", "purge_expired_tokens"],
+            [
+                "recheck_pending_grants",
+                "purge_expired_tokens",
+                "revoke_due",
+                "reverify_active_grants",
+            ],
         )
         self.assertEqual([f.__name__ for f in lanes["webhooks"]], ["dispatch_events", "send_due"])
 

@@ -17,6 +17,8 @@ module.exports = {
     require('./triggers/intake_completed'),
     require('./triggers/service_granted'),
     require('./triggers/webhook_failed'),
+    require('./triggers/grant_drifted'),
+    require('./triggers/client_offboarded'),
   ),
   creates: byKey(require('./creates/create_client'), require('./creates/create_link')),
   searches: byKey(require('./searches/find_client')),

@@ -31,6 +31,7 @@ class OwnNotificationsTests(PageChecks, BaseTestCase):
                 "intake_completed": "off",
                 "link_completed": "immediately",
                 "needs_action": "immediately",
+                "access_changed": "immediately",
             },
         )
         r = self.client.get(PAGE)

@@ -102,6 +102,7 @@ class SettingsTests(PageChecks, BaseTestCase):
                 "intake_completed": "immediately",
                 "link_completed": "off",
                 "needs_action": "immediately",
+                "access_changed": "immediately",
             },
         )
         r = self.client.get(SETTINGS)

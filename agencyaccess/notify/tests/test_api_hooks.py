@@ -13,7 +13,10 @@ from agencyaccess.notify.zapier import MAX_SUBSCRIPTIONS, TRIGGERS, zapier_body
 from agencyaccess.test import BaseTestCase
 
 TARGET = "https://hooks.zapier.com/hooks/standard/1234567/abcdef0123456789/"
-TRIGGER_LIST = "access_granted, client_created, intake_completed, service_granted, webhook_failed"
+TRIGGER_LIST = (
+    "access_granted, client_created, intake_completed, service_granted, webhook_failed, "
+    "grant_drifted, client_offboarded"
+)
 NOT_HTTPS = "target_url must be an absolute https URL, such as https://hooks.zapier.com/hooks/standard/1/2/."
 PRIVATE = "target_url must not point to a private, loopback or link-local address."
 LACKS_LINKS = (

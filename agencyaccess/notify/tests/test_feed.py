@@ -78,6 +78,10 @@ class FeedTests(BaseTestCase):
                 "Jane Doe completed the intake form",
                 "Jane Doe completed their link",
                 "Jane Doe's Google Ads (Jane's Bakery Ads) is now active",
+                "Access to Jane Doe's Google Ads (Jane's Bakery Ads) was removed outside "
+                "AgencyAccess",
+                "Access to Jane Doe's Google Ads (Jane's Bakery Ads) was removed",
+                "Jane Doe was offboarded",
                 "A webhook delivery to hooks.agency.example failed",
                 "The webhook endpoint hooks.agency.example was disabled",
                 "A test event was sent",

@@ -122,6 +122,7 @@ class ImmediateEmailTests(TeammateEvents):
                 "intake_completed": "immediately",
                 "link_completed": "off",
                 "needs_action": "off",
+                "access_changed": "off",
             },
         )
         self.choose(self.bob, service_granted="off", link_completed="immediately")
@@ -292,6 +293,7 @@ class TenantIsolationTests(TeammateEvents):
                 "intake_completed": "off",
                 "link_completed": "off",
                 "needs_action": "off",
+                "access_changed": "off",
             },
         )
         self.completed()

@@ -71,7 +71,7 @@ class GoogleAnalytics(GoogleConnector):
             return revoked()
         if reply.error:
             raise ADMIN_API.failure(reply.error)
-        return active(ref.native_ref)
+        return active(ref.native_ref, ",".join(reply.data.get("roles", [])))
 
     def verify_as_agency(self, ref: GrantRef, tokens: TokenSet) -> GrantOutcome:
         visible = any(

@@ -62,9 +62,14 @@ def granted(native_ref: str, native_role: str, email: str, asset_name: str) -> G
     )
 
 
-def active(native_ref: str) -> GrantOutcome:
+def active(native_ref: str, native_role: str = "") -> GrantOutcome:
+    """`native_role`: the role the platform shows now, where the check can read it (drift);
+    empty when it cannot."""
     return GrantOutcome(
-        GrantState.ACTIVE, native_ref=native_ref, message=_("The agency has this access.")
+        GrantState.ACTIVE,
+        native_ref=native_ref,
+        native_role=native_role,
+        message=_("The agency has this access."),
     )
 
 

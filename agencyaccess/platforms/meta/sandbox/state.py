@@ -239,6 +239,17 @@ def remove_share(asset_id: str, business_id: str) -> None:
     _records("share").filter(key=_share_key(asset_id, business_id)).delete()
 
 
+def set_share_tasks(asset_id: str, business_id: str, tasks: Iterable[str]) -> bool:
+    """Change a partner's tasks outside AgencyAccess, as the client can in Business Settings
+    (a role lowered or raised); False when there is no such share. For drift tests."""
+    record = _records("share").filter(key=_share_key(asset_id, business_id)).first()
+    if record is None:
+        return False
+    record.data |= {"permitted_tasks": list(tasks), "updated": _now()}
+    record.save(update_fields=["data"])
+    return True
+
+
 def approve_share(asset_id: str, business_id: str) -> bool:
     """The agency accepts a pending share; False when there is none to accept."""
     with transaction.atomic():

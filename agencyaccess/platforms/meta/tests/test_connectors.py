@@ -113,6 +113,23 @@ class EveryKindTests(SandboxTestCase):
                 kind.connector.revoke(ref, client_tokens=tokens)
                 self.assertEqual(kind.connector.verify(ref).state, GrantState.REVOKED)
 
+    def test_drift_outside_agencyaccess_is_what_verify_reports(self):
+        """The client removes the agency in Business Settings, or changes its tasks: seen with
+        the client's sign-in (tasks and all) and, for removal, from the agency's side too."""
+        agency = replace(AGENCY, tokens=self.tokens("alex"))
+        for kind in KINDS:
+            with self.subTest(kind.service):
+                tokens, request, outcome = self.grant(kind)
+                ref = ref_of(request, outcome, agency)
+                state.set_share_tasks(kind.asset_id, world.AGENCY_BUSINESS_ID, ["ANALYZE"])
+                changed = kind.connector.verify(ref, client_tokens=tokens)
+                self.assertEqual(changed.state, GrantState.ACTIVE)
+                self.assertEqual(changed.native_role, "ANALYZE")
+                state.remove_share(kind.asset_id, world.AGENCY_BUSINESS_ID)
+                for client_tokens in (tokens, None):
+                    verified = kind.connector.verify(ref, client_tokens=client_tokens)
+                    self.assertEqual(verified.state, GrantState.REVOKED)
+
     def test_an_unticked_permission_stops_listing_and_sharing(self):
         for kind in KINDS:
             with self.subTest(kind.service):
