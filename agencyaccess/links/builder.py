@@ -50,8 +50,20 @@ class ServiceChoice:
 
     @property
     def level_label(self) -> str:
-        level = self.service.level(self.level)
-        return level.label if level else self.level
+        return self.level_text(self.level)
+
+    @property
+    def level_options(self) -> list[tuple[str, str]]:
+        """The level menu: (key, what it reads)."""
+        return [(level.key, self.level_text(level.key)) for level in self.service.levels]
+
+    def level_text(self, key: str) -> str:
+        """A level's label, marked "(read-only)" when it is the service's read-only level and
+        its label does not already say so ("Viewer (read-only)", but "Read only")."""
+        label = self.service.level_label(key)
+        if key == self.service.read_only and "read" not in label.casefold():
+            return f"{label} (read-only)"
+        return label
 
 
 @dataclass(frozen=True)

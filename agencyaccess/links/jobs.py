@@ -106,7 +106,8 @@ def recheck(grant: Grant, connector: ServiceConnector) -> None:
         grant.save(
             update_fields=[
                 "state",
-                "message",
+                "message_id",
+                "message_params",
                 "native_ref",
                 "native_role",
                 "next_action_url",

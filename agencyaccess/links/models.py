@@ -3,13 +3,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencyaccess.accounts.models import Agency
 from agencyaccess.catalog import PLATFORM_CHOICES, Service, service_by_key
 from agencyaccess.clients.models import Client, ClientType
 from agencyaccess.lib.errors import NotFound
 from agencyaccess.lib.ids import PublicIdField, looks_like_public_id
+from agencyaccess.links import grant_messages
 from agencyaccess.platforms.base import GrantState
 from agencyaccess.platforms.models import ConnectedAccount
 
@@ -220,6 +221,10 @@ class RequestedService(models.Model):
     def service(self) -> Service:
         return service_by_key(self.service_key)
 
+    @property
+    def level_label(self) -> str:
+        return self.service.level_label(self.access_level)
+
 
 class RequestedAccountLink(models.Model):
     """A connected account of the agency that receives a requested service's access."""
@@ -263,7 +268,10 @@ class Grant(models.Model):
     native_role = models.CharField(max_length=300, blank=True)
     state = models.CharField(max_length=20, choices=[(s.value, s.name) for s in GrantState])
     native_ref = models.CharField(max_length=500, blank=True)
-    message = models.TextField(blank=True)
+    # What happened and what happens next, as the code wrote it (in English) with the values
+    # of its placeholders: each reader sees it in their own language (the `message` property).
+    message_id = models.TextField(blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     next_action_url = models.URLField(max_length=1000, blank=True)
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(default=timezone.now)
@@ -285,6 +293,23 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_key} {self.asset_name or self.asset_id}: {self.state}"
+
+    @property
+    def message(self) -> str:
+        """The message in the active language: the client's on their pages, the dashboard's
+        on the agency's."""
+        return grant_messages.render(self.message_id, self.message_params)
+
+    @message.setter
+    def message(self, text: str) -> None:
+        """Record a message worded in the active language (as the connectors word them)."""
+        self.message_id, self.message_params = grant_messages.trace(
+            str(text), translation.get_language() or settings.LANGUAGE_CODE
+        )
+
+    @property
+    def level_label(self) -> str:
+        return service_by_key(self.service_key).level_label(self.access_level)
 
     @property
     def action_url(self) -> str:

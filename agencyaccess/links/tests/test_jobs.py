@@ -8,7 +8,7 @@ what each test tells it to.
 from datetime import timedelta
 from unittest import mock
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencyaccess.links.actions import reopen_if_nothing_granted
 from agencyaccess.links.jobs import GIVE_UP_AFTER, claim, recheck_pending_grants
@@ -26,6 +26,7 @@ from agencyaccess.platforms.base import (
     TokenExpired,
     TokenSet,
 )
+from agencyaccess.platforms.google.connector import invited
 from agencyaccess.platforms.models import ConnectionMethod, PlatformToken
 from agencyaccess.test import MCC_ID, BaseTestCase
 
@@ -241,12 +242,29 @@ class RecheckTests(RecheckTestCase):
         self.run_with(ConnectorError("Google is down", permanent=False))
         self.assertEqual(self.grant.state, GrantState.FAILED)
 
-    def test_the_give_up_message_is_in_the_clients_language(self):
+    def test_the_give_up_message_reads_in_each_readers_language(self):
         self.jane.language = "es"
         self.jane.save()
         Grant.objects.filter(pk=self.grant.pk).update(created=timezone.now() - GIVE_UP_AFTER)
         self.run_with(PENDING)
-        self.assertIn("30 días", self.grant.message)
+        with translation.override("es"):
+            self.assertIn("30 días", self.grant.message)
+        with translation.override("en"):
+            self.assertIn("after 30 days", self.grant.message)
+
+    def test_a_spanish_clients_pending_message_is_kept_with_its_values(self):
+        """Worded in Spanish by the connector, the message is kept as its msgid and values:
+        the agency reads it in English, Jane in Spanish, the address in both."""
+        self.jane.language = "es"
+        self.jane.save()
+        with translation.override("es"):
+            invitation = invited("properties/1/accessBindings/2", "viewer", "ops@agency.example")
+        self.run_with(invitation)
+        self.assertTrue(self.grant.message_id.startswith("Google sent an invitation to"))
+        self.assertEqual(self.grant.message_params, {"email": "ops@agency.example"})
+        with translation.override("es"):
+            self.assertEqual(self.grant.message, invitation.message)
+        self.assertIn("ops@agency.example. Access starts as soon as", self.grant.message)
 
     def test_an_active_grant_on_its_last_day_is_active(self):
         Grant.objects.filter(pk=self.grant.pk).update(created=timezone.now() - GIVE_UP_AFTER)
