@@ -81,6 +81,26 @@ class AccessPage(models.Model):
         return self.name
 
 
+class LinkTemplate(models.Model):
+    """A saved set of requested services ("SEO package", "Paid social"): what the builder, an
+    access page or the API's links/create (its templateID) starts from. Kept in the API's
+    requestedAccounts shape, checked as a link's when saved."""
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="link_templates")
+    public_id = PublicIdField()
+    name = models.CharField(max_length=200)
+    requested_accounts = models.JSONField(default=dict)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="one_template_name_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Link(models.Model):
     """One access request sent to one client: the services asked for and how far they got."""
 

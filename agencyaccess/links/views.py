@@ -49,6 +49,7 @@ from agencyaccess.links.builder import (
     update_body,
 )
 from agencyaccess.links.forms import CcRows, LinkOptionsForm, UpdateOptionsForm
+from agencyaccess.links.link_templates import chosen_template, template_menu
 from agencyaccess.links.models import IntakeQuestion, Link, LinkStatus, get_link_for_request
 from agencyaccess.links.tokens import live_tokens, reveal_tokens
 from agencyaccess.notify.emails import link_updated
@@ -100,7 +101,11 @@ def links_create(request: AgencyRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     options = LinkOptionsForm(data, intake_available=has_enabled_intake_form(request.agency_id))
     cc = CcRows(data, prefix="cc")
-    requested = requested_accounts_from(data, prospect=client.is_prospect) if data else {}
+    template = chosen_template(request)
+    if data:
+        requested = requested_accounts_from(data, prospect=client.is_prospect)
+    else:
+        requested = as_request(template.requested_accounts) if template else {}
     body = create_body(client, requested, options, cc)
     if request.htmx:
         return _preview(request, client, requested, body)
@@ -129,6 +134,8 @@ def links_create(request: AgencyRequest) -> HttpResponse:
             "cc": cc,
             "body": body,
             "error": error,
+            "templates": template_menu(request.agency_id),
+            "template": template,
         },
         status=status,
     )
@@ -233,8 +240,11 @@ def links_edit(request: AgencyRequest, link_id: str) -> HttpResponse:
     link = get_or_404(get_link_for_request, request, link_id, Link.objects.select_related("client"))
     client = link.client
     data = request.POST if request.method == "POST" else None
+    template = chosen_template(request)
     if data is None:
-        requested = as_request(requested_accounts_of(link.pk))
+        requested = as_request(
+            template.requested_accounts if template else requested_accounts_of(link.pk)
+        )
     else:
         requested = requested_accounts_from(data, prospect=client.is_prospect)
     body = update_body(link.public_id, requested)
@@ -266,6 +276,8 @@ def links_edit(request: AgencyRequest, link_id: str) -> HttpResponse:
             "options": options,
             "body": body,
             "error": error,
+            "templates": template_menu(request.agency_id),
+            "template": template,
         },
         status=status,
     )

@@ -46,6 +46,7 @@ PHONE_PAGES = [
     "Clients",
     "Connected accounts",
     "Access pages",
+    "Templates",
     "Intake form",
     "Branding",
     "Webhooks",
