@@ -52,8 +52,7 @@ from agencyaccess.links.actions import (
 from agencyaccess.links.api import RequestedAccountsIn
 from agencyaccess.links.builder import (
     RequestedAccounts,
-    builder_choices,
-    receiving_accounts,
+    builder_for,
     requested_accounts_from,
 )
 from agencyaccess.links.link_templates import chosen_template, described, template_menu
@@ -308,13 +307,12 @@ def editor(
 ) -> HttpResponse:
     """The editor, its builder showing `shown` (the API's requestedAccounts shape), taken from
     `template` when the agency chose to start from one."""
-    accounts = receiving_accounts(form.agency_id)
     context = {
         "form": form,
         "page": page,
         "url": public_url(page) if page else "",
         "problem": problem,
-        "platforms": builder_choices(shown, accounts, prospect=False),
+        "platforms": builder_for(form.agency_id, shown, prospect=False),
         "templates": template_menu(form.agency_id),
         "template": template,
     }

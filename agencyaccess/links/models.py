@@ -332,6 +332,13 @@ class Grant(models.Model):
         return service_by_key(self.service_key).level_label(self.access_level)
 
     @property
+    def checkable(self) -> bool:
+        """Whether "Check now" can ask the platform: pending, and granted through an API."""
+        return GrantState(self.state).is_pending and bool(
+            service_by_key(self.service_key).connector
+        )
+
+    @property
     def action_url(self) -> str:
         """`next_action_url` when it is a web address: it comes from a platform's answer and
         becomes a link on the client's page, so nothing like javascript: gets through."""

@@ -23,8 +23,7 @@ from agencyaccess.lib.pages import AgencyRequest, get_or_404
 from agencyaccess.links.access_pages import check_page
 from agencyaccess.links.builder import (
     RequestedAccounts,
-    builder_choices,
-    receiving_accounts,
+    builder_for,
     requested_accounts_from,
 )
 from agencyaccess.links.link_templates import described, get_template_for_request, template_menu
@@ -138,9 +137,7 @@ def _editor(
         {
             "form": form,
             "template": template,
-            "platforms": builder_choices(
-                shown, receiving_accounts(request.agency_id), prospect=False
-            ),
+            "platforms": builder_for(request.agency_id, shown, prospect=False),
         },
         status=400 if form.errors else 200,
     )

@@ -10,6 +10,11 @@ urlpatterns = [
     path("links/<public_id:link_id>/tokens/", views.links_tokens, name="links-reveal-tokens"),
     path("links/<public_id:link_id>/remind/", views.links_remind, name="links-remind"),
     path("links/<public_id:link_id>/delete/", views.links_delete, name="links-delete"),
+    path(
+        "links/<public_id:link_id>/grants/<int:grant_id>/check/",
+        views.links_check_grant,
+        name="links-check-grant",
+    ),
     path("templates/", template_views.templates_list, name="links-templates"),
     path("templates/new/", template_views.templates_create, name="links-create-template"),
     path(

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agencyaccess.accounts.access import agency_view
 from agencyaccess.accounts.forms import ReauthenticateForm
 from agencyaccess.accounts.models import User
+from agencyaccess.apikeys import ratelimit
 from agencyaccess.apikeys.capabilities import (
     LINKS_CREATE,
     LINKS_EDIT,
@@ -42,13 +44,13 @@ from agencyaccess.links.api import requested_accounts_of
 from agencyaccess.links.builder import (
     RequestedAccounts,
     as_request,
-    builder_choices,
+    builder_for,
     create_body,
-    receiving_accounts,
     requested_accounts_from,
     update_body,
 )
 from agencyaccess.links.forms import CcRows, LinkOptionsForm, UpdateOptionsForm
+from agencyaccess.links.jobs import check_now
 from agencyaccess.links.link_templates import chosen_template, template_menu
 from agencyaccess.links.models import IntakeQuestion, Link, LinkStatus, get_link_for_request
 from agencyaccess.links.tokens import live_tokens, reveal_tokens
@@ -56,6 +58,9 @@ from agencyaccess.notify.emails import link_updated
 from agencyaccess.notify.feed import feed_for_request
 from agencyaccess.notify.reminders import remind
 
+# "Check now" on pending grants: each call reaches the platform, under its quotas.
+CHECKS_PER_GRANT_A_MINUTE = 1
+CHECKS_PER_AGENCY_A_MINUTE = 20
 # Clients offered when a link is started without one.
 CLIENT_CHOICES = 10
 # The newest reveals of a link's tokens listed on its page (there are rarely more).
@@ -127,9 +132,7 @@ def links_create(request: AgencyRequest) -> HttpResponse:
         "links/create.html",
         {
             "client": client,
-            "platforms": builder_choices(
-                requested, receiving_accounts(request.agency_id), prospect=client.is_prospect
-            ),
+            "platforms": builder_for(request.agency_id, requested, prospect=client.is_prospect),
             "options": options,
             "cc": cc,
             "body": body,
@@ -270,9 +273,7 @@ def links_edit(request: AgencyRequest, link_id: str) -> HttpResponse:
         {
             "link": link,
             "client": client,
-            "platforms": builder_choices(
-                requested, receiving_accounts(request.agency_id), prospect=client.is_prospect
-            ),
+            "platforms": builder_for(request.agency_id, requested, prospect=client.is_prospect),
             "options": options,
             "body": body,
             "error": error,
@@ -299,6 +300,35 @@ def links_remind(request: AgencyRequest, link_id: str) -> HttpResponse:
             "The link changed in the meantime (completed or just reminded): no e-mail was sent.",
         )
     return redirect("links-detail", link.public_id)
+
+
+@agency_view(LINKS_EDIT)
+@require_POST
+def links_check_grant(request: AgencyRequest, link_id: str, grant_id: int) -> HttpResponse:
+    """ "Check now" on a pending grant: the platform is asked at once instead of at the
+    worker's next check. Each grant may be checked once a minute, each agency a few times a
+    minute: every check is a call to the platform, under its own quotas."""
+    link = get_or_404(get_link_for_request, request, link_id)
+    grant = link.grants.select_related("link__client", "connected_account").filter(pk=grant_id)
+    found = grant.first()
+    if found is None:
+        raise Http404("This link has no such grant.")
+    for bucket, limit in (
+        (f"grant-check:{found.pk}", CHECKS_PER_GRANT_A_MINUTE),
+        (f"grant-check-agency:{request.agency_id}", CHECKS_PER_AGENCY_A_MINUTE),
+    ):
+        if (usage := ratelimit.hit(bucket, limit)).exceeded:
+            messages.error(
+                request,
+                f"It was checked a moment ago: try again in {usage.retry_after()} seconds.",
+            )
+            return redirect("links-detail", link.public_id)
+    if check_now(found):
+        label, _tone = found.shown_state
+        messages.success(request, f"Checked with the platform just now: {label}.")
+    else:
+        messages.info(request, "There is nothing to check: this grant is no longer pending.")
+    return redirect(f"{reverse('links-detail', args=[link.public_id])}#grant-{found.pk}")
 
 
 @agency_view(LINKS_EDIT)
