@@ -323,9 +323,17 @@ class Grant(models.Model):
     @message.setter
     def message(self, text: str) -> None:
         """Record a message worded in the active language (as the connectors word them)."""
-        self.message_id, self.message_params = grant_messages.trace(
+        fields = self.worded(text)
+        self.message_id, self.message_params = fields["message_id"], fields["message_params"]
+
+    @staticmethod
+    def worded(text: str) -> dict[str, Any]:
+        """The fields that record `text`, worded in the active language, for create() and
+        update_or_create()'s defaults."""
+        msgid, params = grant_messages.trace(
             str(text), translation.get_language() or settings.LANGUAGE_CODE
         )
+        return {"message_id": msgid, "message_params": params}
 
     @property
     def level_label(self) -> str:

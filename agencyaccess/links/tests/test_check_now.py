@@ -34,7 +34,7 @@ class CheckNowTests(BaseTestCase):
             asset_name="Bakery Ads",
             access_level="STANDARD",
             native_ref=f"{asset_id}/customerUserAccessInvitations/9",
-            message="Accept the invitation.",
+            message_id="Accept the invitation.",
             # The worker's next check is hours away.
             next_check=timezone.now() + timedelta(hours=6),
             **{"state": GrantState.PENDING_AGENCY, **fields},

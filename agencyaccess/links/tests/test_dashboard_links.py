@@ -468,7 +468,7 @@ class LinkDetailTests(BaseTestCase):
             asset_name="Bakery Ads",
             access_level="STANDARD",
             state="pending_agency",
-            message="Accept the invitation in Google Ads.",
+            message_id="Accept the invitation in Google Ads.",
         )
         r = self.client.get(self.url)
         for text in (

@@ -72,7 +72,7 @@ class RecheckTestCase(BaseTestCase):
             native_role="STANDARD",
             native_ref="customers/111/customerUserAccessInvitations/9",
             state=GrantState.PENDING_AGENCY,
-            message="Invitation sent to ads@alice.example.",
+            message_id="Invitation sent to ads@alice.example.",
             next_check=timezone.now() - MINUTE,
         )
 
