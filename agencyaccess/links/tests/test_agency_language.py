@@ -3,6 +3,7 @@ Jane, a Spanish-speaking client, shares through the real Google connectors again
 sandbox, and what the connectors told her in Spanish reads in English on Alice's dashboard."""
 
 import gettext
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.test import Client as Browser
 
 from agencyaccess.accounts.models import Membership, Role, User
 from agencyaccess.links.models import Grant
+from agencyaccess.notify.models import Event
 from agencyaccess.onboarding.tests.test_flow_sandbox import JourneyTestCase
 from agencyaccess.platforms.base import GrantState
 from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY
@@ -77,5 +79,13 @@ class SpanishClientTests(JourneyTestCase):
         self.assertIn(f"Done: {DEMO_AGENCY} now has access to", page)
         spanish = [sentence for sentence in spanish_sentences() if sentence in page]
         self.assertEqual(spanish, [])
+        # The events that tell the agency's systems and teammates say it in English too.
+        notes = [
+            asset["notes"]
+            for event in Event.objects.filter(link=self.link, type="service.granted")
+            for asset in json.loads(event.body)["data"]["assets"]
+        ]
+        self.assertTrue(notes)
+        self.assertEqual([n for n in notes if any(s in n for s in spanish_sentences())], [])
         # Jane read the same messages in Spanish.
         self.assertIn("Google ha enviado una invitación", jane_sees)
