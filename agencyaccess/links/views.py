@@ -106,8 +106,9 @@ def links_create(request: AgencyRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     options = LinkOptionsForm(data, intake_available=has_enabled_intake_form(request.agency_id))
     cc = CcRows(data, prefix="cc")
-    template = chosen_template(request)
-    if data:
+    # A template fills the builder in when the page opens; a submitted form says it all.
+    template = chosen_template(request) if data is None else None
+    if data is not None:
         requested = requested_accounts_from(data, prospect=client.is_prospect)
     else:
         requested = as_request(template.requested_accounts) if template else {}
@@ -243,7 +244,7 @@ def links_edit(request: AgencyRequest, link_id: str) -> HttpResponse:
     link = get_or_404(get_link_for_request, request, link_id, Link.objects.select_related("client"))
     client = link.client
     data = request.POST if request.method == "POST" else None
-    template = chosen_template(request)
+    template = chosen_template(request) if data is None else None
     if data is None:
         requested = as_request(
             template.requested_accounts if template else requested_accounts_of(link.pk)
@@ -309,26 +310,32 @@ def links_check_grant(request: AgencyRequest, link_id: str, grant_id: int) -> Ht
     worker's next check. Each grant may be checked once a minute, each agency a few times a
     minute: every check is a call to the platform, under its own quotas."""
     link = get_or_404(get_link_for_request, request, link_id)
-    grant = link.grants.select_related("link__client", "connected_account").filter(pk=grant_id)
-    found = grant.first()
-    if found is None:
+    grant = (
+        link.grants.select_related("link__client", "connected_account").filter(pk=grant_id).first()
+    )
+    if grant is None:
         raise Http404("This link has no such grant.")
-    for bucket, limit in (
-        (f"grant-check:{found.pk}", CHECKS_PER_GRANT_A_MINUTE),
-        (f"grant-check-agency:{request.agency_id}", CHECKS_PER_AGENCY_A_MINUTE),
-    ):
-        if (usage := ratelimit.hit(bucket, limit)).exceeded:
-            messages.error(
-                request,
-                f"It was checked a moment ago: try again in {usage.retry_after()} seconds.",
-            )
-            return redirect("links-detail", link.public_id)
-    if check_now(found):
-        label, _tone = found.shown_state
+    grant_usage = ratelimit.hit(f"grant-check:{grant.pk}", CHECKS_PER_GRANT_A_MINUTE)
+    agency_usage = ratelimit.hit(
+        f"grant-check-agency:{request.agency_id}", CHECKS_PER_AGENCY_A_MINUTE
+    )
+    if grant_usage.exceeded:
+        messages.error(
+            request,
+            f"It was checked a moment ago: try again in {grant_usage.retry_after()} seconds.",
+        )
+    elif agency_usage.exceeded:
+        messages.error(
+            request,
+            "Your agency has checked many grants this minute: try again in "
+            f"{agency_usage.retry_after()} seconds.",
+        )
+    elif check_now(grant):
+        label, _tone = grant.shown_state
         messages.success(request, f"Checked with the platform just now: {label}.")
     else:
         messages.info(request, "There is nothing to check: this grant is no longer pending.")
-    return redirect(f"{reverse('links-detail', args=[link.public_id])}#grant-{found.pk}")
+    return redirect(f"{reverse('links-detail', args=[link.public_id])}#grant-{grant.pk}")
 
 
 @agency_view(LINKS_EDIT)

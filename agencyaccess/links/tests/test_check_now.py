@@ -95,7 +95,7 @@ class CheckNowTests(BaseTestCase):
             self.check(PENDING, grant=grant)
         connector, page = self.check(ACTIVE, grant=grants[-1])
         self.assertEqual(connector.asked, [])
-        self.assertContains(page, "It was checked a moment ago")
+        self.assertContains(page, "Your agency has checked many grants this minute: try again in")
 
     def test_a_guided_or_settled_grant_has_nothing_to_check(self):
         Grant.objects.filter(pk=self.grant.pk).update(state=GrantState.ACTIVE)
