@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.test import Client as Browser
+from django.utils import translation
 
 from agencyaccess.accounts.models import Membership, Role, User
 from agencyaccess.links.models import Grant
@@ -39,6 +40,9 @@ def spanish_sentences() -> list[str]:
 class SpanishClientTests(JourneyTestCase):
     def setUp(self) -> None:
         super().setUp()
+        # Jane's pages and the Spanish browser activate Spanish in this thread (the test
+        # client runs the views here): leave the tests after this one in the default.
+        self.addCleanup(translation.deactivate)
         self.link.client.language = "es"
         self.link.client.save()
         self.request("google", "google_analytics", "EDITOR", email=DEMO_AGENCY)
