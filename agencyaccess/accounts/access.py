@@ -10,10 +10,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import cast
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import translation
 
 from agencyaccess.accounts.models import Invitation, Membership, User
 from agencyaccess.apikeys.capabilities import ROLE_CAPABILITIES
@@ -60,7 +62,11 @@ def agency_view(capability: str | None = None) -> Callable:
             request.agency_id = membership.agency_id  # type: ignore[attr-defined]
             request.memberships = memberships  # type: ignore[attr-defined]
             request.capabilities = capabilities_of(membership)  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            # The dashboard is written in English: what it shows from the database (a grant's
+            # message worded for a Spanish client) is read in English too, whatever the
+            # browser's languages.
+            with translation.override(settings.LANGUAGE_CODE):
+                return view(request, *args, **kwargs)
 
         return wrapper
 

@@ -63,6 +63,11 @@ class Service:
         wanted = normalize_level(key)
         return next((lvl for lvl in self.levels if lvl.key == wanted), None)
 
+    def level_label(self, key: str) -> str:
+        """The level as a person reads it ("Read only" for READ_ONLY); an unknown key as is."""
+        level = self.level(key)
+        return level.label if level else key
+
     @property
     def level_keys(self) -> tuple[str, ...]:
         return tuple(lvl.key for lvl in self.levels)

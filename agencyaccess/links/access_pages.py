@@ -52,11 +52,11 @@ from agencyaccess.links.actions import (
 from agencyaccess.links.api import RequestedAccountsIn
 from agencyaccess.links.builder import (
     RequestedAccounts,
-    builder_choices,
-    receiving_accounts,
+    builder_for,
     requested_accounts_from,
 )
-from agencyaccess.links.models import AccessPage, Link
+from agencyaccess.links.link_templates import chosen_template, described, template_menu
+from agencyaccess.links.models import AccessPage, Link, LinkTemplate
 from agencyaccess.links.validation import clean_redirect
 from agencyaccess.onboarding.pages import LANGUAGES, branding, not_found, remember_language
 from agencyaccess.platforms.models import ConnectedAccount
@@ -258,10 +258,7 @@ def access_pages(request) -> HttpResponse:
         PageRow(
             page,
             public_url(page),
-            [
-                f"{name}: {', '.join(services)}"
-                for name, services in page.requested_accounts.items()
-            ],
+            described(page.requested_accounts),
         )
         for page in pages
     ]
@@ -278,6 +275,8 @@ def create_access_page(request) -> HttpResponse:
         save_page(page, form.cleaned_data)
         messages.success(request, f"Access page {page.name} created: share {public_url(page)}")
         return redirect("links-access-pages")
+    if request.method == "GET" and (template := chosen_template(request)):
+        return editor(request, form, None, template.requested_accounts, template=template)
     return editor(request, form, None, form.chosen)
 
 
@@ -293,6 +292,8 @@ def edit_access_page(request, page_id: str) -> HttpResponse:
             return redirect("links-access-pages")
         return editor(request, form, page, form.chosen)
     form = AccessPageForm(page.agency_id, initial={name: getattr(page, name) for name in FIELDS})
+    if template := chosen_template(request):
+        return editor(request, form, page, template.requested_accounts, template=template)
     return editor(request, form, page, page.requested_accounts, problem=page_problem(page))
 
 
@@ -302,15 +303,18 @@ def editor(
     page: AccessPage | None,
     shown: RequestedAccounts,
     problem: str = "",
+    template: LinkTemplate | None = None,
 ) -> HttpResponse:
-    """The editor, its builder showing `shown` (the API's requestedAccounts shape)."""
-    accounts = receiving_accounts(form.agency_id)
+    """The editor, its builder showing `shown` (the API's requestedAccounts shape), taken from
+    `template` when the agency chose to start from one."""
     context = {
         "form": form,
         "page": page,
         "url": public_url(page) if page else "",
         "problem": problem,
-        "platforms": builder_choices(shown, accounts, prospect=False),
+        "platforms": builder_for(form.agency_id, shown, prospect=False),
+        "templates": template_menu(form.agency_id),
+        "template": template,
     }
     return render(
         request,

@@ -238,7 +238,7 @@ def save_grant(
             "native_role": outcome.native_role,
             "native_ref": outcome.native_ref,
             "state": outcome.state,
-            "message": outcome.message,
+            **Grant.worded(outcome.message),
             "next_action_url": outcome.next_action_url or "",
             "updated": now,
             "last_verified": now,

@@ -41,6 +41,7 @@ from agencyaccess.links.actions import (
     parse_services,
     replace_services,
 )
+from agencyaccess.links.link_templates import template_of_agency, with_template
 from agencyaccess.links.models import (
     Link,
     RequestedService,
@@ -131,6 +132,15 @@ class LinkCreateIn(Schema):
     run as the fields are validated, with the request that ninja passes as validation context."""
 
     clientID: StrictStr = Field(description="The id of the client to send the link to.")
+    # Before requestedAccounts: its validator lays requestedAccounts over the template.
+    templateID: StrictStr | None = Field(
+        None,
+        description="Extension: the id of one of your templates (saved sets of requested "
+        "services). The link asks for the template's services, with requestedAccounts laid "
+        "over them: a service named in both is configured as requestedAccounts says, and "
+        "requestedAccounts may add services. Send {} as requestedAccounts to use the "
+        "template as it is.",
+    )
     requestedAccounts: RequestedAccountsIn = Field(
         validation_alias=REQUESTED_ACCOUNTS,
         description='Platform name -> service name -> configuration, e.g. {"Google": {"Google Ads": {...}}}.',
@@ -167,6 +177,17 @@ class LinkCreateIn(Schema):
         _context(info)["client"] = client
         return value
 
+    @field_validator("templateID")
+    @classmethod
+    def _template_of_agency(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return value
+        template = template_of_agency(_request(info).agency_id, value)
+        if template is None:
+            raise ValueError(f'"{value}" is not the id of one of your agency\'s templates')
+        _context(info)["template"] = template
+        return value
+
     @field_validator("requestedAccounts")
     @classmethod
     def _services_of_catalogue(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
@@ -176,6 +197,8 @@ class LinkCreateIn(Schema):
             platform: {name: service.model_dump() for name, service in services.items()}
             for platform, services in value.items()
         }
+        if (template := _context(info).get("template")) is not None:
+            as_dicts = with_template(template.requested_accounts, as_dicts)
         with _as_sentence():
             _context(info)["services"] = parse_services(_request(info).agency_id, client, as_dicts)
         return value

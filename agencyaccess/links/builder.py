@@ -14,7 +14,7 @@ Its form fields, per catalogue service (by the service's key):
 """
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from django.utils.datastructures import MultiValueDict
 from agencyaccess.catalog import PLATFORMS, Platform, Service
 from agencyaccess.clients.models import Client
 from agencyaccess.lib.timestamps import epoch_ms
+from agencyaccess.links.models import Link, RequestedService
 from agencyaccess.platforms.models import ConnectedAccount
 
 RequestedAccounts = dict[str, dict[str, dict[str, Any]]]
@@ -51,8 +52,20 @@ class ServiceChoice:
 
     @property
     def level_label(self) -> str:
-        level = self.service.level(self.level)
-        return level.label if level else self.level
+        return self.level_text(self.level)
+
+    @property
+    def level_options(self) -> list[tuple[str, str]]:
+        """The level menu: (key, what it reads)."""
+        return [(level.key, self.level_text(level.key)) for level in self.service.levels]
+
+    def level_text(self, key: str) -> str:
+        """A level's label, marked "(read-only)" when it is the service's read-only level and
+        its label does not already say so ("Viewer (read-only)", but "Read only")."""
+        label = self.service.level_label(key)
+        if key == self.service.read_only and "read" not in label.casefold():
+            return f"{label} (read-only)"
+        return label
 
 
 @dataclass(frozen=True)
@@ -60,11 +73,22 @@ class PlatformChoice:
     platform: Platform
     services: list[ServiceChoice]
     has_accounts: bool
+    used: bool  # the agency has accounts on it or asked for it in recent links
 
     @property
     def chosen(self) -> int:
         """How many of its services are chosen."""
         return sum(service.chosen for service in self.services)
+
+    @property
+    def open(self) -> bool:
+        return self.used or bool(self.chosen)
+
+    @property
+    def search_text(self) -> str:
+        """What the builder's filter box matches: the platform's and its services' names."""
+        names = [self.platform.name, *(row.service.name for row in self.services)]
+        return " ".join(names).casefold()
 
 
 def receiving_accounts(agency_id: int) -> dict[str, list[ConnectedAccount]]:
@@ -117,13 +141,43 @@ def as_request(retrieved: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> Requ
 _ANSWERS = ("granted", "skipped")
 
 
+def platforms_in_use(agency_id: int) -> set[str]:
+    """The platforms (keys) of the agency's recent links: with the platforms it has accounts
+    on, they come first in the builder."""
+    recent = Link.objects.filter(agency_id=agency_id).order_by("-created")[:RECENT_LINKS]
+    return set(
+        RequestedService.objects.filter(link__in=recent.values("pk"))
+        .values_list("platform", flat=True)
+        .distinct()
+    )
+
+
+# How many of the agency's newest links say which platforms it uses.
+RECENT_LINKS = 100
+
+
+def builder_for(
+    agency_id: int, requested: Mapping[str, Mapping[str, Any]], *, prospect: bool
+) -> list[PlatformChoice]:
+    """The builder of one of the agency's pages, showing `requested` (the API's JSON)."""
+    return builder_choices(
+        requested,
+        receiving_accounts(agency_id),
+        prospect=prospect,
+        in_use=platforms_in_use(agency_id),
+    )
+
+
 def builder_choices(
     requested: Mapping[str, Mapping[str, Any]],
     accounts: Mapping[str, list[ConnectedAccount]],
     *,
     prospect: bool,
+    in_use: Collection[str] = (),
 ) -> list[PlatformChoice]:
-    """The builder's checkboxes and menus, showing `requested` (the API's JSON)."""
+    """The builder's checkboxes and menus, showing `requested` (the API's JSON). The platforms
+    the agency uses (`in_use`, or with accounts to receive access) or that `requested` names
+    come first, open; the others follow, closed, in the catalogue's order."""
     platforms = []
     for platform in PLATFORMS:
         platform_accounts = accounts.get(platform.key, [])
@@ -136,8 +190,10 @@ def builder_choices(
             )
             for service in platform.services
         ]
-        platforms.append(PlatformChoice(platform, services, bool(platform_accounts)))
-    return platforms
+        used = bool(platform_accounts) or platform.key in in_use
+        platforms.append(PlatformChoice(platform, services, bool(platform_accounts), used))
+    # sorted() is stable: each group keeps the catalogue's order.
+    return sorted(platforms, key=lambda choice: not choice.open)
 
 
 def _service_choice(

@@ -65,6 +65,20 @@ def recheck_pending_grants() -> int:
     return checked
 
 
+def check_now(grant: Grant) -> bool:
+    """Ask the platform about one pending grant at once (the agency's "Check now"), as the
+    worker would, and claimed as the worker claims: of two presses at once, one checks. False
+    when there was nothing to check: a grant no longer pending (changed since it was read),
+    or one of a guided service, which no API can confirm."""
+    connector = registry.connector_for(grant.service_key)
+    if connector is None or not GrantState(grant.state).is_pending:
+        return False
+    if not claim(grant, timezone.now()):
+        return False
+    recheck(grant, connector)
+    return True
+
+
 def due_checks(now: datetime) -> QuerySet[Grant]:
     """The pending grants to ask the platform about now (a claimed one's lease ends its wait)."""
     return Grant.objects.pending().filter(
@@ -107,7 +121,8 @@ def recheck(grant: Grant, connector: ServiceConnector) -> None:
         grant.save(
             update_fields=[
                 "state",
-                "message",
+                "message_id",
+                "message_params",
                 "native_ref",
                 "native_role",
                 "next_action_url",

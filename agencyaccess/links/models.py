@@ -3,13 +3,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencyaccess.accounts.models import Agency
 from agencyaccess.catalog import PLATFORM_CHOICES, Service, service_by_key
 from agencyaccess.clients.models import Client, ClientType
 from agencyaccess.lib.errors import NotFound
 from agencyaccess.lib.ids import PublicIdField, looks_like_public_id
+from agencyaccess.links import grant_messages
 from agencyaccess.platforms.base import GrantState
 from agencyaccess.platforms.models import ConnectedAccount
 
@@ -75,6 +76,26 @@ class AccessPage(models.Model):
     redirect = models.CharField(max_length=500, blank=True)
     enabled = models.BooleanField(default=True)
     created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LinkTemplate(models.Model):
+    """A saved set of requested services ("SEO package", "Paid social"): what the builder, an
+    access page or the API's links/create (its templateID) starts from. Kept in the API's
+    requestedAccounts shape, checked as a link's when saved."""
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="link_templates")
+    public_id = PublicIdField()
+    name = models.CharField(max_length=200)
+    requested_accounts = models.JSONField(default=dict)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="one_template_name_per_agency")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -241,6 +262,10 @@ class RequestedService(models.Model):
     def service(self) -> Service:
         return service_by_key(self.service_key)
 
+    @property
+    def level_label(self) -> str:
+        return self.service.level_label(self.access_level)
+
 
 class RequestedAccountLink(models.Model):
     """A connected account of the agency that receives a requested service's access."""
@@ -291,7 +316,10 @@ class Grant(models.Model):
     native_role = models.CharField(max_length=300, blank=True)
     state = models.CharField(max_length=20, choices=[(s.value, s.name) for s in GrantState])
     native_ref = models.CharField(max_length=500, blank=True)
-    message = models.TextField(blank=True)
+    # What happened and what happens next, as the code wrote it (in English) with the values
+    # of its placeholders: each reader sees it in their own language (the `message` property).
+    message_id = models.TextField(blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     next_action_url = models.URLField(max_length=1000, blank=True)
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(default=timezone.now)
@@ -319,6 +347,38 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_key} {self.asset_name or self.asset_id}: {self.state}"
+
+    @property
+    def message(self) -> str:
+        """The message in the active language: the client's on their pages, the dashboard's
+        on the agency's."""
+        return grant_messages.render(self.message_id, self.message_params)
+
+    @message.setter
+    def message(self, text: str) -> None:
+        """Record a message worded in the active language (as the connectors word them)."""
+        fields = self.worded(text)
+        self.message_id, self.message_params = fields["message_id"], fields["message_params"]
+
+    @staticmethod
+    def worded(text: str) -> dict[str, Any]:
+        """The fields that record `text`, worded in the active language, for create() and
+        update_or_create()'s defaults."""
+        msgid, params = grant_messages.trace(
+            str(text), translation.get_language() or settings.LANGUAGE_CODE
+        )
+        return {"message_id": msgid, "message_params": params}
+
+    @property
+    def level_label(self) -> str:
+        return service_by_key(self.service_key).level_label(self.access_level)
+
+    @property
+    def checkable(self) -> bool:
+        """Whether "Check now" can ask the platform: pending, and granted through an API."""
+        return GrantState(self.state).is_pending and bool(
+            service_by_key(self.service_key).connector
+        )
 
     @property
     def action_url(self) -> str:

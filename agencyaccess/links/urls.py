@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agencyaccess.links import views
+from agencyaccess.links import template_views, views
 
 urlpatterns = [
     path("links/", views.links_list, name="links-list"),
@@ -10,4 +10,21 @@ urlpatterns = [
     path("links/<public_id:link_id>/tokens/", views.links_tokens, name="links-reveal-tokens"),
     path("links/<public_id:link_id>/remind/", views.links_remind, name="links-remind"),
     path("links/<public_id:link_id>/delete/", views.links_delete, name="links-delete"),
+    path(
+        "links/<public_id:link_id>/grants/<int:grant_id>/check/",
+        views.links_check_grant,
+        name="links-check-grant",
+    ),
+    path("templates/", template_views.templates_list, name="links-templates"),
+    path("templates/new/", template_views.templates_create, name="links-create-template"),
+    path(
+        "templates/<public_id:template_id>/",
+        template_views.templates_edit,
+        name="links-edit-template",
+    ),
+    path(
+        "templates/<public_id:template_id>/delete/",
+        template_views.templates_delete,
+        name="links-delete-template",
+    ),
 ]

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agencyaccess.accounts.access import agency_view
 from agencyaccess.accounts.forms import ReauthenticateForm
 from agencyaccess.accounts.models import User
+from agencyaccess.apikeys import ratelimit
 from agencyaccess.apikeys.capabilities import (
     LINKS_CREATE,
     LINKS_EDIT,
@@ -42,19 +44,23 @@ from agencyaccess.links.api import requested_accounts_of
 from agencyaccess.links.builder import (
     RequestedAccounts,
     as_request,
-    builder_choices,
+    builder_for,
     create_body,
-    receiving_accounts,
     requested_accounts_from,
     update_body,
 )
 from agencyaccess.links.forms import CcRows, LinkOptionsForm, UpdateOptionsForm
+from agencyaccess.links.jobs import check_now
+from agencyaccess.links.link_templates import chosen_template, template_menu
 from agencyaccess.links.models import IntakeQuestion, Link, LinkStatus, get_link_for_request
 from agencyaccess.links.tokens import live_tokens, reveal_tokens
 from agencyaccess.notify.emails import link_updated
 from agencyaccess.notify.feed import feed_for_request
 from agencyaccess.notify.reminders import remind
 
+# "Check now" on pending grants: each call reaches the platform, under its quotas.
+CHECKS_PER_GRANT_A_MINUTE = 1
+CHECKS_PER_AGENCY_A_MINUTE = 20
 # Clients offered when a link is started without one.
 CLIENT_CHOICES = 10
 # The newest reveals of a link's tokens listed on its page (there are rarely more).
@@ -100,7 +106,12 @@ def links_create(request: AgencyRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     options = LinkOptionsForm(data, intake_available=has_enabled_intake_form(request.agency_id))
     cc = CcRows(data, prefix="cc")
-    requested = requested_accounts_from(data, prospect=client.is_prospect) if data else {}
+    # A template fills the builder in when the page opens; a submitted form says it all.
+    template = chosen_template(request) if data is None else None
+    if data is not None:
+        requested = requested_accounts_from(data, prospect=client.is_prospect)
+    else:
+        requested = as_request(template.requested_accounts) if template else {}
     body = create_body(client, requested, options, cc)
     if request.htmx:
         return _preview(request, client, requested, body)
@@ -122,13 +133,13 @@ def links_create(request: AgencyRequest) -> HttpResponse:
         "links/create.html",
         {
             "client": client,
-            "platforms": builder_choices(
-                requested, receiving_accounts(request.agency_id), prospect=client.is_prospect
-            ),
+            "platforms": builder_for(request.agency_id, requested, prospect=client.is_prospect),
             "options": options,
             "cc": cc,
             "body": body,
             "error": error,
+            "templates": template_menu(request.agency_id),
+            "template": template,
         },
         status=status,
     )
@@ -234,8 +245,11 @@ def links_edit(request: AgencyRequest, link_id: str) -> HttpResponse:
     link = get_or_404(get_link_for_request, request, link_id, Link.objects.select_related("client"))
     client = link.client
     data = request.POST if request.method == "POST" else None
+    template = chosen_template(request) if data is None else None
     if data is None:
-        requested = as_request(requested_accounts_of(link.pk))
+        requested = as_request(
+            template.requested_accounts if template else requested_accounts_of(link.pk)
+        )
     else:
         requested = requested_accounts_from(data, prospect=client.is_prospect)
     body = update_body(link.public_id, requested)
@@ -261,12 +275,12 @@ def links_edit(request: AgencyRequest, link_id: str) -> HttpResponse:
         {
             "link": link,
             "client": client,
-            "platforms": builder_choices(
-                requested, receiving_accounts(request.agency_id), prospect=client.is_prospect
-            ),
+            "platforms": builder_for(request.agency_id, requested, prospect=client.is_prospect),
             "options": options,
             "body": body,
             "error": error,
+            "templates": template_menu(request.agency_id),
+            "template": template,
         },
         status=status,
     )
@@ -288,6 +302,41 @@ def links_remind(request: AgencyRequest, link_id: str) -> HttpResponse:
             "The link changed in the meantime (completed or just reminded): no e-mail was sent.",
         )
     return redirect("links-detail", link.public_id)
+
+
+@agency_view(LINKS_EDIT)
+@require_POST
+def links_check_grant(request: AgencyRequest, link_id: str, grant_id: int) -> HttpResponse:
+    """ "Check now" on a pending grant: the platform is asked at once instead of at the
+    worker's next check. Each grant may be checked once a minute, each agency a few times a
+    minute: every check is a call to the platform, under its own quotas."""
+    link = get_or_404(get_link_for_request, request, link_id)
+    grant = (
+        link.grants.select_related("link__client", "connected_account").filter(pk=grant_id).first()
+    )
+    if grant is None:
+        raise Http404("This link has no such grant.")
+    grant_usage = ratelimit.hit(f"grant-check:{grant.pk}", CHECKS_PER_GRANT_A_MINUTE)
+    agency_usage = ratelimit.hit(
+        f"grant-check-agency:{request.agency_id}", CHECKS_PER_AGENCY_A_MINUTE
+    )
+    if grant_usage.exceeded:
+        messages.error(
+            request,
+            f"It was checked a moment ago: try again in {grant_usage.retry_after()} seconds.",
+        )
+    elif agency_usage.exceeded:
+        messages.error(
+            request,
+            "Your agency has checked many grants this minute: try again in "
+            f"{agency_usage.retry_after()} seconds.",
+        )
+    elif check_now(grant):
+        label, _tone = grant.shown_state
+        messages.success(request, f"Checked with the platform just now: {label}.")
+    else:
+        messages.info(request, "There is nothing to check: this grant is no longer pending.")
+    return redirect(f"{reverse('links-detail', args=[link.public_id])}#grant-{grant.pk}")
 
 
 @agency_view(LINKS_EDIT)

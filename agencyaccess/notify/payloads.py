@@ -7,6 +7,8 @@ public ids, epoch-ms times, platform and service names as `requestedAccounts` sp
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from django.conf import settings
+from django.utils import translation
 from pydantic import BaseModel, ConfigDict, Field
 
 from agencyaccess.catalog import service_by_key
@@ -318,10 +320,17 @@ def asset_object(grant: "Grant") -> dict[str, Any]:
             "id": account.public_id,
             "name": account.name or account.email or account.public_id,
         },
-        "notes": grant.message,
+        "notes": _in_english(grant),
         "granted_at": epoch_ms(grant.created),
         "last_verified_at": epoch_ms(grant.last_verified) if grant.last_verified else None,
     }
+
+
+def _in_english(grant: "Grant") -> str:
+    """The grant's message as the agency reads it: an event is written when the client acts,
+    in the client's language, but its readers (webhooks, the team's e-mails) are the agency's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return grant.message
 
 
 def assets_of(grants: list["Grant"]) -> dict[str, Any]:

@@ -85,7 +85,7 @@ def record_done(
                     "access_level": requested.access_level,
                     "native_role": role,
                     "state": GrantState.PENDING_AGENCY,
-                    "message": note,
+                    **Grant.worded(note),
                     "next_action_url": "",
                     "updated": now,
                     "next_check": None,

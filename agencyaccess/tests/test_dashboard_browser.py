@@ -46,6 +46,7 @@ PHONE_PAGES = [
     "Clients",
     "Connected accounts",
     "Access pages",
+    "Templates",
     "Intake form",
     "Branding",
     "Webhooks",
@@ -151,7 +152,10 @@ class AgencyJourneyTests(BrowserTestCase):
         API JSON beside it follows each change."""
         page.get_by_role("link", name="Send a link").first.click()
         expect(page.get_by_role("heading", name=f"New link for {CLIENT}")).to_be_visible()
-        page.locator("details.platform > summary", has_text="Google").first.click()
+        # The agency's platforms come first, open: Google, where it has its account.
+        google = page.locator("details.platform").first
+        expect(google.locator("summary")).to_contain_text("Google")
+        expect(google).to_have_attribute("open", "")
 
         api_json = page.locator("#api-json-body")
         ads = page.locator("div.service", has=page.locator("#service-google_ads"))

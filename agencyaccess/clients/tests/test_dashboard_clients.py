@@ -1,5 +1,7 @@
 """The dashboard's client pages, through HTTP, with the named cast (agencyaccess/test.py)."""
 
+import html
+import re
 from datetime import timedelta
 
 from django.db import connection
@@ -134,6 +136,27 @@ class ClientsListTests(BaseTestCase):
         r = self.client.get("/clients/?sort=name")
         self.assertContains(r, 'aria-sort="ascending"')
         self.assertContains(r, "?sort=-name")
+
+    def test_the_headers_and_page_links_lead_to_the_sorted_pages(self):
+        """Followed as a browser follows them: each href is a query string of its own (Django's
+        querystring tag writes the "?"), keeping the search and dropping the page number."""
+        Client.objects.bulk_create(
+            Client(agency=self.agency_a, name=f"Client {n:03}", email=f"c{n}@example.com")
+            for n in range(60)
+        )
+        first = self.client.get("/clients/?q=example&sort=-name&page=2")
+        hrefs = re.findall(r'<a href="(\?[^"]*)"', first.content.decode())
+        self.assertTrue(hrefs)
+        for href in hrefs:
+            self.assertFalse(href.startswith("??"), href)
+        name_header = next(h for h in hrefs if "sort=name" in h)
+        self.assertEqual(name_header, "?q=example&amp;sort=name")
+        r = self.client.get("/clients/" + html.unescape(name_header))
+        self.assertEqual(self.names(r)[:2], ["Client 000", "Client 001"])
+        next_page = re.search(r'<a href="([^"]*)" rel="next"', r.content.decode())
+        assert next_page is not None
+        r = self.client.get("/clients/" + html.unescape(next_page.group(1)))
+        self.assertEqual(self.names(r)[0], "Client 050")
 
     def test_pages_of_fifty(self):
         Client.objects.bulk_create(

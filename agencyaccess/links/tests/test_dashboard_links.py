@@ -176,7 +176,9 @@ class LinkCreateTests(BuilderTestCase):
     def test_a_prospect_is_asked_read_only_whatever_is_chosen(self):
         self.jane.type = "Prospect"
         self.jane.save()
-        self.assertContains(self.client.get(self.create_url), "(read-only, for a prospect)")
+        self.assertContains(
+            self.client.get(self.create_url), "Viewer (read-only)</strong>, as for every prospect"
+        )
         data = self.builder({"google_analytics": ("ADMIN", [(self.google_a, "")])})
         preview = self.json_of(self.client.post(self.create_url, data, headers=HTMX))
         self.assertEqual(
@@ -466,7 +468,7 @@ class LinkDetailTests(BaseTestCase):
             asset_name="Bakery Ads",
             access_level="STANDARD",
             state="pending_agency",
-            message="Accept the invitation in Google Ads.",
+            message_id="Accept the invitation in Google Ads.",
         )
         r = self.client.get(self.url)
         for text in (

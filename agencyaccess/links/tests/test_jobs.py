@@ -8,7 +8,8 @@ what each test tells it to.
 from datetime import timedelta
 from unittest import mock
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from agencyaccess.links.actions import reopen_if_nothing_granted
 from agencyaccess.links.jobs import GIVE_UP_AFTER, claim, recheck_pending_grants
@@ -71,7 +72,7 @@ class RecheckTestCase(BaseTestCase):
             native_role="STANDARD",
             native_ref="customers/111/customerUserAccessInvitations/9",
             state=GrantState.PENDING_AGENCY,
-            message="Invitation sent to ads@alice.example.",
+            message_id="Invitation sent to ads@alice.example.",
             next_check=timezone.now() - MINUTE,
         )
 
@@ -241,12 +242,34 @@ class RecheckTests(RecheckTestCase):
         self.run_with(ConnectorError("Google is down", permanent=False))
         self.assertEqual(self.grant.state, GrantState.FAILED)
 
-    def test_the_give_up_message_is_in_the_clients_language(self):
+    def test_the_give_up_message_reads_in_each_readers_language(self):
         self.jane.language = "es"
         self.jane.save()
         Grant.objects.filter(pk=self.grant.pk).update(created=timezone.now() - GIVE_UP_AFTER)
         self.run_with(PENDING)
-        self.assertIn("30 días", self.grant.message)
+        with translation.override("es"):
+            self.assertIn("30 días", self.grant.message)
+        with translation.override("en"):
+            self.assertIn("after 30 days", self.grant.message)
+
+    def test_a_spanish_clients_pending_message_is_kept_with_its_values(self):
+        """Worded in Spanish by the connector, the message is kept as its msgid and values:
+        the agency reads it in English, Jane in Spanish, the address in both."""
+        self.jane.language = "es"
+        self.jane.save()
+        with translation.override("es"):
+            # As Google's connector words an invitation (platforms/google/connectors.py).
+            invitation = GrantOutcome(
+                GrantState.PENDING_AGENCY,
+                message=_("Google sent the invitation to %(email)s.")
+                % {"email": "ops@agency.example"},
+            )
+        self.run_with(invitation)
+        self.assertEqual(self.grant.message_id, "Google sent the invitation to %(email)s.")
+        self.assertEqual(self.grant.message_params, {"email": "ops@agency.example"})
+        with translation.override("es"):
+            self.assertEqual(self.grant.message, invitation.message)
+        self.assertEqual(self.grant.message, "Google sent the invitation to ops@agency.example.")
 
     def test_an_active_grant_on_its_last_day_is_active(self):
         Grant.objects.filter(pk=self.grant.pk).update(created=timezone.now() - GIVE_UP_AFTER)
