@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "agencyaccess.notify",
     "agencyaccess.onboarding",
     "agencyaccess.ops",
+    "agencyaccess.audit",
+    "agencyaccess.inventory",
 ]
 
 MIDDLEWARE = [
