@@ -13,7 +13,7 @@ from agencyaccess.inventory.grants import (
     PLATFORM_CHOICES,
     STATE_CHOICES,
     Filters,
-    Row,
+    Shown,
     csv_row,
 )
 from agencyaccess.lib.csv_export import csv_response
@@ -37,14 +37,14 @@ def _accounts(request: AgencyRequest) -> list[ConnectedAccount]:
 def inventory(request: AgencyRequest) -> HttpResponse:
     accounts = _accounts(request)
     filters = Filters.from_request(request, accounts)
-    page = paginate(filters.grants(request.agency_id), page_number(request.GET.get("page")))
+    page = paginate(filters.rows(request.agency_id), page_number(request.GET.get("page")))
     return render(
         request,
         "inventory/list.html",
         {
             "filters": filters,
             "page": page,
-            "rows": [Row(grant) for grant in page.items],
+            "rows": [Shown(row) for row in page.items],
             "accounts": accounts,
             "platforms": PLATFORM_CHOICES,
             "states": STATE_CHOICES,
@@ -56,10 +56,10 @@ def inventory(request: AgencyRequest) -> HttpResponse:
 @require_GET
 def inventory_csv(request: AgencyRequest) -> HttpResponse:
     filters = Filters.from_request(request, _accounts(request))
-    grants = filters.grants(request.agency_id).iterator(chunk_size=CSV_CHUNK)
+    rows = filters.rows(request.agency_id).iterator(chunk_size=CSV_CHUNK)
     name = f"access-{filters.client.public_id if filters.client else 'agency'}"
     return csv_response(
         f"{name}-{timezone.now():%Y%m%d}.csv",
         CSV_HEADER,
-        (csv_row(Row(grant)) for grant in grants),
+        (csv_row(row) for row in rows),
     )
