@@ -185,9 +185,14 @@ def time_csv(browser, exports: int) -> dict:
     times, rows = [], 0
     for _ in range(exports):
         started = time.perf_counter()
-        with CaptureQueriesContext(connection) as queries:
-            body = b"".join(browser.get("/inventory/export.csv").streaming_content)
+        # Two captures: the test client's request_started signal clears the query log, which
+        # one capture around both the request and the streaming would miscount.
+        with CaptureQueriesContext(connection) as request_queries:
+            response = browser.get("/inventory/export.csv")
+        with CaptureQueriesContext(connection) as streaming_queries:
+            body = b"".join(response.streaming_content)
         times.append(time.perf_counter() - started)
+        queries = len(request_queries) + len(streaming_queries)
         rows = body.count(b"\n") - 1
     agency_id = browser.get("/inventory/").wsgi_request.agency_id
     baseline = [_plain_dump(agency_id) for _ in range(exports)]
@@ -195,7 +200,7 @@ def time_csv(browser, exports: int) -> dict:
         "rows": rows,
         "seconds": statistics.median(times),
         "baseline_seconds": statistics.median(baseline),
-        "queries": len(queries),
+        "queries": queries,
     }
 
 

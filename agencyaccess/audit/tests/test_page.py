@@ -5,9 +5,6 @@ import csv
 import io
 from datetime import UTC, datetime
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from agencyaccess.audit import log as audit
 from agencyaccess.audit.models import AuditEntry
 from agencyaccess.test import BaseTestCase
@@ -170,11 +167,9 @@ class CsvTests(AuditPageTestCase):
         )
         self.assertEqual(row[8:], ["198.51.100.2", '{"state": "active"}'])
 
-    def test_the_export_costs_the_same_queries_for_any_number_of_entries(self):
-        self.add(audit.Action.SETTINGS_CHANGED, self.alice)
-        with CaptureQueriesContext(connection) as before:
-            self.assertEqual(len(self.csv_rows(self.client.get(CSV))), 2)
-        for _ in range(30):
+    def test_the_export_streams_every_entry_from_one_query(self):
+        for _ in range(31):
             self.add(audit.Action.SETTINGS_CHANGED, self.alice)
-        with self.assertNumQueries(len(before)):
-            self.assertEqual(len(self.csv_rows(self.client.get(CSV))), 32)
+        response = self.client.get(CSV)
+        with self.assertNumQueries(1):
+            self.assertEqual(len(self.csv_rows(response)), 32)
