@@ -117,6 +117,11 @@ def measure(args: argparse.Namespace) -> dict:
         )
         seed_grants(agency, accounts, grants)
     seeding = time.perf_counter() - started
+    # Fresh statistics, as autovacuum would have them: without, PostgreSQL's planner believes
+    # the agency has a handful of grants and sorts all 100,000 (378 ms against 0.2 ms at 20,000).
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     results: dict = {"seconds_to_seed": seeding, "pages": {}, "csv": {}}
     for who in sizes:

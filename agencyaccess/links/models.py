@@ -256,7 +256,8 @@ class Grant(models.Model):
     link = models.ForeignKey(Link, models.CASCADE, related_name="grants")
     # The link's agency, copied (save() fills it in): the access inventory lists an agency's
     # grants newest first from one index, without going through every link (inventory/grants.py).
-    agency = models.ForeignKey(Agency, models.CASCADE, related_name="+")
+    # No index of its own: grant_inventory starts with it.
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="+", db_index=False)
     service_key = models.CharField(max_length=50)
     connected_account = models.ForeignKey(ConnectedAccount, models.RESTRICT, related_name="grants")
     asset_type = models.CharField(max_length=50, blank=True)

@@ -26,6 +26,7 @@ class Migration(migrations.Migration):
             model_name="grant",
             name="agency",
             field=models.ForeignKey(
+                db_index=False,
                 null=True,
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="+",
@@ -37,6 +38,7 @@ class Migration(migrations.Migration):
             model_name="grant",
             name="agency",
             field=models.ForeignKey(
+                db_index=False,
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="+",
                 to="accounts.agency",
