@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "agencyaccess.onboarding",
     "agencyaccess.lifecycle",
     "agencyaccess.ops",
+    "agencyaccess.audit",
+    "agencyaccess.inventory",
 ]
 
 MIDDLEWARE = [

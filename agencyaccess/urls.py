@@ -31,4 +31,6 @@ urlpatterns = [
     path("", include("agencyaccess.platforms.dashboard_urls")),
     path("", include("agencyaccess.notify.urls")),
     path("", include("agencyaccess.notify.webhook_urls")),
+    path("", include("agencyaccess.inventory.urls")),
+    path("", include("agencyaccess.audit.urls")),
 ]

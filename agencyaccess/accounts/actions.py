@@ -5,6 +5,7 @@ from django.db import transaction
 
 from agencyaccess.accounts import twofactor
 from agencyaccess.accounts.models import Agency, Invitation, Membership, RecoveryCode, Role, User
+from agencyaccess.audit import log as audit
 from agencyaccess.clients.validation import clean_email
 from agencyaccess.lib import crypto
 from agencyaccess.lib.errors import ActionError
@@ -70,8 +71,9 @@ def invite_member(agency: Agency, email: str, invited_by: User) -> Invitation:
     return invitation
 
 
-def join_agency(invitation: Invitation, user: User) -> Membership:
-    """Accept an invitation as `user`, who must have the invited address; it is used up."""
+def join_agency(invitation: Invitation, user: User, address: str) -> Membership:
+    """Accept an invitation as `user` (at `address`), who must have the invited address; it is
+    used up."""
     if user.email.lower() != invitation.email:
         raise ActionError(f"This invitation is for {invitation.email}.")
     with transaction.atomic():
@@ -80,14 +82,24 @@ def join_agency(invitation: Invitation, user: User) -> Membership:
         if not deleted:
             raise ActionError("This invitation has already been used.")
         membership, _ = Membership.objects.get_or_create(user=user, agency=invitation.agency)
+        audit.record(
+            audit.Action.TEAM_JOINED,
+            agency=invitation.agency_id,
+            actor=user,
+            target=membership,
+            address=address,
+            details={"invited_by": invitation.invited_by.email if invitation.invited_by else ""},
+        )
     return membership
 
 
-def sign_up_by_invitation(invitation: Invitation, *, name: str, password: str) -> User:
+def sign_up_by_invitation(
+    invitation: Invitation, *, name: str, password: str, address: str
+) -> User:
     """A new user with the invited address, in the inviting agency's team."""
     with transaction.atomic():
         user = User.objects.create_user(invitation.email, password, name=name.strip())
-        join_agency(invitation, user)
+        join_agency(invitation, user, address)
     return user
 
 

@@ -30,12 +30,13 @@ APIKEYS_MANAGE = "apikeys:manage"
 SETTINGS_MANAGE = "settings:manage"  # agency details, branding, limits
 LINKS_TOKENS = "links:tokens"  # see the client's tokens a retainTokens link keeps
 WEBHOOKS_MANAGE = "webhooks:manage"  # webhook endpoints, their secrets and delivery logs
+AUDIT_VIEW = "audit:view"  # the audit log (docs/audit.md)
 
 _MEMBER = frozenset(API_CAPABILITIES) | {ACCOUNTS_MANAGE}
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.MEMBER: _MEMBER,
     Role.OWNER: _MEMBER
-    | {TEAM_MANAGE, APIKEYS_MANAGE, SETTINGS_MANAGE, LINKS_TOKENS, WEBHOOKS_MANAGE},
+    | {TEAM_MANAGE, APIKEYS_MANAGE, SETTINGS_MANAGE, LINKS_TOKENS, WEBHOOKS_MANAGE, AUDIT_VIEW},
 }
 
 

@@ -20,6 +20,7 @@ from agencyaccess.accounts.access import agency_view
 from agencyaccess.apikeys.capabilities import API_CAPABILITIES, APIKEYS_MANAGE
 from agencyaccess.apikeys.forms import ApiKeyForm
 from agencyaccess.apikeys.models import ApiKey
+from agencyaccess.audit import log as audit
 
 
 def get_api_key_for_request(request, lookup: str) -> ApiKey:
@@ -58,6 +59,7 @@ def create_api_key(request) -> HttpResponse:
                     form.cleaned_data["name"],
                     [capability for capability in API_CAPABILITIES if capability in chosen],
                 )
+                _record_key(request, audit.Action.API_KEY_CREATED, api_key)
         except IntegrityError:  # the same name, created at the same moment in another tab
             form.add_error("name", "Another key has this name: choose another.")
         else:
@@ -83,7 +85,10 @@ def show_key(request, api_key: ApiKey, key: str, *, rolled: bool) -> HttpRespons
 def roll_api_key(request, lookup: str) -> HttpResponse:
     api_key = get_api_key_for_request(request, lookup)
     if request.method == "POST":
-        return show_key(request, api_key, api_key.roll(), rolled=True)
+        with transaction.atomic():
+            key = api_key.roll()
+            _record_key(request, audit.Action.API_KEY_ROLLED, api_key)
+        return show_key(request, api_key, key, rolled=True)
     return render(request, "apikeys/confirm.html", {"api_key": api_key, "roll": True})
 
 
@@ -92,7 +97,15 @@ def roll_api_key(request, lookup: str) -> HttpResponse:
 def revoke_api_key(request, lookup: str) -> HttpResponse:
     api_key = get_api_key_for_request(request, lookup)
     if request.method == "POST":
-        api_key.revoke()
+        with transaction.atomic():
+            api_key.revoke()
+            _record_key(request, audit.Action.API_KEY_REVOKED, api_key)
         messages.success(request, f"The key {api_key.name} was revoked: it no longer works.")
         return redirect("apikeys-list")
     return render(request, "apikeys/confirm.html", {"api_key": api_key, "roll": False})
+
+
+def _record_key(request, action: audit.Action, api_key: ApiKey) -> None:
+    audit.record_request(
+        request, action, target=api_key, details={"capabilities": api_key.capabilities}
+    )

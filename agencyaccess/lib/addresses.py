@@ -21,3 +21,12 @@ def client_address(request: HttpRequest) -> str:
         return str(ipaddress.ip_address(forwarded[-proxies]))
     except ValueError:
         return remote
+
+
+def ip_address_or_none(address: str | None) -> str | None:
+    """An address for a GenericIPAddressField: REMOTE_ADDR is empty or a socket path behind
+    some servers, and no address is better than a value the column refuses."""
+    try:
+        return str(ipaddress.ip_address(address or ""))
+    except ValueError:
+        return None

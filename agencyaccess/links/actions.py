@@ -11,6 +11,7 @@ from django.db.models import Exists, F
 from django.utils import timezone
 
 from agencyaccess.accounts.models import Agency
+from agencyaccess.audit import log as audit
 from agencyaccess.catalog.requested_accounts import ServiceSpec, parse_requested_accounts
 from agencyaccess.clients.models import Client
 from agencyaccess.lib.errors import ActionError, Conflict
@@ -522,12 +523,16 @@ def grant_service(
     connector: ServiceConnector,
     client_tokens: TokenSet,
     assets: Sequence[Asset],
+    *,
+    address: str | None = None,
 ) -> list[GrantResult]:
-    """Give every receiving account of the service access to each chosen asset.
+    """Give every receiving account of the service access to each chosen asset, for the client
+    at `address`.
 
     Each answer is recorded as it comes (the platform has already acted), a permanent error as
-    a failed grant the agency sees; a passing error records nothing, so trying again is clean.
-    The service counts as granted as soon as one grant is active or pending.
+    a failed grant the agency sees, each in the audit log; a passing error records nothing, so
+    trying again is clean. The service counts as granted as soon as one grant is active or
+    pending.
     """
     level = service.service.level(service.access_level)
     native_role = level.native if level else ""
@@ -542,11 +547,12 @@ def grant_service(
                 level=service.access_level,
                 native_role=native_role,
             )
-            results.append(
-                _grant_one(
-                    link, service, account_link.connected_account, connector, client_tokens, request
-                )
+            result = _grant_one(
+                link, service, account_link.connected_account, connector, client_tokens, request
             )
+            if result.grant is not None:
+                audit_grant(result.grant, actor=link.client, address=address)
+            results.append(result)
     states = [result.state for result in results if result.state]
     if service.status != ServiceStatus.GRANTED and any(s.counts_as_granted for s in states):
         answer_service(link, service, ServiceStatus.GRANTED)
@@ -558,6 +564,31 @@ def grant_service(
         service.updated = timezone.now()
         _emit_service_result(link, service, EventType.SERVICE_FAILED)
     return results
+
+
+def audit_grant(
+    grant: Grant, *, actor: Any, address: str | None = None, previous: GrantState | None = None
+) -> None:
+    """Log what just happened to a grant: made by the client (no `previous` state), or found
+    changed by a check (`previous` is what it was)."""
+    state = GrantState(grant.state)
+    if state == GrantState.FAILED:
+        action = audit.Action.GRANT_FAILED
+    elif state == GrantState.REVOKED:
+        action = audit.Action.GRANT_REVOKED
+    else:
+        action = audit.Action.GRANT_GRANTED if previous is None else audit.Action.GRANT_VERIFIED
+    details = {"state": state.value, "level": grant.access_level}
+    if previous is not None:
+        details["previous_state"] = previous.value
+    audit.record(
+        action,
+        agency=grant.agency_id,
+        actor=actor,
+        target=grant,
+        address=address,
+        details=details,
+    )
 
 
 def agency_identity(account_link: RequestedAccountLink) -> AgencyIdentity:

@@ -15,9 +15,11 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from agencyaccess.audit import log as audit
 from agencyaccess.catalog import PLATFORMS, service_by_key
 from agencyaccess.links.actions import (
     agency_identity,
+    audit_grant,
     grant_activated,
     live_client_token,
     reopen_if_nothing_granted,
@@ -101,7 +103,7 @@ def recheck(grant: Grant, connector: ServiceConnector) -> None:
     client's language, as when the grant was made: the client's pages show them too."""
     now = timezone.now()
     grant.checks += 1
-    was = GrantState(grant.state)
+    was, was_role = GrantState(grant.state), grant.native_role
     with translation.override(grant.link.client.language):
         try:
             outcome = connector.verify(grant_ref(grant), client_tokens=client_tokens_of(grant))
@@ -132,6 +134,8 @@ def recheck(grant: Grant, connector: ServiceConnector) -> None:
                 "updated",
             ]
         )
+        if (grant.state, grant.native_role) != (was, was_role):
+            audit_grant(grant, actor=audit.WORKER, previous=was)
         if not GrantState(grant.state).counts_as_granted:
             reopen_if_nothing_granted(grant.link, grant.service_key)
         elif was != GrantState.ACTIVE and grant.state == GrantState.ACTIVE:

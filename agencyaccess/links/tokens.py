@@ -6,14 +6,16 @@ Owners see them only after typing their password again (and their two-factor cod
 on); every time they are shown is a TokenReveal row. Tokens are never logged.
 """
 
-import ipaddress
 import logging
 from typing import Any
 
 from cryptography.fernet import InvalidToken
+from django.db import transaction
 from django.utils import timezone
 
 from agencyaccess.accounts.models import User
+from agencyaccess.audit import log as audit
+from agencyaccess.lib.addresses import ip_address_or_none
 from agencyaccess.lib.timestamps import epoch_ms
 from agencyaccess.links.models import Link, TokenReveal
 from agencyaccess.platforms.models import PlatformToken
@@ -80,23 +82,23 @@ def reveal_tokens(link: Link, user: User, address: str) -> list[dict[str, Any]]:
     tokens = retained_tokens(link)
     if tokens:
         platforms = [token["platform"] for token in tokens]
-        TokenReveal.objects.create(
-            link=link,
-            user=user,
-            email=user.email,
-            address=_ip_address(address),
-            platforms=platforms,
-        )
+        with transaction.atomic():  # the reveal and its audit entry, or neither
+            TokenReveal.objects.create(
+                link=link,
+                user=user,
+                email=user.email,
+                address=ip_address_or_none(address),
+                platforms=platforms,
+            )
+            audit.record(
+                audit.Action.TOKENS_REVEALED,
+                agency=link.agency_id,
+                actor=user,
+                target=link,
+                address=address,
+                details={"platforms": platforms},
+            )
         logger.info(
             "link %s: retained tokens (%s) shown to user %s", link.public_id, platforms, user.pk
         )
     return tokens
-
-
-def _ip_address(address: str) -> str | None:
-    # REMOTE_ADDR is empty or a socket path behind some servers: no address rather than a
-    # value the column refuses.
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None

@@ -2,13 +2,17 @@
 
 from typing import Any
 
+from django.db import transaction
 from ninja import Field, Query, Router, Schema
 from pydantic import StrictStr, field_validator
 
 from agencyaccess.apikeys.auth import ApiKeyAuth, require_capability
+from agencyaccess.audit import log as audit
+from agencyaccess.lib.addresses import client_address
 from agencyaccess.lib.envelope import ok
 from agencyaccess.lib.schemas import ERRORS, Ok
 from agencyaccess.notify import validation
+from agencyaccess.notify.models import WebhookEndpoint
 from agencyaccess.notify.zapier import (
     TRIGGER_CAPABILITIES,
     TRIGGERS,
@@ -94,7 +98,9 @@ def hooks_subscribe(request, payload: SubscribeIn):
     capability that reads what the events carry (see `event`); an agency has at most 100
     subscriptions (409 beyond)."""
     require_capability(request.auth, TRIGGER_CAPABILITIES[payload.event])
-    subscription = subscribe(request.auth, payload.event, payload.target_url)
+    with transaction.atomic():
+        subscription = subscribe(request.auth, payload.event, payload.target_url)
+        _record(request, audit.Action.ZAPIER_SUBSCRIBED, subscription)
     return ok(
         {"id": subscription.public_id, "event": payload.event, "target_url": subscription.url},
         status=201,
@@ -113,7 +119,9 @@ def hooks_unsubscribe(request, payload: UnsubscribeIn):
     it. Any key of the agency can end any of its subscriptions."""
     subscription = get_subscription_for_request(request, payload.id)
     public_id = subscription.public_id
-    subscription.delete()
+    with transaction.atomic():
+        subscription.delete()
+        _record(request, audit.Action.ZAPIER_UNSUBSCRIBED, subscription)
     return ok({"id": public_id})
 
 
@@ -130,3 +138,15 @@ def hooks_sample(request, query: Query[Trigger]):
     subscribe."""
     require_capability(request.auth, TRIGGER_CAPABILITIES[query.event])
     return ok(samples(request.agency_id, query.event))
+
+
+def _record(request, action: audit.Action, subscription: WebhookEndpoint) -> None:
+    """Zapier's subscriptions are made by an API key, from the address that called."""
+    audit.record(
+        action,
+        agency=request.auth.agency_id,
+        actor=request.auth,
+        target=subscription,
+        address=client_address(request),
+        details={"event": subscription.event_types},
+    )

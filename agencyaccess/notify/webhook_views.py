@@ -12,6 +12,7 @@ be read and deleted, not edited.
 from datetime import UTC, datetime, time
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agencyaccess.accounts.access import agency_view
 from agencyaccess.apikeys.capabilities import WEBHOOKS_MANAGE
+from agencyaccess.audit import log as audit
 from agencyaccess.lib.errors import ActionError
 from agencyaccess.lib.pages import AgencyRequest, get_or_404, page_number, paginate
 from agencyaccess.notify import webhooks
@@ -58,7 +60,9 @@ def webhooks_list(request: AgencyRequest) -> HttpResponse:
 def create_webhook(request: AgencyRequest) -> HttpResponse:
     form = EndpointForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        endpoint, secret = webhooks.create_endpoint(request.agency, **form.cleaned_data)
+        with transaction.atomic():
+            endpoint, secret = webhooks.create_endpoint(request.agency, **form.cleaned_data)
+            audit.record_request(request, audit.Action.WEBHOOK_CREATED, target=endpoint)
         return _show_secret(request, endpoint, secret, rotated=False)
     return render(
         request,
@@ -115,7 +119,9 @@ def edit_webhook(request: AgencyRequest, endpoint_id: str) -> HttpResponse:
     }
     form = EndpointForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
-        webhooks.update_endpoint(endpoint, **form.cleaned_data)
+        with transaction.atomic():
+            webhooks.update_endpoint(endpoint, **form.cleaned_data)
+            audit.record_changes(request, audit.Action.WEBHOOK_CHANGED, form, target=endpoint)
         messages.success(request, "The endpoint was saved.")
         return redirect("notify-webhook", endpoint.public_id)
     return render(
@@ -130,7 +136,9 @@ def edit_webhook(request: AgencyRequest, endpoint_id: str) -> HttpResponse:
 @agency_view(WEBHOOKS_MANAGE)
 def enable_webhook(request: AgencyRequest, endpoint_id: str) -> HttpResponse:
     endpoint = _endpoint(request, endpoint_id)
-    webhooks.enable(endpoint)
+    with transaction.atomic():
+        webhooks.enable(endpoint)
+        audit.record_request(request, audit.Action.WEBHOOK_ENABLED, target=endpoint)
     messages.success(request, "The endpoint is enabled: new events are sent to it again.")
     return redirect("notify-webhook", endpoint.public_id)
 
@@ -139,7 +147,9 @@ def enable_webhook(request: AgencyRequest, endpoint_id: str) -> HttpResponse:
 @agency_view(WEBHOOKS_MANAGE)
 def disable_webhook(request: AgencyRequest, endpoint_id: str) -> HttpResponse:
     endpoint = _endpoint(request, endpoint_id)
-    webhooks.disable(endpoint, f"Disabled by {request.user.email}.")  # type: ignore[union-attr]
+    with transaction.atomic():
+        webhooks.disable(endpoint, f"Disabled by {request.user.email}.")  # type: ignore[union-attr]
+        audit.record_request(request, audit.Action.WEBHOOK_DISABLED, target=endpoint)
     messages.success(request, "The endpoint is disabled: no event is sent to it.")
     return redirect("notify-webhook", endpoint.public_id)
 
@@ -149,7 +159,9 @@ def disable_webhook(request: AgencyRequest, endpoint_id: str) -> HttpResponse:
 def delete_webhook(request: AgencyRequest, endpoint_id: str) -> HttpResponse:
     endpoint = _endpoint(request, endpoint_id)
     if request.method == "POST":
-        endpoint.delete()
+        with transaction.atomic():
+            endpoint.delete()
+            audit.record_request(request, audit.Action.WEBHOOK_DELETED, target=endpoint)
         messages.success(request, f"The endpoint {endpoint.url} was deleted.")
         return redirect("notify-webhooks")
     return render(request, "notify/webhooks/confirm.html", {"endpoint": endpoint, "rotate": False})
@@ -160,7 +172,10 @@ def delete_webhook(request: AgencyRequest, endpoint_id: str) -> HttpResponse:
 def rotate_webhook_secret(request: AgencyRequest, endpoint_id: str) -> HttpResponse:
     endpoint = _endpoint(request, endpoint_id, editable=True)
     if request.method == "POST":
-        return _show_secret(request, endpoint, webhooks.rotate_secret(endpoint), rotated=True)
+        with transaction.atomic():
+            secret = webhooks.rotate_secret(endpoint)
+            audit.record_request(request, audit.Action.WEBHOOK_SECRET_ROTATED, target=endpoint)
+        return _show_secret(request, endpoint, secret, rotated=True)
     return render(request, "notify/webhooks/confirm.html", {"endpoint": endpoint, "rotate": True})
 
 

@@ -17,7 +17,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 
-from agencyaccess.links.actions import ReceiverNotAllowed, answer_service, receiving_accounts
+from agencyaccess.lib.addresses import client_address
+from agencyaccess.links.actions import (
+    ReceiverNotAllowed,
+    answer_service,
+    audit_grant,
+    receiving_accounts,
+)
 from agencyaccess.links.models import Grant, Link, RequestedService, ServiceStatus
 from agencyaccess.onboarding.journey import journey_of
 from agencyaccess.onboarding.pages import not_found, render_page
@@ -44,7 +50,7 @@ def steps(request: HttpRequest, link: Link, service: str) -> HttpResponse:
     guide = GUIDES[requested.service_key]
     form = guide.form(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
-        record_done(link, requested, accounts, guide, form.answer())
+        record_done(link, requested, accounts, guide, form.answer(), client_address(request))
         return HttpResponseRedirect(journey_of(link).next_url())
     context = _steps_context(link, requested, accounts, guide) | {
         "form": form,
@@ -61,10 +67,11 @@ def record_done(
     accounts: Iterable[ConnectedAccount],
     guide: Guide,
     answer: str,
+    address: str,
 ) -> None:
-    """The client says they followed the steps. Pressing "Done" again replaces what was
-    recorded (a new collaborator code, say). The grants are not re-checked later: there is no
-    API to ask, so they have no next check."""
+    """The client (at `address`) says they followed the steps. Pressing "Done" again replaces
+    what was recorded (a new collaborator code, say), and is logged again. The grants are not
+    re-checked later: there is no API to ask, so they have no next check."""
     now = timezone.now()
     role = _english(guide, requested.access_level)
     service = requested.service
@@ -74,7 +81,7 @@ def record_done(
             note = guide.agency_note.format(
                 receiver=receiver, role=role, service=service.name, answer=answer
             )
-            Grant.objects.update_or_create(
+            grant, _ = Grant.objects.update_or_create(
                 link=link,
                 service_key=requested.service_key,
                 connected_account=account,
@@ -92,6 +99,7 @@ def record_done(
                     "checks": 0,
                 },
             )
+            audit_grant(grant, actor=link.client, address=address)
         if requested.status != ServiceStatus.GRANTED:
             answer_service(link, requested, ServiceStatus.GRANTED)
 

@@ -409,7 +409,9 @@ def grant_picked(
     for choice, chosen in picked:
         connector = registry.connector_for(choice.service.service_key)
         assert connector is not None
-        results += grant_service(link, choice.service, connector, tokens, chosen)
+        results += grant_service(
+            link, choice.service, connector, tokens, chosen, address=client_address(request)
+        )
     retry = any(result.grant is None for result in results)
     # A passing error keeps the sign-in for "try again"; it is purged within the hour anyway.
     if not retry:

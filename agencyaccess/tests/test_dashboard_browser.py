@@ -44,6 +44,7 @@ PROPERTY = "properties/2001"  # her Google Analytics property
 PHONE_PAGES = [
     "Links",
     "Clients",
+    "Access inventory",
     "Connected accounts",
     "Access pages",
     "Templates",
@@ -52,6 +53,7 @@ PHONE_PAGES = [
     "Webhooks",
     "API",
     "Team",
+    "Audit log",
     "Settings",
 ]
 

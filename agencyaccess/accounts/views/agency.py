@@ -22,6 +22,7 @@ from agencyaccess.accounts.forms import (
 )
 from agencyaccess.accounts.models import Agency, Membership, User
 from agencyaccess.apikeys.capabilities import SETTINGS_MANAGE
+from agencyaccess.audit.log import Action, record_changes
 from agencyaccess.lib.ids import looks_like_public_id
 from agencyaccess.notify.preferences import Preferences
 
@@ -38,6 +39,7 @@ def agency_settings(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             form.save()
             notifications.save()
+            record_changes(request, Action.SETTINGS_CHANGED, form, notifications)
         messages.success(request, "Settings saved.")
         return redirect("accounts-settings")
     context = {"form": form, "notifications": notifications}
@@ -64,6 +66,7 @@ def branding(request: HttpRequest) -> HttpResponse:
             form.save()
             if logo := form.cleaned_data["logo"]:
                 actions.set_logo(agency, logo, form.logo_extension)
+            record_changes(request, Action.BRANDING_CHANGED, form)
         messages.success(request, "Branding saved. Your clients see it on their next page.")
         return redirect("accounts-branding")
     context = {"form": form, "brand": _brand(agency)}
@@ -83,7 +86,9 @@ def preview_branding(request: HttpRequest) -> HttpResponse:
 @agency_view(SETTINGS_MANAGE)
 @require_POST
 def remove_logo(request: HttpRequest) -> HttpResponse:
-    actions.remove_logo(request.agency)  # type: ignore[attr-defined]
+    with transaction.atomic():
+        actions.remove_logo(request.agency)  # type: ignore[attr-defined]
+        record_changes(request, Action.BRANDING_CHANGED, fields=["logo"])
     messages.success(request, "The logo is removed: clients see your name's first letter.")
     return redirect("accounts-branding")
 

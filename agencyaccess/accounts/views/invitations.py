@@ -14,6 +14,7 @@ from agencyaccess.accounts import actions
 from agencyaccess.accounts.access import SESSION_AGENCY
 from agencyaccess.accounts.forms import InvitedSignUpForm
 from agencyaccess.accounts.models import Invitation, User
+from agencyaccess.lib.addresses import client_address
 from agencyaccess.lib.errors import ActionError
 
 
@@ -40,7 +41,7 @@ def _join_as_current_user(request: HttpRequest, invitation: Invitation) -> HttpR
     if request.method != "POST":
         return render(request, "accounts/invitation_join.html", {"invitation": invitation})
     try:
-        actions.join_agency(invitation, user)
+        actions.join_agency(invitation, user, client_address(request))
     except ActionError as e:  # opened twice, and the other one joined first
         messages.error(request, e.message)
         return redirect(settings.LOGIN_REDIRECT_URL)
@@ -52,7 +53,10 @@ def _sign_up_and_join(request: HttpRequest, invitation: Invitation) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             user = actions.sign_up_by_invitation(
-                invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password"]
+                invitation,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password"],
+                address=client_address(request),
             )
         except ActionError:  # used meanwhile, in another tab: nothing was created
             return render(request, "accounts/invitation_invalid.html", status=410)

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import cast
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from agencyaccess.accounts.access import (
 from agencyaccess.accounts.forms import InviteForm
 from agencyaccess.accounts.models import Membership, Role, User
 from agencyaccess.apikeys.capabilities import TEAM_MANAGE
+from agencyaccess.audit import log as audit
 from agencyaccess.lib.errors import ActionError
 
 
@@ -28,7 +30,9 @@ def team(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         try:
-            actions.invite_member(agency, email, cast(User, request.user))
+            with transaction.atomic():
+                invitation = actions.invite_member(agency, email, cast(User, request.user))
+                audit.record_request(request, audit.Action.TEAM_INVITED, target=invitation)
         except ActionError as e:
             form.add_error("email", e.message)
         else:
@@ -47,7 +51,9 @@ def team(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke_invitation(request: HttpRequest, invitation_id: str) -> HttpResponse:
     invitation = get_invitation_for_request(request, invitation_id)
-    invitation.delete()
+    with transaction.atomic():
+        invitation.delete()
+        audit.record_request(request, audit.Action.TEAM_INVITATION_REVOKED, target=invitation)
     messages.success(request, f"The invitation to {invitation.email} is revoked.")
     return redirect("accounts-team")
 
@@ -59,6 +65,7 @@ def transfer_ownership(request: HttpRequest, membership_id: str) -> HttpResponse
         return _act(
             request,
             lambda: actions.transfer_ownership(request.membership, membership),  # type: ignore[attr-defined]
+            (audit.Action.TEAM_OWNER_CHANGED, membership),
             f"{membership.user.email} is now the owner. You are a member of the team.",
             # The former owner may no longer see the team page.
             done_url="home",
@@ -80,6 +87,7 @@ def remove_member(request: HttpRequest, membership_id: str) -> HttpResponse:
         return _act(
             request,
             lambda: actions.remove_member(membership),
+            (audit.Action.TEAM_REMOVED, membership),
             f"{membership.user.email} is removed from the team.",
         )
     return _confirm(
@@ -93,11 +101,18 @@ def remove_member(request: HttpRequest, membership_id: str) -> HttpResponse:
 
 
 def _act(
-    request: HttpRequest, action: Callable[[], None], success: str, done_url: str = "accounts-team"
+    request: HttpRequest,
+    action: Callable[[], None],
+    logged_as: tuple[audit.Action, Membership],
+    success: str,
+    done_url: str = "accounts-team",
 ) -> HttpResponse:
-    """Run a team action; its refusal is shown on the team page."""
+    """Run a team action and log it (`logged_as`: the action and the member it was about); its
+    refusal is shown on the team page."""
     try:
-        action()
+        with transaction.atomic():
+            action()
+            audit.record_request(request, logged_as[0], target=logged_as[1])
     except ActionError as e:
         messages.error(request, e.message)
         return redirect("accounts-team")

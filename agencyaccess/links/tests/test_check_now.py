@@ -7,7 +7,7 @@ from unittest import mock
 
 from django.test import Client as Browser
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from agencyaccess.links.models import Grant
 from agencyaccess.links.tests.test_jobs import PENDING, FakeGoogleAds
@@ -77,7 +77,7 @@ class CheckNowTests(BaseTestCase):
         self.jane.save()
         with translation.override("es"):
             spanish = GrantOutcome(
-                GrantState.REVOKED, message=_("The agency no longer has this access.")
+                GrantState.REVOKED, message=gettext("The agency no longer has this access.")
             )
             self.assertNotEqual(spanish.message, "The agency no longer has this access.")
         _, page = self.check(spanish)

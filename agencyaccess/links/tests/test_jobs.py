@@ -9,7 +9,7 @@ from datetime import timedelta
 from unittest import mock
 
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from agencyaccess.links.actions import reopen_if_nothing_granted
 from agencyaccess.links.jobs import GIVE_UP_AFTER, claim, recheck_pending_grants
@@ -261,7 +261,7 @@ class RecheckTests(RecheckTestCase):
             # As Google's connector words an invitation (platforms/google/connectors.py).
             invitation = GrantOutcome(
                 GrantState.PENDING_AGENCY,
-                message=_("Google sent the invitation to %(email)s.")
+                message=gettext("Google sent the invitation to %(email)s.")
                 % {"email": "ops@agency.example"},
             )
         self.run_with(invitation)

@@ -8,6 +8,7 @@ from unittest import mock
 
 from django.urls import reverse
 
+from agencyaccess.audit.models import AuditEntry
 from agencyaccess.catalog import service_by_key
 from agencyaccess.links.models import Grant, RequestedAccountLink, RequestedService, ServiceStatus
 from agencyaccess.notify.models import Event, EventType
@@ -205,6 +206,23 @@ class DoneTests(GuidedTestCase):
         self.client.post(self.url("shopify_collaborator"), {"code": "5678"})
         self.assertEqual(list(Grant.objects.values_list("asset_id", flat=True)), ["5678"])
         self.assertEqual(Event.objects.filter(type=EventType.SERVICE_GRANTED).count(), 1)
+
+    def test_each_done_is_in_the_audit_log_as_the_clients_grant(self):
+        self.request_guided("shopify_collaborator", self.shopify_account())
+        self.client.post(self.url("shopify_collaborator"), {"code": "1234"})
+        self.client.post(self.url("shopify_collaborator"), {"code": "5678"})
+        self.assertEqual(
+            list(AuditEntry.objects.values_list("action", "actor_name", "address", "details")),
+            [
+                (
+                    "grant.granted",
+                    "Jane Doe",
+                    "127.0.0.1",
+                    {"state": "pending_agency", "level": "COLLABORATOR"},
+                )
+            ]
+            * 2,
+        )
 
     def test_the_last_service_done_completes_the_link(self):
         RequestedService.objects.filter(link=self.link).update(status=ServiceStatus.GRANTED)

@@ -1,7 +1,9 @@
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from agencyaccess.apikeys.capabilities import parse_capabilities
 from agencyaccess.apikeys.models import ApiKey
+from agencyaccess.audit import log as audit
 from agencyaccess.lib import commands
 
 
@@ -30,5 +32,13 @@ class Command(commands.Command):
             raise CommandError(
                 f'the agency already has a key named "{name}": roll it or pick another name'
             )
-        _, key = ApiKey.issue(agency, name, caps)
+        with transaction.atomic():
+            api_key, key = ApiKey.issue(agency, name, caps)
+            audit.record(
+                audit.Action.API_KEY_CREATED,
+                agency=agency,
+                actor=audit.COMMAND_LINE,
+                target=api_key,
+                details={"capabilities": caps},
+            )
         self.stdout.write(key)

@@ -1,6 +1,8 @@
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from agencyaccess.apikeys.models import ApiKey
+from agencyaccess.audit import log as audit
 from agencyaccess.lib import commands
 
 
@@ -16,4 +18,13 @@ class Command(commands.Command):
         api_key = ApiKey.objects.live().filter(agency=agency, name=name.strip()).first()
         if api_key is None:
             raise CommandError(f'the agency has no key named "{name}"')
-        self.stdout.write(api_key.roll())
+        with transaction.atomic():
+            key = api_key.roll()
+            audit.record(
+                audit.Action.API_KEY_ROLLED,
+                agency=agency,
+                actor=audit.COMMAND_LINE,
+                target=api_key,
+                details={"capabilities": api_key.capabilities},
+            )
+        self.stdout.write(key)
