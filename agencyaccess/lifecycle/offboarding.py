@@ -245,7 +245,7 @@ def _done(revocation: Revocation, outcome: GrantOutcome) -> None:
     revocation.next_attempt = None
     link = grant.link
     with transaction.atomic():
-        grant.save(update_fields=["state", "message", "next_check", "updated"])
+        grant.save(update_fields=["state", "message_id", "message_params", "next_check", "updated"])
         revocation.save(update_fields=["status", "message", "done", "next_attempt", "attempts"])
         emit(
             link.agency_id,

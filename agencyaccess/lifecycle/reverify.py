@@ -158,7 +158,8 @@ def record(check: Check, now: datetime) -> None:
         grant.save(
             update_fields=[
                 "state",
-                "message",
+                "message_id",
+                "message_params",
                 "last_verified",
                 "next_check",
                 "checks",

@@ -17,7 +17,7 @@ from agencyaccess.onboarding.tests.test_flow_sandbox import JourneyTestCase
 from agencyaccess.platforms.base import GrantState
 from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY
 from agencyaccess.platforms.google.sandbox.world import JANE as JANE_AT_GOOGLE
-from agencyaccess.platforms.google.scopes import SERVICE_SCOPES
+from agencyaccess.platforms.google.sandbox.tokens import EVERY_SCOPE
 from agencyaccess.platforms.models import ConnectedAccount
 
 PROPERTY = "properties/2001"
@@ -58,13 +58,14 @@ class SpanishClientTests(JourneyTestCase):
 
     def share_in_spanish(self) -> str:
         """Jane's answer to sharing: the results page she reads."""
-        every = [scope for scopes in SERVICE_SCOPES.values() for scope in scopes]
+        every = EVERY_SCOPE
         self.client.get(self.url())
         back = self.connect("google", {"decision": "allow", "user": JANE_AT_GOOGLE, "scope": every})
         self.client.get(back)
         shared = self.client.post(
             self.url("platform/google/"),
             {"google_analytics": PROPERTY, "google_ads": ADS_ACCOUNT},
+            follow=True,
         )
         self.assertEqual(shared.status_code, 200)
         return shared.content.decode()
@@ -79,7 +80,7 @@ class SpanishClientTests(JourneyTestCase):
             f"/links/{self.link.public_id}/", headers={"accept-language": "es"}
         ).content.decode()
 
-        self.assertIn(f"Google sent an invitation to {DEMO_AGENCY}.", page)
+        self.assertIn(f"Google sent the invitation to {DEMO_AGENCY}.", page)
         self.assertIn(f"Done: {DEMO_AGENCY} now has access to", page)
         spanish = [sentence for sentence in spanish_sentences() if sentence in page]
         self.assertEqual(spanish, [])
@@ -92,4 +93,4 @@ class SpanishClientTests(JourneyTestCase):
         self.assertTrue(notes)
         self.assertEqual([n for n in notes if any(s in n for s in spanish_sentences())], [])
         # Jane read the same messages in Spanish.
-        self.assertIn("Google ha enviado una invitación", jane_sees)
+        self.assertIn("Google ha enviado la invitación", jane_sees)
