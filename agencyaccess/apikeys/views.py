@@ -11,7 +11,7 @@ request.agency_id, which HttpRequest does not declare.
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,14 +20,7 @@ from agencyaccess.accounts.access import agency_view
 from agencyaccess.apikeys.capabilities import API_CAPABILITIES, APIKEYS_MANAGE
 from agencyaccess.apikeys.forms import ApiKeyForm
 from agencyaccess.apikeys.models import ApiKey
-
-
-def get_api_key_for_request(request, lookup: str) -> ApiKey:
-    """The live key of the request's agency with this lookup id; another agency's is a 404."""
-    api_key = ApiKey.objects.live().filter(agency_id=request.agency_id, lookup=lookup).first()
-    if api_key is None:
-        raise Http404("No key of your agency has this id.")
-    return api_key
+from agencyaccess.lib.tenancy import agency_object
 
 
 def capability_names(api_key: ApiKey) -> list[str]:
@@ -81,7 +74,7 @@ def show_key(request, api_key: ApiKey, key: str, *, rolled: bool) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 @agency_view(APIKEYS_MANAGE)
 def roll_api_key(request, lookup: str) -> HttpResponse:
-    api_key = get_api_key_for_request(request, lookup)
+    api_key = agency_object(request, ApiKey.objects.live(), "API key", lookup=lookup)
     if request.method == "POST":
         return show_key(request, api_key, api_key.roll(), rolled=True)
     return render(request, "apikeys/confirm.html", {"api_key": api_key, "roll": True})
@@ -90,7 +83,7 @@ def roll_api_key(request, lookup: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @agency_view(APIKEYS_MANAGE)
 def revoke_api_key(request, lookup: str) -> HttpResponse:
-    api_key = get_api_key_for_request(request, lookup)
+    api_key = agency_object(request, ApiKey.objects.live(), "API key", lookup=lookup)
     if request.method == "POST":
         api_key.revoke()
         messages.success(request, f"The key {api_key.name} was revoked: it no longer works.")

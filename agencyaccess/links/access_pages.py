@@ -25,7 +25,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -42,6 +42,7 @@ from agencyaccess.clients.models import Client, ClientType
 from agencyaccess.lib.addresses import client_address
 from agencyaccess.lib.errors import ActionError
 from agencyaccess.lib.ids import looks_like_public_id
+from agencyaccess.lib.tenancy import agency_object
 from agencyaccess.lib.text import OneLineField
 from agencyaccess.links.actions import (
     check_asks_something,
@@ -67,17 +68,6 @@ logger = logging.getLogger(__name__)
 VISITS_PER_MINUTE = 10
 MAX_JSON = 50_000
 REQUESTED_ACCOUNTS = pydantic.TypeAdapter(RequestedAccountsIn)
-
-
-def get_access_page_for_request(request, public_id: str) -> AccessPage:
-    """The access page of the request's agency with this id; another agency's is a 404."""
-    page = AccessPage.objects.filter(
-        agency_id=request.agency_id,
-        public_id=public_id,
-    ).first()
-    if page is None:
-        raise Http404("No access page of your agency has this id.")
-    return page
 
 
 def public_url(page: AccessPage) -> str:
@@ -284,7 +274,7 @@ def create_access_page(request) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @agency_view()
 def edit_access_page(request, page_id: str) -> HttpResponse:
-    page = get_access_page_for_request(request, page_id)
+    page = agency_object(request, AccessPage, "access page", public_id=page_id)
     if request.method == "POST":
         form = AccessPageForm(page.agency_id, request.POST)
         if form.is_valid():
@@ -334,7 +324,7 @@ def save_page(page: AccessPage, data: dict[str, Any]) -> None:
 @require_http_methods(["GET", "POST"])
 @agency_view()
 def delete_access_page(request, page_id: str) -> HttpResponse:
-    page = get_access_page_for_request(request, page_id)
+    page = agency_object(request, AccessPage, "access page", public_id=page_id)
     if request.method == "POST":
         page.delete()
         messages.success(request, f"Access page {page.name} deleted.")

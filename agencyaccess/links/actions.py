@@ -171,10 +171,10 @@ def _check_monthly_limit(agency_id: int) -> None:
 # Every link created asks these (lib/sql.py: compiled once).
 _MONTHLY_LIMIT = PreparedQuery(
     lambda agency_id: Agency.objects.filter(pk=agency_id).values_list("monthly_link_limit"),
-    agency_id=-1,
+    agency_id=int,
 )
 _ACCOUNTS_OF_AGENCY = PreparedQuery(
-    lambda agency_id: ConnectedAccount.objects.filter(agency_id=agency_id), agency_id=-1
+    lambda agency_id: ConnectedAccount.objects.filter(agency_id=agency_id), agency_id=int
 )
 
 

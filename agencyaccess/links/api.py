@@ -32,6 +32,7 @@ from agencyaccess.lib.errors import ActionError
 from agencyaccess.lib.ids import looks_like_public_id
 from agencyaccess.lib.schemas import ERRORS, SENTENCE, Email, Ok
 from agencyaccess.lib.sql import PreparedQuery
+from agencyaccess.lib.tenancy import agency_object, not_found
 from agencyaccess.lib.text import one_line
 from agencyaccess.lib.timestamps import epoch_ms
 from agencyaccess.links.actions import (
@@ -44,8 +45,6 @@ from agencyaccess.links.models import (
     Link,
     RequestedService,
     ServiceStatus,
-    get_link_for_request,
-    link_not_found,
 )
 from agencyaccess.links.validation import MAX_CC, clean_redirect
 from agencyaccess.openapi import link_to, operation_doc
@@ -295,8 +294,8 @@ _LINK_FOR_API = PreparedQuery(
     lambda agency_id, public_id: Link.objects.filter(
         agency_id=agency_id, public_id=public_id
     ).annotate(client_ref=F("client__public_id"), static_link_ref=F("access_page__public_id"))[:1],
-    agency_id=-1,
-    public_id="public_id",
+    agency_id=int,
+    public_id=str,
 )
 _SERVICES_FOR_API = PreparedQuery(
     lambda link_id: (
@@ -311,7 +310,7 @@ _SERVICES_FOR_API = PreparedQuery(
             "account_links__mcc_id",
         )
     ),
-    link_id=-1,
+    link_id=int,
 )
 
 
@@ -420,7 +419,9 @@ def links_create(request, payload: LinkCreateIn):
 )
 def links_update(request, payload: LinkUpdateIn):
     """Replace the link's requested accounts; the services named are asked of the client again."""
-    link = get_link_for_request(request, payload.id, Link.objects.select_related("client"))
+    link = agency_object(
+        request, Link.objects.select_related("client"), "link", public_id=payload.id
+    )
     services = parse_services(
         request.agency_id, link.client, payload.model_dump()["requestedAccounts"]
     )
@@ -476,5 +477,5 @@ def retrieve_link(agency_id: int, public_id: str) -> dict[str, Any]:
         else None
     )
     if link is None:
-        raise link_not_found(public_id)
+        raise not_found("link", public_id)
     return link_to_api(link)

@@ -9,15 +9,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from agencyaccess.accounts import actions
-from agencyaccess.accounts.access import (
-    agency_view,
-    get_invitation_for_request,
-    get_membership_for_request,
-)
+from agencyaccess.accounts.access import agency_view
 from agencyaccess.accounts.forms import InviteForm
-from agencyaccess.accounts.models import Membership, Role, User
+from agencyaccess.accounts.models import Invitation, Membership, Role, User
 from agencyaccess.apikeys.capabilities import TEAM_MANAGE
 from agencyaccess.lib.errors import ActionError
+from agencyaccess.lib.tenancy import agency_object
 
 
 @agency_view(TEAM_MANAGE)
@@ -46,7 +43,7 @@ def team(request: HttpRequest) -> HttpResponse:
 @agency_view(TEAM_MANAGE)
 @require_POST
 def revoke_invitation(request: HttpRequest, invitation_id: str) -> HttpResponse:
-    invitation = get_invitation_for_request(request, invitation_id)
+    invitation = agency_object(request, Invitation, "invitation", public_id=invitation_id)
     invitation.delete()
     messages.success(request, f"The invitation to {invitation.email} is revoked.")
     return redirect("accounts-team")
@@ -54,7 +51,9 @@ def revoke_invitation(request: HttpRequest, invitation_id: str) -> HttpResponse:
 
 @agency_view(TEAM_MANAGE)
 def transfer_ownership(request: HttpRequest, membership_id: str) -> HttpResponse:
-    membership = get_membership_for_request(request, membership_id)
+    membership = agency_object(
+        request, Membership.objects.select_related("user"), "member", public_id=membership_id
+    )
     if request.method == "POST":
         return _act(
             request,
@@ -75,7 +74,9 @@ def transfer_ownership(request: HttpRequest, membership_id: str) -> HttpResponse
 
 @agency_view(TEAM_MANAGE)
 def remove_member(request: HttpRequest, membership_id: str) -> HttpResponse:
-    membership = get_membership_for_request(request, membership_id)
+    membership = agency_object(
+        request, Membership.objects.select_related("user"), "member", public_id=membership_id
+    )
     if request.method == "POST":
         return _act(
             request,
