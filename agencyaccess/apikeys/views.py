@@ -4,9 +4,6 @@ capabilities, creating one (shown once), rolling one (the old key dies at once),
 Owner only (apikeys:manage): members get 403. A new key is put in the page answering the POST
 and nowhere else (not a URL, the session or a flash message), and that page is never cached;
 only an HMAC of it is stored (ApiKey).
-
-Views leave `request` unannotated: accounts.access.agency_view adds request.agency and
-request.agency_id, which HttpRequest does not declare.
 """
 
 from django.contrib import messages
@@ -20,7 +17,7 @@ from agencyaccess.accounts.access import agency_view
 from agencyaccess.apikeys.capabilities import API_CAPABILITIES, APIKEYS_MANAGE
 from agencyaccess.apikeys.forms import ApiKeyForm
 from agencyaccess.apikeys.models import ApiKey
-from agencyaccess.lib.tenancy import agency_object
+from agencyaccess.lib.tenancy import AgencyRequest, agency_object
 
 
 def capability_names(api_key: ApiKey) -> list[str]:
@@ -29,7 +26,7 @@ def capability_names(api_key: ApiKey) -> list[str]:
 
 @require_GET
 @agency_view(APIKEYS_MANAGE)
-def api_keys(request) -> HttpResponse:
+def api_keys(request: AgencyRequest) -> HttpResponse:
     keys = ApiKey.objects.live().filter(agency_id=request.agency_id).order_by("created", "id")
     rows = [(api_key, capability_names(api_key)) for api_key in keys]
     return render(request, "apikeys/api_keys.html", {"rows": rows})
@@ -37,7 +34,7 @@ def api_keys(request) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @agency_view(APIKEYS_MANAGE)
-def create_api_key(request) -> HttpResponse:
+def create_api_key(request: AgencyRequest) -> HttpResponse:
     form = ApiKeyForm(
         request.agency_id,
         request.POST if request.method == "POST" else None,
@@ -60,7 +57,7 @@ def create_api_key(request) -> HttpResponse:
     )
 
 
-def show_key(request, api_key: ApiKey, key: str, *, rolled: bool) -> HttpResponse:
+def show_key(request: AgencyRequest, api_key: ApiKey, key: str, *, rolled: bool) -> HttpResponse:
     """The one time the key can be read."""
     response = render(
         request,
@@ -73,7 +70,7 @@ def show_key(request, api_key: ApiKey, key: str, *, rolled: bool) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @agency_view(APIKEYS_MANAGE)
-def roll_api_key(request, lookup: str) -> HttpResponse:
+def roll_api_key(request: AgencyRequest, lookup: str) -> HttpResponse:
     api_key = agency_object(request, ApiKey.objects.live(), "API key", lookup=lookup)
     if request.method == "POST":
         return show_key(request, api_key, api_key.roll(), rolled=True)
@@ -82,7 +79,7 @@ def roll_api_key(request, lookup: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @agency_view(APIKEYS_MANAGE)
-def revoke_api_key(request, lookup: str) -> HttpResponse:
+def revoke_api_key(request: AgencyRequest, lookup: str) -> HttpResponse:
     api_key = agency_object(request, ApiKey.objects.live(), "API key", lookup=lookup)
     if request.method == "POST":
         api_key.revoke()

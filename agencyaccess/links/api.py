@@ -30,7 +30,7 @@ from agencyaccess.clients.validation import clean_email
 from agencyaccess.lib.envelope import ok
 from agencyaccess.lib.errors import ActionError
 from agencyaccess.lib.ids import looks_like_public_id
-from agencyaccess.lib.schemas import ERRORS, SENTENCE, Email, Ok
+from agencyaccess.lib.schemas import ERRORS, INVALID_CLIENT, SENTENCE, Email, Ok
 from agencyaccess.lib.sql import PreparedQuery
 from agencyaccess.lib.tenancy import agency_object, not_found
 from agencyaccess.lib.text import one_line
@@ -50,8 +50,6 @@ from agencyaccess.links.validation import MAX_CC, clean_redirect
 from agencyaccess.openapi import link_to, operation_doc
 
 router = Router(tags=["Links"])
-
-INVALID_CLIENT = "Please provide a valid clientID"
 
 
 def _optional_fields_take_null(schema: dict[str, Any]) -> None:
@@ -314,7 +312,7 @@ _SERVICES_FOR_API = PreparedQuery(
 )
 
 
-def requested_accounts_of(link_id: int) -> dict[str, dict[str, Any]]:
+def requested_accounts_with_answers(link_id: int) -> dict[str, dict[str, Any]]:
     """The link's requestedAccounts as the API shows them, with granted and skipped."""
     shaped: dict[str, dict[str, Any]] = {}
     rows = _SERVICES_FOR_API.rows(link_id=link_id)
@@ -347,7 +345,7 @@ def link_to_api(link: Link) -> dict[str, Any]:
         "clientID": link.client_ref,  # type: ignore[attr-defined]
         "created": epoch_ms(link.created),
         "lastReminderTimestamp": epoch_ms(link.last_reminder),
-        "requestedAccounts": requested_accounts_of(link.pk),
+        "requestedAccounts": requested_accounts_with_answers(link.pk),
         "intakeForm": {
             "requested": link.intake_form_requested,
             "complete": link.intake_completed is not None,

@@ -66,7 +66,7 @@ class PlatformChoice:
         return sum(service.chosen for service in self.services)
 
 
-def receiving_accounts(agency_id: int) -> dict[str, list[ConnectedAccount]]:
+def accounts_by_platform(agency_id: int) -> dict[str, list[ConnectedAccount]]:
     """The agency's accounts that can receive new access (not disconnected), by platform."""
     accounts: dict[str, list[ConnectedAccount]] = {}
     for account in ConnectedAccount.objects.filter(

@@ -39,13 +39,13 @@ from agencyaccess.links.actions import (
     parse_services,
     replace_services,
 )
-from agencyaccess.links.api import requested_accounts_of
+from agencyaccess.links.api import requested_accounts_with_answers
 from agencyaccess.links.builder import (
     RequestedAccounts,
+    accounts_by_platform,
     as_request,
     builder_choices,
     create_body,
-    receiving_accounts,
     requested_accounts_from,
     update_body,
 )
@@ -124,7 +124,7 @@ def links_create(request: AgencyRequest) -> HttpResponse:
         {
             "client": client,
             "platforms": builder_choices(
-                requested, receiving_accounts(request.agency_id), prospect=client.is_prospect
+                requested, accounts_by_platform(request.agency_id), prospect=client.is_prospect
             ),
             "options": options,
             "cc": cc,
@@ -235,7 +235,7 @@ def links_edit(request: AgencyRequest, link_id: str) -> HttpResponse:
     client = link.client
     data = request.POST if request.method == "POST" else None
     if data is None:
-        requested = as_request(requested_accounts_of(link.pk))
+        requested = as_request(requested_accounts_with_answers(link.pk))
     else:
         requested = requested_accounts_from(data, prospect=client.is_prospect)
     body = update_body(link.public_id, requested)
@@ -262,7 +262,7 @@ def links_edit(request: AgencyRequest, link_id: str) -> HttpResponse:
             "link": link,
             "client": client,
             "platforms": builder_choices(
-                requested, receiving_accounts(request.agency_id), prospect=client.is_prospect
+                requested, accounts_by_platform(request.agency_id), prospect=client.is_prospect
             ),
             "options": options,
             "body": body,

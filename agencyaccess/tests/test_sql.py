@@ -99,7 +99,8 @@ class PreparedQueryTests(BaseTestCase):
 
     def test_a_constant_equal_to_a_placeholder_is_refused_not_replaced(self):
         clashing: PreparedQuery = PreparedQuery(
-            lambda pk: Client.objects.filter(pk=pk, agency_id=clashing.sample["pk"]), pk=int
+            lambda pk: Client.objects.filter(pk=pk, agency_id=int(str(clashing.sample["pk"]))),
+            pk=int,
         )
         with self.assertRaisesMessage(UnsupportedQuery, "a constant of the query equals pk"):
             clashing.objects(pk=self.jane.pk)
@@ -165,7 +166,7 @@ class DjangoInternalsTests(BaseTestCase):
     def test_the_queryset_attributes_it_checks_exist(self):
         queryset = Client.objects.all()
         self.assertIs(queryset._iterable_class, ModelIterable)
-        self.assertEqual(queryset._prefetch_related_lookups, ())
+        self.assertEqual(queryset._prefetch_related_lookups, ())  # type: ignore[attr-defined]
         self.assertIs(queryset.query.select_related, False)
         self.assertIs(queryset.values_list("name")._iterable_class, ValuesListIterable)
 

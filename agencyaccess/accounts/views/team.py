@@ -14,13 +14,13 @@ from agencyaccess.accounts.forms import InviteForm
 from agencyaccess.accounts.models import Invitation, Membership, Role, User
 from agencyaccess.apikeys.capabilities import TEAM_MANAGE
 from agencyaccess.lib.errors import ActionError
-from agencyaccess.lib.tenancy import agency_object
+from agencyaccess.lib.tenancy import AgencyRequest, agency_object
 
 
 @agency_view(TEAM_MANAGE)
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AgencyRequest) -> HttpResponse:
     """The list, and the invite form (POSTed here, also to send an invitation again)."""
-    agency = request.agency  # type: ignore[attr-defined]
+    agency = request.agency
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
@@ -42,7 +42,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @agency_view(TEAM_MANAGE)
 @require_POST
-def revoke_invitation(request: HttpRequest, invitation_id: str) -> HttpResponse:
+def revoke_invitation(request: AgencyRequest, invitation_id: str) -> HttpResponse:
     invitation = agency_object(request, Invitation, "invitation", public_id=invitation_id)
     invitation.delete()
     messages.success(request, f"The invitation to {invitation.email} is revoked.")
@@ -50,14 +50,14 @@ def revoke_invitation(request: HttpRequest, invitation_id: str) -> HttpResponse:
 
 
 @agency_view(TEAM_MANAGE)
-def transfer_ownership(request: HttpRequest, membership_id: str) -> HttpResponse:
+def transfer_ownership(request: AgencyRequest, membership_id: str) -> HttpResponse:
     membership = agency_object(
         request, Membership.objects.select_related("user"), "member", public_id=membership_id
     )
     if request.method == "POST":
         return _act(
             request,
-            lambda: actions.transfer_ownership(request.membership, membership),  # type: ignore[attr-defined]
+            lambda: actions.transfer_ownership(request.membership, membership),
             f"{membership.user.email} is now the owner. You are a member of the team.",
             # The former owner may no longer see the team page.
             done_url="home",
@@ -73,7 +73,7 @@ def transfer_ownership(request: HttpRequest, membership_id: str) -> HttpResponse
 
 
 @agency_view(TEAM_MANAGE)
-def remove_member(request: HttpRequest, membership_id: str) -> HttpResponse:
+def remove_member(request: AgencyRequest, membership_id: str) -> HttpResponse:
     membership = agency_object(
         request, Membership.objects.select_related("user"), "member", public_id=membership_id
     )
