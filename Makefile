@@ -31,6 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy agencyaccess
 	$(BIN)/hadolint Dockerfile
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -20,11 +20,24 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def envbool(name: str, default: bool) -> bool:
+    """On for `1`, `true`, `yes`, `on`; off for `0`, `false`, `no`, `off` (any case); the
+    default when unset or empty. Anything else stops the start: `DEBUG=ture` read as off
+    would be a setting silently lost."""
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
+    word = value.strip().lower()
+    if word not in TRUE_WORDS + FALSE_WORDS:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is neither on ({', '.join(TRUE_WORDS)}) "
+            f"nor off ({', '.join(FALSE_WORDS)})."
+        )
+    return word in TRUE_WORDS
 
 
 def envint(name: str, default: int) -> int:

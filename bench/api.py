@@ -39,7 +39,9 @@ BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 
 ENDPOINTS = ("links/retrieve", "links/create", "clients/retrieve")
-APPS = ("ours", "baseline")
+# "orm": ours with lib/sql.PreparedQuery answered by the ORM (bench/orm_queries), to see what
+# the compiled queries still gain.
+APPS = ("ours", "orm", "baseline")
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/agencyaccess_bench"
 TARGET_RATIO = 0.5
 NOISY = 0.1  # other processes taking more of the CPU than this during a run make it unreliable
@@ -340,7 +342,7 @@ def bench_database(name: str, env: dict[str, str], args: argparse.Namespace) -> 
     same = [
         endpoint
         for endpoint in ("links/retrieve", "clients/retrieve")
-        if answers["ours"][endpoint] == answers["baseline"][endpoint]
+        if answers["ours"][endpoint] == answers["baseline"][endpoint] == answers["orm"][endpoint]
     ]
     print(
         "  the baseline's answers equal ours on: "
@@ -362,6 +364,13 @@ def bench_database(name: str, env: dict[str, str], args: argparse.Namespace) -> 
                 "ratio_rps": _ratio(
                     measures[endpoint]["ours"].median.rps,
                     measures[endpoint]["baseline"].median.rps,
+                ),
+                # What lib/sql.py's compiled queries gain over the same code on the ORM.
+                "prepared_gain_rps": _ratio(
+                    measures[endpoint]["ours"].median.rps, measures[endpoint]["orm"].median.rps
+                ),
+                "prepared_gain_cpu": _ratio(
+                    measures[endpoint]["orm"].cpu_ms, measures[endpoint]["ours"].cpu_ms
                 ),
                 "queries_small": queries["small"][endpoint]["queries"],
                 "queries_large": queries["large"][endpoint]["queries"],
@@ -454,6 +463,9 @@ def server(
     if app == "baseline":
         command[command.index("agencyaccess.wsgi")] = "baseline:application"
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BENCH_DIR), env.get("PYTHONPATH")]))
+    if app == "orm":
+        orm_queries = str(BENCH_DIR / "orm_queries")
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [orm_queries, env.get("PYTHONPATH")]))
     log_path = Path(env["AGENCYACCESS_DATA_DIR"]) / f"gunicorn-{app}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
@@ -557,6 +569,8 @@ def print_summary(summary: dict[str, dict]) -> None:
                 f"  {name:<9}{endpoint:<17} req/s ratio {ratio:5.2f} "
                 f"{'ok  ' if ratio >= TARGET_RATIO else 'LOW '}"
                 f" CPU/request {cpu_ratio:5.1f}x the baseline's"
+                f"   compiled queries: req/s {figures['prepared_gain_rps']:4.2f}x,"
+                f" CPU {figures['prepared_gain_cpu']:4.2f}x the ORM's"
                 f"   queries {figures['queries_large']:>2},"
                 f" {'constant' if constant else 'GROWING WITH THE DATA'}"
             )

@@ -14,10 +14,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import translation
 
-from agencyaccess.accounts.models import Invitation, Membership, User
+from agencyaccess.accounts.models import Membership, User
 from agencyaccess.apikeys.capabilities import ROLE_CAPABILITIES
 
 SESSION_AGENCY = "agency"
@@ -71,21 +71,3 @@ def agency_view(capability: str | None = None) -> Callable:
         return wrapper
 
     return decorator
-
-
-def get_membership_for_request(request: HttpRequest, public_id: str) -> Membership:
-    """A membership of the request's agency; another agency's is a 404."""
-    return get_object_or_404(
-        Membership.objects.select_related("user"),
-        agency_id=request.agency_id,  # type: ignore[attr-defined]
-        public_id=public_id,
-    )
-
-
-def get_invitation_for_request(request: HttpRequest, public_id: str) -> Invitation:
-    """A pending invitation of the request's agency; another agency's is a 404."""
-    return get_object_or_404(
-        Invitation,
-        agency_id=request.agency_id,  # type: ignore[attr-defined]
-        public_id=public_id,
-    )

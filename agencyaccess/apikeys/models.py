@@ -128,7 +128,7 @@ _KEY_BY_LOOKUP = PreparedQuery(
         .filter(lookup=lookup)
         .only("id", "agency_id", "digest", "capabilities", "rate_limit_per_minute", "last_used")[:1]
     ),
-    lookup="lookup",
+    lookup=str,
 )
 
 

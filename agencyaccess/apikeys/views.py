@@ -4,14 +4,11 @@ capabilities, creating one (shown once), rolling one (the old key dies at once),
 Owner only (apikeys:manage): members get 403. A new key is put in the page answering the POST
 and nowhere else (not a URL, the session or a flash message), and that page is never cached;
 only an HMAC of it is stored (ApiKey).
-
-Views leave `request` unannotated: accounts.access.agency_view adds request.agency and
-request.agency_id, which HttpRequest does not declare.
 """
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,14 +18,7 @@ from agencyaccess.apikeys.capabilities import API_CAPABILITIES, APIKEYS_MANAGE
 from agencyaccess.apikeys.forms import ApiKeyForm
 from agencyaccess.apikeys.models import ApiKey
 from agencyaccess.audit import log as audit
-
-
-def get_api_key_for_request(request, lookup: str) -> ApiKey:
-    """The live key of the request's agency with this lookup id; another agency's is a 404."""
-    api_key = ApiKey.objects.live().filter(agency_id=request.agency_id, lookup=lookup).first()
-    if api_key is None:
-        raise Http404("No key of your agency has this id.")
-    return api_key
+from agencyaccess.lib.tenancy import AgencyRequest, agency_object
 
 
 def capability_names(api_key: ApiKey) -> list[str]:
@@ -37,7 +27,7 @@ def capability_names(api_key: ApiKey) -> list[str]:
 
 @require_GET
 @agency_view(APIKEYS_MANAGE)
-def api_keys(request) -> HttpResponse:
+def api_keys(request: AgencyRequest) -> HttpResponse:
     keys = ApiKey.objects.live().filter(agency_id=request.agency_id).order_by("created", "id")
     rows = [(api_key, capability_names(api_key)) for api_key in keys]
     return render(request, "apikeys/api_keys.html", {"rows": rows})
@@ -45,7 +35,7 @@ def api_keys(request) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @agency_view(APIKEYS_MANAGE)
-def create_api_key(request) -> HttpResponse:
+def create_api_key(request: AgencyRequest) -> HttpResponse:
     form = ApiKeyForm(
         request.agency_id,
         request.POST if request.method == "POST" else None,
@@ -69,7 +59,7 @@ def create_api_key(request) -> HttpResponse:
     )
 
 
-def show_key(request, api_key: ApiKey, key: str, *, rolled: bool) -> HttpResponse:
+def show_key(request: AgencyRequest, api_key: ApiKey, key: str, *, rolled: bool) -> HttpResponse:
     """The one time the key can be read."""
     response = render(
         request,
@@ -82,8 +72,8 @@ def show_key(request, api_key: ApiKey, key: str, *, rolled: bool) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @agency_view(APIKEYS_MANAGE)
-def roll_api_key(request, lookup: str) -> HttpResponse:
-    api_key = get_api_key_for_request(request, lookup)
+def roll_api_key(request: AgencyRequest, lookup: str) -> HttpResponse:
+    api_key = agency_object(request, ApiKey.objects.live(), "API key", lookup=lookup)
     if request.method == "POST":
         with transaction.atomic():
             key = api_key.roll()
@@ -94,8 +84,8 @@ def roll_api_key(request, lookup: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @agency_view(APIKEYS_MANAGE)
-def revoke_api_key(request, lookup: str) -> HttpResponse:
-    api_key = get_api_key_for_request(request, lookup)
+def revoke_api_key(request: AgencyRequest, lookup: str) -> HttpResponse:
+    api_key = agency_object(request, ApiKey.objects.live(), "API key", lookup=lookup)
     if request.method == "POST":
         with transaction.atomic():
             api_key.revoke()

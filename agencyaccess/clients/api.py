@@ -10,9 +10,10 @@ from agencyaccess.apikeys.capabilities import CLIENTS_CREATE, CLIENTS_EDIT, CLIE
 from agencyaccess.apikeys.idempotency import idempotent
 from agencyaccess.clients import validation
 from agencyaccess.clients.actions import create_client, update_client
-from agencyaccess.clients.models import Client, ClientType, Language, get_client_for_request
+from agencyaccess.clients.models import CLIENT_OF_AGENCY, Client, ClientType, Language
 from agencyaccess.lib.envelope import ok
 from agencyaccess.lib.schemas import ERRORS, Email, Ok, documented
+from agencyaccess.lib.tenancy import agency_object
 from agencyaccess.lib.text import one_line
 from agencyaccess.openapi import link_to, operation_doc
 
@@ -211,7 +212,7 @@ def clients_create(request, payload: ClientCreateIn):
 )
 def clients_retrieve(request, id: str = Query(description="The client's id.", example="client-id")):
     """Get a client by its id."""
-    return ok(get_client_for_request(request, id).as_api())
+    return ok(agency_object(request, CLIENT_OF_AGENCY, "client", public_id=id).as_api())
 
 
 @router.post(
@@ -233,7 +234,7 @@ def clients_retrieve(request, id: str = Query(description="The client's id.", ex
 )
 def clients_update(request, payload: ClientUpdateIn):
     """Change the fields sent, and only those. `metadata` keys are merged."""
-    client = get_client_for_request(request, payload.id)
+    client = agency_object(request, CLIENT_OF_AGENCY, "client", public_id=payload.id)
     update_client(client, payload.changes())
     return ok(client.public_id)
 

@@ -8,7 +8,6 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from agencyaccess.accounts.models import Agency
-from agencyaccess.lib.errors import NotFound
 from agencyaccess.lib.ids import PublicIdField, looks_like_public_id
 from agencyaccess.lib.sql import PreparedQuery
 from agencyaccess.lib.timestamps import epoch_ms
@@ -137,12 +136,12 @@ class Client(models.Model):
 
 
 # The API's clients/retrieve and update ask this on every call: compiled once (lib/sql.py).
-_CLIENT_OF_AGENCY = PreparedQuery(
+CLIENT_OF_AGENCY = PreparedQuery(
     lambda agency_id, public_id: Client.objects.filter(agency_id=agency_id, public_id=public_id)[
         :1
     ],
-    agency_id=-1,
-    public_id="public_id",
+    agency_id=int,
+    public_id=str,
 )
 
 
@@ -151,12 +150,4 @@ def client_of_agency(agency_id: int, public_id: object) -> Client | None:
     # Anything that cannot be an id is not looked up (PostgreSQL refuses a NUL byte outright).
     if not looks_like_public_id(public_id):
         return None
-    return _CLIENT_OF_AGENCY.first(agency_id=agency_id, public_id=public_id)
-
-
-def get_client_for_request(request, public_id: str) -> Client:
-    """The client of the request's agency with this id; another agency's is not found."""
-    client = client_of_agency(request.agency_id, public_id)
-    if client is None:
-        raise NotFound(f'No client of your agency has the id "{public_id}".')
-    return client
+    return CLIENT_OF_AGENCY.first(agency_id=agency_id, public_id=public_id)

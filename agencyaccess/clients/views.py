@@ -13,8 +13,9 @@ from agencyaccess.accounts.access import agency_view
 from agencyaccess.apikeys.capabilities import CLIENTS_CREATE, CLIENTS_EDIT, CLIENTS_RETRIEVE
 from agencyaccess.clients.actions import create_client, update_client
 from agencyaccess.clients.forms import client_forms, metadata_changes
-from agencyaccess.clients.models import Client, ClientType, get_client_for_request
-from agencyaccess.lib.pages import AgencyRequest, get_or_404, page_number, paginate
+from agencyaccess.clients.models import CLIENT_OF_AGENCY, Client, ClientType
+from agencyaccess.lib.pages import page_number, paginate
+from agencyaccess.lib.tenancy import AgencyRequest, agency_object
 from agencyaccess.lifecycle.models import recent_offboardings
 from agencyaccess.links.models import IntakeQuestion, Link
 
@@ -101,7 +102,7 @@ def clients_create(request: AgencyRequest) -> HttpResponse:
 @agency_view(CLIENTS_EDIT)
 @require_http_methods(["GET", "POST"])
 def clients_edit(request: AgencyRequest, client_id: str) -> HttpResponse:
-    client = get_or_404(get_client_for_request, request, client_id)
+    client = agency_object(request, CLIENT_OF_AGENCY, "client", public_id=client_id)
     form, rows = client_forms(request.POST if request.method == "POST" else None, client)
     if request.method == "POST" and all([form.is_valid(), rows.is_valid()]):
         changes = {
@@ -125,7 +126,7 @@ def _form_page(request: AgencyRequest, form, rows, client: Client | None) -> Htt
 @agency_view(CLIENTS_RETRIEVE)
 @require_GET
 def clients_detail(request: AgencyRequest, client_id: str) -> HttpResponse:
-    client = get_or_404(get_client_for_request, request, client_id)
+    client = agency_object(request, CLIENT_OF_AGENCY, "client", public_id=client_id)
     links = list(client.links.with_grants().order_by("-created", "-id")[: CLIENT_LINKS_SHOWN + 1])
     questions = (
         list(IntakeQuestion.objects.filter(form__agency_id=request.agency_id))
@@ -147,7 +148,7 @@ def clients_detail(request: AgencyRequest, client_id: str) -> HttpResponse:
 @agency_view(CLIENTS_EDIT)
 @require_http_methods(["GET", "POST"])
 def clients_delete(request: AgencyRequest, client_id: str) -> HttpResponse:
-    client = get_or_404(get_client_for_request, request, client_id)
+    client = agency_object(request, CLIENT_OF_AGENCY, "client", public_id=client_id)
     if request.method == "POST":
         client.delete()
         messages.success(request, f"{client.name} and their links were deleted.")

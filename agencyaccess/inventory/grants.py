@@ -8,8 +8,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, QueryDict
 
 from agencyaccess.catalog import PLATFORMS, Platform, platform_by_key, service_by_key
-from agencyaccess.clients.models import Client, get_client_for_request
-from agencyaccess.lib.pages import AgencyRequest, get_or_404
+from agencyaccess.clients.models import CLIENT_OF_AGENCY, Client
+from agencyaccess.lib.tenancy import AgencyRequest, agency_object
 from agencyaccess.links.models import Grant, shown_grant_state
 from agencyaccess.platforms.base import GrantState
 from agencyaccess.platforms.models import ConnectedAccount
@@ -37,7 +37,9 @@ class Filters:
         return cls(
             platform=_platform(params.get("platform", "")),
             state=params.get("state", "") if params.get("state") in STATES else "",
-            client=get_or_404(get_client_for_request, request, client_id) if client_id else None,
+            client=agency_object(request, CLIENT_OF_AGENCY, "client", public_id=client_id)
+            if client_id
+            else None,
             account=_account(params.get("account", ""), accounts),
             search=params.get("q", "").replace("\x00", "").strip()[:SEARCH_MAX],
         )

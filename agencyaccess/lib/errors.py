@@ -1,5 +1,7 @@
 """Errors that workflows raise for the API and the dashboard to show as they are."""
 
+from django.http import Http404
+
 
 class ActionError(Exception):
     """A request that cannot be done as asked; the message says what to change."""
@@ -11,7 +13,10 @@ class ActionError(Exception):
         self.message = message
 
 
-class NotFound(ActionError):
+class NotFound(ActionError, Http404):
+    """Not there, or not the asker's agency's: the API's 404 envelope (as an ActionError, the
+    handler it meets first), the dashboard's 404 page (as an Http404)."""
+
     status = 404
 
 

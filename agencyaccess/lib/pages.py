@@ -1,48 +1,22 @@
-"""What the dashboard's list and detail pages share: 404s for other agencies' ids, and pages of
-rows that cost the same on page 1 of an empty agency and of one with 100,000 clients."""
+"""What the dashboard's list pages share: pages of rows that cost the same on page 1 of an
+empty agency and of one with 100,000 clients. (Other agencies' ids: lib/tenancy.py.)"""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
-
-from agencyaccess.lib.errors import NotFound
 
 if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
-
-    from agencyaccess.accounts.models import Agency, Membership
+    pass
 
 T = TypeVar("T")
-
-
-class AgencyRequest(HttpRequest):
-    """For type checking: a request that went through accounts.access.agency_view, which sets
-    these. Dashboard views take this instead of ignoring each attribute's type."""
-
-    agency: "Agency"
-    agency_id: int
-    membership: "Membership"
-    memberships: list["Membership"]
-    capabilities: frozenset[str]
-    htmx: "HtmxDetails"  # django_htmx's middleware
 
 
 PER_PAGE = 50
 # Far beyond any real list (5 million rows at 50 a page); bigger numbers would only make the
 # database skip rows for nothing.
 MAX_PAGE = 100_000
-
-
-def get_or_404(get_for_request: Callable[..., T], request: HttpRequest, *args: Any) -> T:
-    """Call a get_<thing>_for_request helper, which the API shares: its NotFound (an API
-    error) becomes the dashboard's 404 page."""
-    try:
-        return get_for_request(request, *args)
-    except NotFound as e:
-        raise Http404(e.message) from None
 
 
 @dataclass(frozen=True)

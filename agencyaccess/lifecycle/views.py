@@ -21,9 +21,9 @@ from agencyaccess.accounts.access import agency_view
 from agencyaccess.accounts.models import User
 from agencyaccess.apikeys.capabilities import CLIENTS_EDIT, LINKS_EDIT
 from agencyaccess.catalog import Service, service_by_key
-from agencyaccess.clients.models import Client, get_client_for_request
+from agencyaccess.clients.models import CLIENT_OF_AGENCY, Client
 from agencyaccess.lib.ids import looks_like_public_id
-from agencyaccess.lib.pages import AgencyRequest, get_or_404
+from agencyaccess.lib.tenancy import AgencyRequest, agency_object
 from agencyaccess.lifecycle.models import Offboarding, Reason, Revocation, RevocationStatus
 from agencyaccess.lifecycle.offboarding import (
     NothingToRemove,
@@ -33,7 +33,7 @@ from agencyaccess.lifecycle.offboarding import (
     retry_waiting_for_sign_in,
 )
 from agencyaccess.links.actions import store_client_token
-from agencyaccess.links.models import Grant, Link, get_link_for_request
+from agencyaccess.links.models import Grant, Link
 from agencyaccess.onboarding.pages import LinkNotFound, load_link, not_found, render_page
 from agencyaccess.onboarding.views import client_page
 from agencyaccess.platforms import oauth, registry
@@ -205,7 +205,7 @@ def confirmation(request: HttpRequest, offboarding_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def offboard_client(request: AgencyRequest, client_id: str) -> HttpResponse:
     """Confirm, then offboard the client: every grant of every link."""
-    client = get_or_404(get_client_for_request, request, client_id)
+    client = agency_object(request, CLIENT_OF_AGENCY, "client", public_id=client_id)
     return _offboard_page(request, client, link=None, service_key="")
 
 
@@ -213,7 +213,7 @@ def offboard_client(request: AgencyRequest, client_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def offboard_service(request: AgencyRequest, link_id: str, service_key: str) -> HttpResponse:
     """Confirm, then remove one service of one link."""
-    link = get_or_404(get_link_for_request, request, link_id)
+    link = agency_object(request, Link, "link", public_id=link_id)
     return _offboard_page(request, link.client, link=link, service_key=service_key)
 
 

@@ -13,6 +13,4 @@ urlpatterns = [
         views.delete_access_page,
         name="links-delete-access-page",
     ),
-    # The public page visitors open (outside the dashboard, like the client's /l/<link>/).
-    path("p/<str:page_id>/", views.visit, name="links-visit-access-page"),
 ]

@@ -8,13 +8,9 @@ the page's type: a page the editor accepts makes the links the API would make. E
 checks it again, since accounts can be disconnected and limits reached after it was saved.
 
 Members edit access pages as they create links: no capability beyond membership.
-
-Views leave `request` unannotated: accounts.access.agency_view adds request.agency and
-request.agency_id, which HttpRequest does not declare.
 """
 
 import json
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,29 +19,20 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencyaccess.accounts.access import agency_view
-from agencyaccess.api import validation_message
-from agencyaccess.apikeys import ratelimit
 from agencyaccess.catalog.requested_accounts import ServiceSpec
-from agencyaccess.clients.actions import create_client
 from agencyaccess.clients.models import Client, ClientType
-from agencyaccess.lib.addresses import client_address
 from agencyaccess.lib.errors import ActionError
-from agencyaccess.lib.ids import looks_like_public_id
-from agencyaccess.lib.text import OneLineField
+from agencyaccess.lib.schemas import validation_message
+from agencyaccess.lib.tenancy import AgencyRequest, agency_object
 from agencyaccess.links.actions import (
     check_asks_something,
-    create_link,
     has_enabled_intake_form,
     parse_services,
 )
@@ -56,28 +43,12 @@ from agencyaccess.links.builder import (
     requested_accounts_from,
 )
 from agencyaccess.links.link_templates import chosen_template, described, template_menu
-from agencyaccess.links.models import AccessPage, Link, LinkTemplate
+from agencyaccess.links.models import AccessPage, LinkTemplate
 from agencyaccess.links.validation import clean_redirect
-from agencyaccess.onboarding.pages import LANGUAGES, branding, not_found, remember_language
 from agencyaccess.platforms.models import ConnectedAccount
 
-logger = logging.getLogger(__name__)
-
-# Visitors' submissions a minute from one address: a person sends one, a bot many.
-VISITS_PER_MINUTE = 10
 MAX_JSON = 50_000
 REQUESTED_ACCOUNTS = pydantic.TypeAdapter(RequestedAccountsIn)
-
-
-def get_access_page_for_request(request, public_id: str) -> AccessPage:
-    """The access page of the request's agency with this id; another agency's is a 404."""
-    page = AccessPage.objects.filter(
-        agency_id=request.agency_id,
-        public_id=public_id,
-    ).first()
-    if page is None:
-        raise Http404("No access page of your agency has this id.")
-    return page
 
 
 def public_url(page: AccessPage) -> str:
@@ -123,7 +94,7 @@ def check_page(
             "Your agency's intake form is disabled or has no questions: enable it on the "
             "Intake form page, or switch the intake form off here."
         )
-    return requested_accounts_of(specs)
+    return requested_accounts_from_specs(specs)
 
 
 def shape_message(error: pydantic.ValidationError) -> str:
@@ -134,7 +105,7 @@ def shape_message(error: pydantic.ValidationError) -> str:
     return validation_message(located)
 
 
-def requested_accounts_of(specs: list[ServiceSpec]) -> RequestedAccounts:
+def requested_accounts_from_specs(specs: list[ServiceSpec]) -> RequestedAccounts:
     requested: RequestedAccounts = {}
     for spec in specs:
         requested.setdefault(spec.service.platform.name, {})[spec.service.name] = {
@@ -248,7 +219,7 @@ class PageRow:
 
 @require_GET
 @agency_view()
-def access_pages(request) -> HttpResponse:
+def access_pages(request: AgencyRequest) -> HttpResponse:
     pages = (
         AccessPage.objects.filter(agency_id=request.agency_id)
         .annotate(link_count=Count("links"))
@@ -267,7 +238,7 @@ def access_pages(request) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @agency_view()
-def create_access_page(request) -> HttpResponse:
+def create_access_page(request: AgencyRequest) -> HttpResponse:
     agency_id = request.agency_id
     form = AccessPageForm(agency_id, request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -282,8 +253,8 @@ def create_access_page(request) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @agency_view()
-def edit_access_page(request, page_id: str) -> HttpResponse:
-    page = get_access_page_for_request(request, page_id)
+def edit_access_page(request: AgencyRequest, page_id: str) -> HttpResponse:
+    page = agency_object(request, AccessPage, "access page", public_id=page_id)
     if request.method == "POST":
         form = AccessPageForm(page.agency_id, request.POST)
         if form.is_valid():
@@ -298,7 +269,7 @@ def edit_access_page(request, page_id: str) -> HttpResponse:
 
 
 def editor(
-    request,
+    request: AgencyRequest,
     form: AccessPageForm,
     page: AccessPage | None,
     shown: RequestedAccounts,
@@ -337,8 +308,8 @@ def save_page(page: AccessPage, data: dict[str, Any]) -> None:
 
 @require_http_methods(["GET", "POST"])
 @agency_view()
-def delete_access_page(request, page_id: str) -> HttpResponse:
-    page = get_access_page_for_request(request, page_id)
+def delete_access_page(request: AgencyRequest, page_id: str) -> HttpResponse:
+    page = agency_object(request, AccessPage, "access page", public_id=page_id)
     if request.method == "POST":
         page.delete()
         messages.success(request, f"Access page {page.name} deleted.")
@@ -351,108 +322,3 @@ def delete_access_page(request, page_id: str) -> HttpResponse:
 
 
 # -- The public page ------------------------------------------------------------------------------
-
-
-class VisitorForm(forms.Form):
-    name = OneLineField(max_length=200, label=gettext_lazy("Your name"))
-    email = forms.EmailField(max_length=254, label=gettext_lazy("Your e-mail address"))
-    company = forms.CharField(max_length=200, required=False, label=gettext_lazy("Company"))
-    language = forms.ChoiceField(choices=settings.LANGUAGES, label=gettext_lazy("Language"))
-    # Left empty by people, who never see it; filled by bots that fill every field.
-    extra = forms.CharField(required=False)
-
-
-@require_http_methods(["GET", "POST"])
-def visit(request: HttpRequest, page_id: str) -> HttpResponse:
-    """GET /p/<page id>/: a visitor enters who they are, and is sent on to a new link."""
-    # Anything that cannot be an id is not looked up (PostgreSQL refuses a NUL byte outright).
-    page = (
-        AccessPage.objects.select_related("agency").filter(public_id=page_id).first()
-        if looks_like_public_id(page_id)
-        else None
-    )
-    if page is None or not page.enabled:
-        return not_found(request)
-    language = request.POST.get("language") or request.GET.get("language")
-    if language in LANGUAGES:
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
-    problem = ""
-    if request.method == "POST":
-        usage = ratelimit.hit(f"access-page:{client_address(request)}", VISITS_PER_MINUTE)
-        if usage.exceeded:
-            response = render(request, "onboarding/too_many.html", status=429)
-            response["Retry-After"] = str(usage.retry_after())
-            return response
-        form = VisitorForm(request.POST)
-        if form.is_valid() and not form.cleaned_data["extra"]:
-            try:
-                link = welcome(page, form.cleaned_data)
-            except ActionError as e:
-                logger.warning("access page %s refused a visitor: %s", page.public_id, e.message)
-                problem = _(
-                    "This page cannot take new requests right now. Please try again later, or "
-                    "get in touch with the agency that shared it."
-                )
-            else:
-                remember_language(request, link, form.cleaned_data["language"])
-                return HttpResponseRedirect(link.url)
-    else:
-        form = VisitorForm(initial={"language": translation.get_language()})
-    return render(
-        request,
-        "links/access_page_public.html",
-        {
-            **branding(page.agency),
-            "page": page,
-            "form": form,
-            "problem": problem,
-            "platforms": list(page.requested_accounts),
-        },
-        status=409 if problem else 400 if request.method == "POST" else 200,
-    )
-
-
-def welcome(page: AccessPage, visitor: dict[str, Any]) -> Link:
-    """The visitor becomes a client of the page's agency (an existing one only when both the
-    e-mail address and the name match it) with a new link built from the page. Nothing is kept
-    when the link cannot be made."""
-    with transaction.atomic():
-        client = returning_client(page.agency_id, visitor["email"], visitor["name"])
-        if client is None:
-            client = create_client(
-                page.agency_id,
-                "access_page",
-                name=visitor["name"].strip(),
-                email=visitor["email"],
-                company=visitor["company"].strip(),
-                language=visitor["language"],
-                type=page.client_type,
-            )
-        services = parse_services(page.agency_id, client, page.requested_accounts)
-        return create_link(
-            client,
-            services,
-            intake_form=page.intake_form,
-            thank_you_message=page.thank_you_message,
-            redirect=page.redirect,
-            access_page=page,
-        )
-
-
-def returning_client(agency_id: int, email: str, name: str) -> Client | None:
-    """The agency's oldest client with this e-mail address and this name (both in any case,
-    around spaces ignored), or None.
-
-    The address alone is not enough: the new link greets its client by name, so anyone typing a
-    client's address into a public page would read that client's name. Who also types the name
-    already knows it. The existing client's fields are never changed from here, for the same
-    reason: anyone can type anything into a public page."""
-    wanted = name.strip().casefold()
-    # The names are compared here rather than in SQL, where SQLite ignores case in ASCII only.
-    # Only ids and names are read: visitors typing one address with other names add clients.
-    candidates = Client.objects.filter(agency_id=agency_id, email__iexact=email.strip())
-    for pk, client_name in candidates.order_by("created", "id").values_list("pk", "name"):
-        if client_name.strip().casefold() == wanted:
-            return Client.objects.get(pk=pk)
-    return None

@@ -13,6 +13,7 @@ from django.utils import timezone
 from agencyaccess.accounts.models import Agency
 from agencyaccess.audit import log as audit
 from agencyaccess.catalog.requested_accounts import ServiceSpec, parse_requested_accounts
+from agencyaccess.clients.actions import create_client
 from agencyaccess.clients.models import Client
 from agencyaccess.lib.errors import ActionError, Conflict
 from agencyaccess.lib.sql import PreparedInsert, PreparedQuery
@@ -174,10 +175,10 @@ def _check_monthly_limit(agency_id: int) -> None:
 # Every link created asks these (lib/sql.py: compiled once).
 _MONTHLY_LIMIT = PreparedQuery(
     lambda agency_id: Agency.objects.filter(pk=agency_id).values_list("monthly_link_limit"),
-    agency_id=-1,
+    agency_id=int,
 )
 _ACCOUNTS_OF_AGENCY = PreparedQuery(
-    lambda agency_id: ConnectedAccount.objects.filter(agency_id=agency_id), agency_id=-1
+    lambda agency_id: ConnectedAccount.objects.filter(agency_id=agency_id), agency_id=int
 )
 
 
@@ -641,3 +642,48 @@ def _grant_one(
         account,
         grant=save_grant(link, service, account, request.asset, outcome),
     )
+
+
+def welcome(page: AccessPage, visitor: dict[str, Any]) -> Link:
+    """The visitor becomes a client of the page's agency (an existing one only when both the
+    e-mail address and the name match it) with a new link built from the page. Nothing is kept
+    when the link cannot be made."""
+    with transaction.atomic():
+        client = returning_client(page.agency_id, visitor["email"], visitor["name"])
+        if client is None:
+            client = create_client(
+                page.agency_id,
+                "access_page",
+                name=visitor["name"].strip(),
+                email=visitor["email"],
+                company=visitor["company"].strip(),
+                language=visitor["language"],
+                type=page.client_type,
+            )
+        services = parse_services(page.agency_id, client, page.requested_accounts)
+        return create_link(
+            client,
+            services,
+            intake_form=page.intake_form,
+            thank_you_message=page.thank_you_message,
+            redirect=page.redirect,
+            access_page=page,
+        )
+
+
+def returning_client(agency_id: int, email: str, name: str) -> Client | None:
+    """The agency's oldest client with this e-mail address and this name (both in any case,
+    around spaces ignored), or None.
+
+    The address alone is not enough: the new link greets its client by name, so anyone typing a
+    client's address into a public page would read that client's name. Who also types the name
+    already knows it. The existing client's fields are never changed from here, for the same
+    reason: anyone can type anything into a public page."""
+    wanted = name.strip().casefold()
+    # The names are compared here rather than in SQL, where SQLite ignores case in ASCII only.
+    # Only ids and names are read: visitors typing one address with other names add clients.
+    candidates = Client.objects.filter(agency_id=agency_id, email__iexact=email.strip())
+    for pk, client_name in candidates.order_by("created", "id").values_list("pk", "name"):
+        if client_name.strip().casefold() == wanted:
+            return Client.objects.get(pk=pk)
+    return None

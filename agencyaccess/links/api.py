@@ -31,8 +31,9 @@ from agencyaccess.clients.validation import clean_email
 from agencyaccess.lib.envelope import ok
 from agencyaccess.lib.errors import ActionError
 from agencyaccess.lib.ids import looks_like_public_id
-from agencyaccess.lib.schemas import ERRORS, SENTENCE, Email, Ok
+from agencyaccess.lib.schemas import ERRORS, INVALID_CLIENT, SENTENCE, Email, Ok
 from agencyaccess.lib.sql import PreparedQuery
+from agencyaccess.lib.tenancy import agency_object, not_found
 from agencyaccess.lib.text import one_line
 from agencyaccess.lib.timestamps import epoch_ms, from_epoch_ms
 from agencyaccess.links.actions import (
@@ -46,8 +47,6 @@ from agencyaccess.links.models import (
     Link,
     RequestedService,
     ServiceStatus,
-    get_link_for_request,
-    link_not_found,
 )
 from agencyaccess.links.validation import (
     MAX_ACCESS_DAYS,
@@ -58,8 +57,6 @@ from agencyaccess.links.validation import (
 from agencyaccess.openapi import link_to, operation_doc
 
 router = Router(tags=["Links"])
-
-INVALID_CLIENT = "Please provide a valid clientID"
 
 
 def _optional_fields_take_null(schema: dict[str, Any]) -> None:
@@ -339,8 +336,8 @@ _LINK_FOR_API = PreparedQuery(
     lambda agency_id, public_id: Link.objects.filter(
         agency_id=agency_id, public_id=public_id
     ).annotate(client_ref=F("client__public_id"), static_link_ref=F("access_page__public_id"))[:1],
-    agency_id=-1,
-    public_id="public_id",
+    agency_id=int,
+    public_id=str,
 )
 _SERVICES_FOR_API = PreparedQuery(
     lambda link_id: (
@@ -355,11 +352,11 @@ _SERVICES_FOR_API = PreparedQuery(
             "account_links__mcc_id",
         )
     ),
-    link_id=-1,
+    link_id=int,
 )
 
 
-def requested_accounts_of(link_id: int) -> dict[str, dict[str, Any]]:
+def requested_accounts_with_answers(link_id: int) -> dict[str, dict[str, Any]]:
     """The link's requestedAccounts as the API shows them, with granted and skipped."""
     shaped: dict[str, dict[str, Any]] = {}
     rows = _SERVICES_FOR_API.rows(link_id=link_id)
@@ -392,7 +389,7 @@ def link_to_api(link: Link) -> dict[str, Any]:
         "clientID": link.client_ref,  # type: ignore[attr-defined]
         "created": epoch_ms(link.created),
         "lastReminderTimestamp": epoch_ms(link.last_reminder),
-        "requestedAccounts": requested_accounts_of(link.pk),
+        "requestedAccounts": requested_accounts_with_answers(link.pk),
         "intakeForm": {
             "requested": link.intake_form_requested,
             "complete": link.intake_completed is not None,
@@ -465,7 +462,9 @@ def links_create(request, payload: LinkCreateIn):
 )
 def links_update(request, payload: LinkUpdateIn):
     """Replace the link's requested accounts; the services named are asked of the client again."""
-    link = get_link_for_request(request, payload.id, Link.objects.select_related("client"))
+    link = agency_object(
+        request, Link.objects.select_related("client"), "link", public_id=payload.id
+    )
     services = parse_services(
         request.agency_id, link.client, payload.model_dump()["requestedAccounts"]
     )
@@ -521,5 +520,5 @@ def retrieve_link(agency_id: int, public_id: str) -> dict[str, Any]:
         else None
     )
     if link is None:
-        raise link_not_found(public_id)
+        raise not_found("link", public_id)
     return link_to_api(link)

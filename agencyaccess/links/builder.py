@@ -91,7 +91,7 @@ class PlatformChoice:
         return " ".join(names).casefold()
 
 
-def receiving_accounts(agency_id: int) -> dict[str, list[ConnectedAccount]]:
+def accounts_by_platform(agency_id: int) -> dict[str, list[ConnectedAccount]]:
     """The agency's accounts that can receive new access (not disconnected), by platform."""
     accounts: dict[str, list[ConnectedAccount]] = {}
     for account in ConnectedAccount.objects.filter(
@@ -162,7 +162,7 @@ def builder_for(
     """The builder of one of the agency's pages, showing `requested` (the API's JSON)."""
     return builder_choices(
         requested,
-        receiving_accounts(agency_id),
+        accounts_by_platform(agency_id),
         prospect=prospect,
         in_use=platforms_in_use(agency_id),
     )

@@ -5,9 +5,6 @@ Every change builds the whole new list of questions and goes through links/intak
 the checks the command line and the admin use, then its replace_questions: the form always
 holds a valid list. Members edit it: it is agency data their links ask, like the links
 themselves (the owner-only pages are the team, settings, branding and API keys).
-
-Views leave `request` unannotated: accounts.access.agency_view adds request.agency and
-request.agency_id, which HttpRequest does not declare.
 """
 
 from dataclasses import dataclass
@@ -25,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agencyaccess.accounts.access import agency_view
 from agencyaccess.clients.models import Language
 from agencyaccess.lib.errors import ActionError
+from agencyaccess.lib.tenancy import AgencyRequest
 from agencyaccess.links.intake_questions import (
     LANGUAGES,
     MAX_CHOICES,
@@ -40,7 +38,7 @@ from agencyaccess.links.models import IntakeForm, QuestionType
 Question = dict[str, Any]
 
 
-def form_of(request) -> IntakeForm | None:
+def form_of(request: AgencyRequest) -> IntakeForm | None:
     return IntakeForm.objects.filter(agency_id=request.agency_id).first()
 
 
@@ -54,7 +52,9 @@ def questions_of(form: IntakeForm | None) -> list[Question]:
     ]
 
 
-def save_questions(request, form: IntakeForm | None, questions: list[Question]) -> None:
+def save_questions(
+    request: AgencyRequest, form: IntakeForm | None, questions: list[Question]
+) -> None:
     """The form asks exactly these from now on; ActionError when they are not a valid form."""
     checked = parse_questions(questions) if questions else []
     enabled = form.enabled if form is not None else True
@@ -77,7 +77,7 @@ def back_to(key: str = "", *, focus: str = "") -> HttpResponse:
 
 @require_GET
 @agency_view()
-def intake_form(request) -> HttpResponse:
+def intake_form(request: AgencyRequest) -> HttpResponse:
     form = form_of(request)
     questions = questions_of(form)
     return render(
@@ -124,7 +124,7 @@ class QuestionRow:
 
 @require_POST
 @agency_view()
-def enable_intake(request) -> HttpResponse:
+def enable_intake(request: AgencyRequest) -> HttpResponse:
     enabled = request.POST.get("enabled") == "on"
     IntakeForm.objects.update_or_create(
         agency_id=request.agency_id,
@@ -230,17 +230,17 @@ def initial_of(question: Question) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @agency_view()
-def add_question(request) -> HttpResponse:
+def add_question(request: AgencyRequest) -> HttpResponse:
     return edit(request, None)
 
 
 @require_http_methods(["GET", "POST"])
 @agency_view()
-def edit_question(request, key: str) -> HttpResponse:
+def edit_question(request: AgencyRequest, key: str) -> HttpResponse:
     return edit(request, key)
 
 
-def edit(request, key: str | None) -> HttpResponse:
+def edit(request: AgencyRequest, key: str | None) -> HttpResponse:
     """Add a question at the end (key None), or change one in place."""
     form = form_of(request)
     questions = questions_of(form)
@@ -271,7 +271,7 @@ def edit(request, key: str | None) -> HttpResponse:
 
 @require_POST
 @agency_view()
-def move_question(request, key: str) -> HttpResponse:
+def move_question(request: AgencyRequest, key: str) -> HttpResponse:
     """One place up or down (htmx swaps the list in place; without it the page reloads)."""
     form = form_of(request)
     questions = questions_of(form)
@@ -286,7 +286,7 @@ def move_question(request, key: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @agency_view()
-def delete_question(request, key: str) -> HttpResponse:
+def delete_question(request: AgencyRequest, key: str) -> HttpResponse:
     form = form_of(request)
     questions = questions_of(form)
     index = index_of(questions, key)

@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from agencyaccess.catalog import platform_by_name
-from agencyaccess.lib.errors import NotFound
 from agencyaccess.lib.ids import looks_like_public_id
-from agencyaccess.lib.pages import AgencyRequest, get_or_404
+from agencyaccess.lib.tenancy import AgencyRequest, agency_object
 from agencyaccess.links.models import LinkTemplate
 
 # -- Looking templates up and using them ---------------------------------------------------------
@@ -27,19 +26,11 @@ def template_of_agency(agency_id: int, public_id: str) -> LinkTemplate | None:
     return LinkTemplate.objects.filter(agency_id=agency_id, public_id=public_id).first()
 
 
-def get_template_for_request(request: AgencyRequest, public_id: str) -> LinkTemplate:
-    """The template of the request's agency with this id; another agency's is not found."""
-    template = template_of_agency(request.agency_id, public_id)
-    if template is None:
-        raise NotFound(f'No template of your agency has the id "{public_id}".')
-    return template
-
-
 def chosen_template(request: AgencyRequest) -> LinkTemplate | None:
     """The template a builder page was asked to start from (?template=<id>): a 404 for an id
     that is not one of the agency's."""
     if public_id := request.GET.get("template"):
-        return get_or_404(get_template_for_request, request, public_id)
+        return agency_object(request, LinkTemplate, "template", public_id=public_id)
     return None
 
 

@@ -8,8 +8,7 @@ from django.utils import timezone, translation
 from agencyaccess.accounts.models import Agency
 from agencyaccess.catalog import PLATFORM_CHOICES, Service, service_by_key
 from agencyaccess.clients.models import Client, ClientType
-from agencyaccess.lib.errors import NotFound
-from agencyaccess.lib.ids import PublicIdField, looks_like_public_id
+from agencyaccess.lib.ids import PublicIdField
 from agencyaccess.links import grant_messages
 from agencyaccess.platforms.base import GrantState
 from agencyaccess.platforms.models import ConnectedAccount
@@ -507,19 +506,3 @@ class IntakeQuestion(models.Model):
         return ", ".join(
             labels.get(str(key)) or str(key) for key in picked if key not in (None, "")
         )
-
-
-def get_link_for_request(request, public_id: str, queryset: LinkQuerySet | None = None) -> Link:
-    """The link of the request's agency with this id; another agency's is not found."""
-    # Anything that cannot be an id is not looked up (PostgreSQL refuses a NUL byte outright).
-    if not looks_like_public_id(public_id):
-        raise link_not_found(public_id)
-    queryset = Link.objects.all() if queryset is None else queryset
-    link = queryset.filter(agency_id=request.agency_id, public_id=public_id).first()
-    if link is None:
-        raise link_not_found(public_id)
-    return link
-
-
-def link_not_found(public_id: str) -> NotFound:
-    return NotFound(f'No link of your agency has the id "{public_id}".')

@@ -19,14 +19,14 @@ from agencyaccess.accounts.access import agency_view
 from agencyaccess.apikeys.capabilities import LINKS_CREATE
 from agencyaccess.clients.models import ClientType
 from agencyaccess.lib.errors import ActionError
-from agencyaccess.lib.pages import AgencyRequest, get_or_404
+from agencyaccess.lib.tenancy import AgencyRequest, agency_object
 from agencyaccess.links.access_pages import check_page
 from agencyaccess.links.builder import (
     RequestedAccounts,
     builder_for,
     requested_accounts_from,
 )
-from agencyaccess.links.link_templates import described, get_template_for_request, template_menu
+from agencyaccess.links.link_templates import described, template_menu
 from agencyaccess.links.models import LinkTemplate
 
 
@@ -102,7 +102,7 @@ def templates_create(request: AgencyRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @agency_view(LINKS_CREATE)
 def templates_edit(request: AgencyRequest, template_id: str) -> HttpResponse:
-    template = get_or_404(get_template_for_request, request, template_id)
+    template = agency_object(request, LinkTemplate, "template", public_id=template_id)
     if request.method == "POST":
         form = LinkTemplateForm(request.agency_id, request.POST, template=template)
         if form.is_valid():
@@ -117,7 +117,7 @@ def templates_edit(request: AgencyRequest, template_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @agency_view(LINKS_CREATE)
 def templates_delete(request: AgencyRequest, template_id: str) -> HttpResponse:
-    template = get_or_404(get_template_for_request, request, template_id)
+    template = agency_object(request, LinkTemplate, "template", public_id=template_id)
     if request.method == "POST":
         template.delete()
         messages.success(request, f"Template {template.name} deleted.")

@@ -30,17 +30,18 @@ from agencyaccess.apikeys.capabilities import (
     LINKS_RETRIEVE,
     LINKS_TOKENS,
 )
-from agencyaccess.clients.models import Client, get_client_for_request
+from agencyaccess.clients.models import CLIENT_OF_AGENCY, Client
 from agencyaccess.lib.addresses import client_address
 from agencyaccess.lib.errors import ActionError
-from agencyaccess.lib.pages import AgencyRequest, get_or_404, page_number, paginate
+from agencyaccess.lib.pages import page_number, paginate
+from agencyaccess.lib.tenancy import AgencyRequest, agency_object
 from agencyaccess.links.actions import (
     create_link,
     has_enabled_intake_form,
     parse_services,
     replace_services,
 )
-from agencyaccess.links.api import requested_accounts_of
+from agencyaccess.links.api import requested_accounts_with_answers
 from agencyaccess.links.builder import (
     RequestedAccounts,
     as_request,
@@ -52,7 +53,7 @@ from agencyaccess.links.builder import (
 from agencyaccess.links.forms import CcRows, LinkOptionsForm, UpdateOptionsForm
 from agencyaccess.links.jobs import check_now
 from agencyaccess.links.link_templates import chosen_template, template_menu
-from agencyaccess.links.models import IntakeQuestion, Link, LinkStatus, get_link_for_request
+from agencyaccess.links.models import IntakeQuestion, Link, LinkStatus
 from agencyaccess.links.tokens import live_tokens, reveal_tokens
 from agencyaccess.notify.emails import link_updated
 from agencyaccess.notify.feed import feed_for_request
@@ -78,7 +79,7 @@ def links_list(request: AgencyRequest) -> HttpResponse:
         status = ""
     client = None
     if client_id := request.GET.get("client"):
-        client = get_or_404(get_client_for_request, request, client_id)
+        client = agency_object(request, CLIENT_OF_AGENCY, "client", public_id=client_id)
         links = links.filter(client=client)
     page = paginate(
         links.for_list().order_by("-created", "-id"), page_number(request.GET.get("page"))
@@ -102,7 +103,7 @@ def links_create(request: AgencyRequest) -> HttpResponse:
     """Step 1 without ?client=: choose the client. Step 2: the builder, for that client."""
     if not request.GET.get("client"):
         return _choose_client(request)
-    client = get_or_404(get_client_for_request, request, request.GET["client"])
+    client = agency_object(request, CLIENT_OF_AGENCY, "client", public_id=request.GET["client"])
     data = request.POST if request.method == "POST" else None
     options = LinkOptionsForm(data, intake_available=has_enabled_intake_form(request.agency_id))
     cc = CcRows(data, prefix="cc")
@@ -187,7 +188,7 @@ def _preview(
 @agency_view(LINKS_RETRIEVE)
 @require_GET
 def links_detail(request: AgencyRequest, link_id: str) -> HttpResponse:
-    link = get_or_404(get_link_for_request, request, link_id, Link.objects.with_grants())
+    link = agency_object(request, Link.objects.with_grants(), "link", public_id=link_id)
     questions = (
         IntakeQuestion.objects.filter(form__agency_id=request.agency_id)
         if link.intake_answers
@@ -217,7 +218,7 @@ def links_detail(request: AgencyRequest, link_id: str) -> HttpResponse:
 def links_tokens(request: AgencyRequest, link_id: str) -> HttpResponse:
     """The client's tokens a retainTokens link keeps, shown once, in the answer to the owner's
     password (and two-factor code): never kept in the session, and each showing recorded."""
-    link = get_or_404(get_link_for_request, request, link_id, Link.objects.select_related("client"))
+    link = agency_object(request, Link.objects.select_related("client"), "link", public_id=link_id)
     if not link.retain_tokens:
         raise Http404("This link does not keep the client's tokens.")
     user = cast(User, request.user)  # agency_view has checked the login
@@ -242,13 +243,13 @@ def links_tokens(request: AgencyRequest, link_id: str) -> HttpResponse:
 def links_edit(request: AgencyRequest, link_id: str) -> HttpResponse:
     """What the API's update does: the link asks for exactly the services chosen, and each is
     asked of the client again."""
-    link = get_or_404(get_link_for_request, request, link_id, Link.objects.select_related("client"))
+    link = agency_object(request, Link.objects.select_related("client"), "link", public_id=link_id)
     client = link.client
     data = request.POST if request.method == "POST" else None
     template = chosen_template(request) if data is None else None
     if data is None:
         requested = as_request(
-            template.requested_accounts if template else requested_accounts_of(link.pk)
+            template.requested_accounts if template else requested_accounts_with_answers(link.pk)
         )
     else:
         requested = requested_accounts_from(data, prospect=client.is_prospect)
@@ -289,8 +290,8 @@ def links_edit(request: AgencyRequest, link_id: str) -> HttpResponse:
 @agency_view(LINKS_EDIT)
 @require_POST
 def links_remind(request: AgencyRequest, link_id: str) -> HttpResponse:
-    link = get_or_404(
-        get_link_for_request, request, link_id, Link.objects.select_related("agency", "client")
+    link = agency_object(
+        request, Link.objects.select_related("agency", "client"), "link", public_id=link_id
     )
     if link.completed is not None:
         messages.error(request, "This link is complete: there is nothing to remind the client of.")
@@ -310,7 +311,7 @@ def links_check_grant(request: AgencyRequest, link_id: str, grant_id: int) -> Ht
     """ "Check now" on a pending grant: the platform is asked at once instead of at the
     worker's next check. Each grant may be checked once a minute, each agency a few times a
     minute: every check is a call to the platform, under its own quotas."""
-    link = get_or_404(get_link_for_request, request, link_id)
+    link = agency_object(request, Link, "link", public_id=link_id)
     grant = (
         link.grants.select_related("link__client", "connected_account").filter(pk=grant_id).first()
     )
@@ -342,7 +343,7 @@ def links_check_grant(request: AgencyRequest, link_id: str, grant_id: int) -> Ht
 @agency_view(LINKS_EDIT)
 @require_http_methods(["GET", "POST"])
 def links_delete(request: AgencyRequest, link_id: str) -> HttpResponse:
-    link = get_or_404(get_link_for_request, request, link_id, Link.objects.select_related("client"))
+    link = agency_object(request, Link.objects.select_related("client"), "link", public_id=link_id)
     if request.method == "POST":
         link.delete()
         messages.success(request, f"The link for {link.client.name} was deleted.")

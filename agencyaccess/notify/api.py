@@ -11,13 +11,13 @@ from agencyaccess.audit import log as audit
 from agencyaccess.lib.addresses import client_address
 from agencyaccess.lib.envelope import ok
 from agencyaccess.lib.schemas import ERRORS, Ok
+from agencyaccess.lib.tenancy import agency_object
 from agencyaccess.notify import validation
 from agencyaccess.notify.models import WebhookEndpoint
 from agencyaccess.notify.zapier import (
     TRIGGER_CAPABILITIES,
     TRIGGERS,
     example,
-    get_subscription_for_request,
     samples,
     subscribe,
 )
@@ -117,7 +117,12 @@ def hooks_subscribe(request, payload: SubscribeIn):
 def hooks_unsubscribe(request, payload: UnsubscribeIn):
     """Stop sending events to a subscription and delete it, with the deliveries still due to
     it. Any key of the agency can end any of its subscriptions."""
-    subscription = get_subscription_for_request(request, payload.id)
+    subscription = agency_object(
+        request,
+        WebhookEndpoint.objects.filter(kind=WebhookEndpoint.Kind.ZAPIER),
+        "Zapier subscription",
+        public_id=payload.id,
+    )
     public_id = subscription.public_id
     with transaction.atomic():
         subscription.delete()

@@ -375,7 +375,7 @@ def emit(
 
 
 _AGENCY_PUBLIC_ID = PreparedQuery(
-    lambda agency_id: Agency.objects.filter(pk=agency_id).values_list("public_id"), agency_id=-1
+    lambda agency_id: Agency.objects.filter(pk=agency_id).values_list("public_id"), agency_id=int
 )
 
 

@@ -13,9 +13,9 @@ from django.db.models import Q
 from django.urls import reverse
 
 from agencyaccess.clients.models import Client
-from agencyaccess.lib.pages import AgencyRequest, get_or_404
+from agencyaccess.lib.tenancy import AgencyRequest, agency_object
 from agencyaccess.notify import activity
-from agencyaccess.notify.models import Event, EventType, get_event_for_request
+from agencyaccess.notify.models import Event, EventType
 
 FEED_SIZE = 20
 
@@ -50,7 +50,7 @@ def feed_for_request(request: AgencyRequest, client: Client | None) -> Feed:
         events = events.filter(type=event_type)
     before = request.GET.get("before", "")
     if before:
-        cursor = get_or_404(get_event_for_request, request, before)
+        cursor = agency_object(request, Event, "event", public_id=before)
         # The first condition alone lets the index bound the scan; the second is the exact one.
         events = events.filter(occurred__lte=cursor.occurred).filter(
             Q(occurred__lt=cursor.occurred) | Q(id__lt=cursor.pk)

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from agencyaccess.accounts.models import Agency, Membership, User
 from agencyaccess.lib import crypto
-from agencyaccess.lib.errors import NotFound
-from agencyaccess.lib.ids import PublicIdField, looks_like_public_id
+from agencyaccess.lib.ids import PublicIdField
 
 
 class EventType(models.TextChoices):
@@ -115,19 +114,6 @@ class Event(models.Model):
     @property
     def data(self) -> dict[str, Any]:
         return self.envelope["data"]
-
-
-def get_event_for_request(request, public_id: str) -> Event:
-    """The event of the request's agency with this id; another agency's is not found."""
-    # Anything that cannot be an id is not looked up (PostgreSQL refuses a NUL byte outright).
-    event = (
-        Event.objects.filter(agency_id=request.agency_id, public_id=public_id).first()
-        if looks_like_public_id(public_id)
-        else None
-    )
-    if event is None:
-        raise NotFound(f'No event of your agency has the id "{public_id}".')
-    return event
 
 
 class NotificationKind(models.TextChoices):

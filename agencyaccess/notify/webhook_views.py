@@ -23,7 +23,8 @@ from agencyaccess.accounts.access import agency_view
 from agencyaccess.apikeys.capabilities import WEBHOOKS_MANAGE
 from agencyaccess.audit import log as audit
 from agencyaccess.lib.errors import ActionError
-from agencyaccess.lib.pages import AgencyRequest, get_or_404, page_number, paginate
+from agencyaccess.lib.pages import page_number, paginate
+from agencyaccess.lib.tenancy import AgencyRequest, agency_object
 from agencyaccess.notify import webhooks
 from agencyaccess.notify.deliveries import SCHEDULE
 from agencyaccess.notify.models import Delivery, DeliveryAttempt, WebhookEndpoint
@@ -33,7 +34,7 @@ Kind = WebhookEndpoint.Kind
 
 
 def _endpoint(request: AgencyRequest, endpoint_id: str, *, editable: bool = False):
-    endpoint = get_or_404(webhooks.get_endpoint_for_request, request, endpoint_id)
+    endpoint = agency_object(request, WebhookEndpoint, "webhook endpoint", public_id=endpoint_id)
     if editable and endpoint.kind == Kind.ZAPIER:
         raise Http404("Zapier subscriptions are made and changed from Zapier.")
     return endpoint
@@ -196,7 +197,13 @@ def test_webhook(request: AgencyRequest, endpoint_id: str) -> HttpResponse:
 @agency_view(WEBHOOKS_MANAGE)
 def resend_delivery(request: AgencyRequest, endpoint_id: str, delivery_id: int) -> HttpResponse:
     endpoint = _endpoint(request, endpoint_id)
-    delivery = get_or_404(webhooks.get_delivery_for_request, request, endpoint, delivery_id)
+    delivery = agency_object(
+        request,
+        Delivery.objects.filter(endpoint=endpoint),
+        "delivery",
+        agency_field="endpoint__agency_id",
+        pk=delivery_id,
+    )
     try:
         webhooks.resend(delivery)
     except ActionError as e:

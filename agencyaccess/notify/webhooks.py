@@ -17,8 +17,7 @@ from standardwebhooks import Webhook
 
 from agencyaccess.accounts.models import Agency
 from agencyaccess.lib import http
-from agencyaccess.lib.errors import ActionError, Conflict, NotFound
-from agencyaccess.lib.ids import looks_like_public_id
+from agencyaccess.lib.errors import ActionError, Conflict
 from agencyaccess.notify.events import CATALOGUE, emit
 from agencyaccess.notify.models import (
     Delivery,
@@ -202,24 +201,3 @@ def signed_headers(endpoint: WebhookEndpoint, msg_id: str, body: bytes, at: date
         # Several signatures, space-separated: receivers accept any that matches.
         "webhook-signature": " ".join(signatures),
     }
-
-
-def get_endpoint_for_request(request, public_id: str) -> WebhookEndpoint:
-    """The webhook endpoint (or Zapier subscription) of the request's agency with this id;
-    another agency's is not found."""
-    endpoint = None
-    if looks_like_public_id(public_id):
-        endpoint = WebhookEndpoint.objects.filter(
-            agency_id=request.agency_id, public_id=public_id
-        ).first()
-    if endpoint is None:
-        raise NotFound(f'No webhook endpoint of your agency has the id "{public_id}".')
-    return endpoint
-
-
-def get_delivery_for_request(request, endpoint: WebhookEndpoint, delivery_id: int) -> Delivery:
-    """A delivery to an endpoint the request's agency owns (get_endpoint_for_request)."""
-    delivery = Delivery.objects.filter(endpoint=endpoint, pk=delivery_id).first()
-    if delivery is None:
-        raise NotFound("This endpoint has no such delivery.")
-    return delivery

@@ -15,8 +15,7 @@ from django.db import transaction
 from agencyaccess.accounts.models import Agency
 from agencyaccess.apikeys.capabilities import CLIENTS_RETRIEVE, LINKS_RETRIEVE
 from agencyaccess.apikeys.models import ApiKey
-from agencyaccess.lib.errors import Conflict, NotFound
-from agencyaccess.lib.ids import looks_like_public_id
+from agencyaccess.lib.errors import Conflict
 from agencyaccess.notify.events import CATALOGUE
 from agencyaccess.notify.models import Event, EventType, WebhookEndpoint, new_signing_secret
 
@@ -118,19 +117,3 @@ def subscribe(api_key: ApiKey, trigger: str, target_url: str) -> WebhookEndpoint
         endpoint.secret = new_signing_secret()
         endpoint.save()
     return endpoint
-
-
-def get_subscription_for_request(request, public_id: str) -> WebhookEndpoint:
-    """The Zapier subscription of the request's agency with this id; another agency's, or a
-    webhook the agency set up itself, is not found."""
-    subscription = (
-        WebhookEndpoint.objects.filter(
-            agency_id=request.agency_id, kind=WebhookEndpoint.Kind.ZAPIER, public_id=public_id
-        ).first()
-        # Anything that cannot be an id is not looked up (PostgreSQL refuses a NUL byte).
-        if looks_like_public_id(public_id)
-        else None
-    )
-    if subscription is None:
-        raise NotFound(f'No Zapier subscription of your agency has the id "{public_id}".')
-    return subscription

@@ -134,10 +134,10 @@ _REQUESTED_SERVICES = PreparedQuery(
     lambda link_id: RequestedService.objects.filter(link_id=link_id, requested=True).order_by(
         "position"
     ),
-    link_id=-1,
+    link_id=int,
 )
 _GRANTS = PreparedQuery(
-    lambda link_id: Grant.objects.filter(link_id=link_id).order_by("created", "id"), link_id=-1
+    lambda link_id: Grant.objects.filter(link_id=link_id).order_by("created", "id"), link_id=int
 )
 
 

@@ -25,11 +25,9 @@ class LinkNotFound(Exception):
 
 # Every client page loads its link, client and agency: three queries compiled once (lib/sql.py)
 # cost less than one select_related compiled on every request.
-_LINK = PreparedQuery(
-    lambda public_id: Link.objects.filter(public_id=public_id)[:1], public_id="id"
-)
-_CLIENT = PreparedQuery(lambda pk: Client.objects.filter(pk=pk), pk=-1)
-_AGENCY = PreparedQuery(lambda pk: Agency.objects.filter(pk=pk), pk=-1)
+_LINK = PreparedQuery(lambda public_id: Link.objects.filter(public_id=public_id)[:1], public_id=str)
+_CLIENT = PreparedQuery(lambda pk: Client.objects.filter(pk=pk), pk=int)
+_AGENCY = PreparedQuery(lambda pk: Agency.objects.filter(pk=pk), pk=int)
 
 
 def load_link(request: HttpRequest, link_id: str) -> Link:

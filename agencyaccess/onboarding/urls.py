@@ -5,7 +5,7 @@ refuses in a query with an error) is a 404 before the view runs."""
 
 from django.urls import path
 
-from agencyaccess.onboarding import guided, intake, views
+from agencyaccess.onboarding import access_pages, guided, intake, views
 
 urlpatterns = [
     path("l/<str:link_id>/", views.link_page, name="onboarding-link"),
@@ -17,4 +17,6 @@ urlpatterns = [
     path("l/<str:link_id>/steps/<slug:service>/", guided.steps, name="onboarding-steps"),
     path("l/<str:link_id>/intake/", intake.form, name="onboarding-intake"),
     path("l/<str:link_id>/intake/save/", intake.save, name="onboarding-intake-save"),
+    # An access page's public page, where a visitor gets a link of their own.
+    path("p/<str:page_id>/", access_pages.visit, name="links-visit-access-page"),
 ]

@@ -24,12 +24,13 @@ from agencyaccess.accounts.models import Agency, Membership, User
 from agencyaccess.apikeys.capabilities import SETTINGS_MANAGE
 from agencyaccess.audit.log import Action, record_changes
 from agencyaccess.lib.ids import looks_like_public_id
+from agencyaccess.lib.tenancy import AgencyRequest
 from agencyaccess.notify.preferences import Preferences
 
 
 @agency_view(SETTINGS_MANAGE)
-def agency_settings(request: HttpRequest) -> HttpResponse:
-    agency = request.agency  # type: ignore[attr-defined]
+def agency_settings(request: AgencyRequest) -> HttpResponse:
+    agency = request.agency
     form = SettingsForm(request.POST or None, instance=agency)
     notifications = NotificationDefaultsForm(
         agency, Preferences.of_agencies([agency.pk]), request.POST or None
@@ -58,8 +59,8 @@ def _brand(agency: Agency) -> dict[str, str]:
 
 
 @agency_view(SETTINGS_MANAGE)
-def branding(request: HttpRequest) -> HttpResponse:
-    agency = request.agency  # type: ignore[attr-defined]
+def branding(request: AgencyRequest) -> HttpResponse:
+    agency = request.agency
     form = BrandingForm(request.POST or None, request.FILES or None, instance=agency)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -75,19 +76,19 @@ def branding(request: HttpRequest) -> HttpResponse:
 
 @agency_view(SETTINGS_MANAGE)
 @require_POST
-def preview_branding(request: HttpRequest) -> HttpResponse:
+def preview_branding(request: AgencyRequest) -> HttpResponse:
     """The preview for the values being typed (htmx), saving nothing; a value that is not valid
     yet shows the saved one."""
-    agency = request.agency  # type: ignore[attr-defined]
+    agency = request.agency
     BrandingForm(request.POST, instance=agency).is_valid()  # sets the valid values on `agency`
     return render(request, "accounts/_brand_preview.html", {"brand": _brand(agency)})
 
 
 @agency_view(SETTINGS_MANAGE)
 @require_POST
-def remove_logo(request: HttpRequest) -> HttpResponse:
+def remove_logo(request: AgencyRequest) -> HttpResponse:
     with transaction.atomic():
-        actions.remove_logo(request.agency)  # type: ignore[attr-defined]
+        actions.remove_logo(request.agency)
         record_changes(request, Action.BRANDING_CHANGED, fields=["logo"])
     messages.success(request, "The logo is removed: clients see your name's first letter.")
     return redirect("accounts-branding")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from agencyaccess.accounts.access import agency_view
 from agencyaccess.accounts.forms import OwnNotificationsForm
-from agencyaccess.lib.pages import AgencyRequest
+from agencyaccess.lib.tenancy import AgencyRequest
 from agencyaccess.notify.preferences import Preferences
 
 

@@ -4,7 +4,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,22 +17,23 @@ from agencyaccess.accounts.forms import (
     Reauthentication,
 )
 from agencyaccess.accounts.models import User
+from agencyaccess.lib.tenancy import AgencyRequest
 
 # The secret shown while the user sets up their app; saved on the user once a code matches.
 SESSION_TOTP_SETUP = "totp_setup_secret"
 
 
-def _user(request: HttpRequest) -> User:
+def _user(request: AgencyRequest) -> User:
     return cast(User, request.user)  # agency_view has checked the login
 
 
-def _password_check(request: HttpRequest, prefix: str, data=None) -> ReauthenticateForm:
+def _password_check(request: AgencyRequest, prefix: str, data=None) -> ReauthenticateForm:
     """The password that confirms turning two-factor off or new recovery codes (the session
     already passed the code step)."""
     return ReauthenticateForm(request, _user(request), data, prefix=prefix, with_code=False)
 
 
-def _security_page(request: HttpRequest, **refused: Reauthentication) -> HttpResponse:
+def _security_page(request: AgencyRequest, **refused: Reauthentication) -> HttpResponse:
     """The security page, fresh; or with the form given refused (bound, showing its errors):
     400, or 429 with Retry-After while wrong passwords pause the checks and logging in."""
     user = _user(request)
@@ -51,13 +52,13 @@ def _security_page(request: HttpRequest, **refused: Reauthentication) -> HttpRes
 
 
 @agency_view()
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AgencyRequest) -> HttpResponse:
     return _security_page(request)
 
 
 @agency_view()
 @require_POST
-def change_password(request: HttpRequest) -> HttpResponse:
+def change_password(request: AgencyRequest) -> HttpResponse:
     form = ChangePasswordForm(request, _user(request), request.POST)
     if not form.is_valid():
         return _security_page(request, password_form=form)
@@ -68,7 +69,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view()
-def enable_two_factor(request: HttpRequest) -> HttpResponse:
+def enable_two_factor(request: AgencyRequest) -> HttpResponse:
     """Show a new secret as a QR code; turn two-factor on once the app's code matches it."""
     user = _user(request)
     if user.has_two_factor:
@@ -91,7 +92,7 @@ def enable_two_factor(request: HttpRequest) -> HttpResponse:
 
 @agency_view()
 @require_POST
-def disable_two_factor(request: HttpRequest) -> HttpResponse:
+def disable_two_factor(request: AgencyRequest) -> HttpResponse:
     form = _password_check(request, "disable", request.POST)
     if not form.is_valid():
         return _security_page(request, disable_form=form)
@@ -102,7 +103,7 @@ def disable_two_factor(request: HttpRequest) -> HttpResponse:
 
 @agency_view()
 @require_POST
-def renew_recovery_codes(request: HttpRequest) -> HttpResponse:
+def renew_recovery_codes(request: AgencyRequest) -> HttpResponse:
     user = _user(request)
     if not user.has_two_factor:
         return redirect("accounts-security")
@@ -113,7 +114,7 @@ def renew_recovery_codes(request: HttpRequest) -> HttpResponse:
     return _recovery_codes_page(request, codes, "Here are new recovery codes.")
 
 
-def _recovery_codes_page(request: HttpRequest, codes: list[str], heading: str) -> HttpResponse:
+def _recovery_codes_page(request: AgencyRequest, codes: list[str], heading: str) -> HttpResponse:
     # Shown once, in this response: only digests are kept, so no later page can show them.
     context = {"codes": codes, "heading": heading}
     return _no_store(render(request, "accounts/recovery_codes.html", context))

@@ -10,22 +10,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from agencyaccess.accounts import actions
-from agencyaccess.accounts.access import (
-    agency_view,
-    get_invitation_for_request,
-    get_membership_for_request,
-)
+from agencyaccess.accounts.access import agency_view
 from agencyaccess.accounts.forms import InviteForm
-from agencyaccess.accounts.models import Membership, Role, User
+from agencyaccess.accounts.models import Invitation, Membership, Role, User
 from agencyaccess.apikeys.capabilities import TEAM_MANAGE
 from agencyaccess.audit import log as audit
 from agencyaccess.lib.errors import ActionError
+from agencyaccess.lib.tenancy import AgencyRequest, agency_object
 
 
 @agency_view(TEAM_MANAGE)
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AgencyRequest) -> HttpResponse:
     """The list, and the invite form (POSTed here, also to send an invitation again)."""
-    agency = request.agency  # type: ignore[attr-defined]
+    agency = request.agency
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
@@ -49,8 +46,8 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @agency_view(TEAM_MANAGE)
 @require_POST
-def revoke_invitation(request: HttpRequest, invitation_id: str) -> HttpResponse:
-    invitation = get_invitation_for_request(request, invitation_id)
+def revoke_invitation(request: AgencyRequest, invitation_id: str) -> HttpResponse:
+    invitation = agency_object(request, Invitation, "invitation", public_id=invitation_id)
     with transaction.atomic():
         invitation.delete()
         audit.record_request(request, audit.Action.TEAM_INVITATION_REVOKED, target=invitation)
@@ -59,12 +56,14 @@ def revoke_invitation(request: HttpRequest, invitation_id: str) -> HttpResponse:
 
 
 @agency_view(TEAM_MANAGE)
-def transfer_ownership(request: HttpRequest, membership_id: str) -> HttpResponse:
-    membership = get_membership_for_request(request, membership_id)
+def transfer_ownership(request: AgencyRequest, membership_id: str) -> HttpResponse:
+    membership = agency_object(
+        request, Membership.objects.select_related("user"), "member", public_id=membership_id
+    )
     if request.method == "POST":
         return _act(
             request,
-            lambda: actions.transfer_ownership(request.membership, membership),  # type: ignore[attr-defined]
+            lambda: actions.transfer_ownership(request.membership, membership),
             (audit.Action.TEAM_OWNER_CHANGED, membership),
             f"{membership.user.email} is now the owner. You are a member of the team.",
             # The former owner may no longer see the team page.
@@ -81,8 +80,10 @@ def transfer_ownership(request: HttpRequest, membership_id: str) -> HttpResponse
 
 
 @agency_view(TEAM_MANAGE)
-def remove_member(request: HttpRequest, membership_id: str) -> HttpResponse:
-    membership = get_membership_for_request(request, membership_id)
+def remove_member(request: AgencyRequest, membership_id: str) -> HttpResponse:
+    membership = agency_object(
+        request, Membership.objects.select_related("user"), "member", public_id=membership_id
+    )
     if request.method == "POST":
         return _act(
             request,

@@ -15,9 +15,9 @@ from agencyaccess.links.models import Grant
 from agencyaccess.notify.models import Event
 from agencyaccess.onboarding.tests.test_flow_sandbox import JourneyTestCase
 from agencyaccess.platforms.base import GrantState
+from agencyaccess.platforms.google.sandbox.tokens import EVERY_SCOPE
 from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY
 from agencyaccess.platforms.google.sandbox.world import JANE as JANE_AT_GOOGLE
-from agencyaccess.platforms.google.sandbox.tokens import EVERY_SCOPE
 from agencyaccess.platforms.models import ConnectedAccount
 
 PROPERTY = "properties/2001"
