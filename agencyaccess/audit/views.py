@@ -14,7 +14,8 @@ from agencyaccess.audit.filters import AuditFilterForm
 from agencyaccess.audit.log import Action
 from agencyaccess.audit.models import AuditEntry
 from agencyaccess.lib.csv_export import csv_response
-from agencyaccess.lib.pages import AgencyRequest, page_number, paginate
+from agencyaccess.lib.pages import page_number, paginate
+from agencyaccess.lib.tenancy import AgencyRequest
 
 CSV_CHUNK = 2000
 CSV_HEADER = (

@@ -17,7 +17,8 @@ from agencyaccess.inventory.grants import (
     csv_row,
 )
 from agencyaccess.lib.csv_export import csv_response
-from agencyaccess.lib.pages import AgencyRequest, page_number, paginate
+from agencyaccess.lib.pages import page_number, paginate
+from agencyaccess.lib.tenancy import AgencyRequest
 from agencyaccess.platforms.models import ConnectedAccount
 
 # Rows read from the database at a time while the CSV streams.

@@ -2,7 +2,7 @@
 rights) does in Google's own screens. Tests use them to check that re-verification notices
 drift: the agency removed, or its role changed."""
 
-from agencyaccess.platforms.google.sandbox import store
+from agencyaccess.platforms.google.sandbox import state
 
 # Each product's records of who has access, and the field naming the person.
 _ACCESS_RECORDS = (
@@ -20,12 +20,12 @@ def remove_everywhere(email: str) -> int:
     email = email.lower()
     removed = 0
     for kind, field in _ACCESS_RECORDS:
-        for key, _data in store.find(kind, **{field: email}):
-            removed += store.delete(kind, key)
-    for key, resource in store.find("sv_resource"):
+        for key, _data in state.find(kind, **{field: email}):
+            removed += state.delete(kind, key)
+    for key, resource in state.find("sv_resource"):
         if email in resource.get("owners", []):
             owners = [owner for owner in resource["owners"] if owner != email]
-            store.put("sv_resource", key, resource | {"owners": owners})
+            state.put("sv_resource", key, resource | {"owners": owners})
             removed += 1
     return removed
 
@@ -33,8 +33,8 @@ def remove_everywhere(email: str) -> int:
 def set_analytics_roles(email: str, roles: list[str]) -> int:
     """Change the person's roles on every GA4 property binding they have (lowered or raised)."""
     changed = 0
-    for key, binding in store.find("ga_binding", user=email.lower()):
-        store.put("ga_binding", key, binding | {"roles": roles})
+    for key, binding in state.find("ga_binding", user=email.lower()):
+        state.put("ga_binding", key, binding | {"roles": roles})
         changed += 1
     return changed
 
@@ -42,8 +42,8 @@ def set_analytics_roles(email: str, roles: list[str]) -> int:
 def set_ads_role(email: str, role: str) -> int:
     """Change the person's access role in every Google Ads account they are a user of."""
     changed = 0
-    for key, user in store.find("ads_user", email=email.lower()):
-        store.put("ads_user", key, user | {"role": role})
+    for key, user in state.find("ads_user", email=email.lower()):
+        state.put("ads_user", key, user | {"role": role})
         changed += 1
     return changed
 
@@ -52,7 +52,7 @@ def end_manager_links(manager_customer_id: str) -> int:
     """The client ends every link of their accounts to this manager account (Google Ads'
     "Access and security > Managers > Remove")."""
     ended = 0
-    for key, link in store.find("ads_link", manager=manager_customer_id, status="ACTIVE"):
-        store.put("ads_link", key, link | {"status": "INACTIVE"})
+    for key, link in state.find("ads_link", manager=manager_customer_id, status="ACTIVE"):
+        state.put("ads_link", key, link | {"status": "INACTIVE"})
         ended += 1
     return ended
