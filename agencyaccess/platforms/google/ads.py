@@ -62,7 +62,7 @@ class AdsApi(GoogleApi):
         its own error code says which (docs/platforms/google.md#google-ads-errors)."""
         status = error.http_status
         if NOT_ADS_USER in error.reasons:
-            return ConnectorError(
+            return NotAdsUser(
                 _not_ads_user_message(), platform_code=NOT_ADS_USER, http_status=status
             )
         if refused := error.reasons & DEVELOPER_TOKEN_REFUSED:
@@ -150,6 +150,11 @@ DEVELOPER_TOKEN_REFUSED = frozenset(
 CUSTOMER_NOT_ENABLED = "CUSTOMER_NOT_ENABLED"
 # Where an accepted invitation's user lives (customers/{id}/customerUserAccesses/{userId}).
 USER_ACCESSES = "/customerUserAccesses/"
+
+
+class NotAdsUser(ConnectorError):
+    """The signed-in Google account has no Google Ads account: signing in again as the same
+    person changes nothing, another Google account may."""
 
 
 class AccountNotEnabled(ConnectorError):
@@ -249,9 +254,10 @@ class GoogleAds(ServiceConnector):
             return _agency_must_connect(mcc, request)
         try:
             link = _request_link(agency, mcc, customer_id)
-        except (TokenExpired, InsufficientRights):
+        except (TokenExpired, InsufficientRights, NotAdsUser):
             # The agency's sign-in no longer works, or is not one that manages this manager
-            # account: the client can do nothing about it, the agency can.
+            # account (or any Google Ads account): the client can do nothing about it, the
+            # agency can.
             return _agency_must_connect(mcc, request)
         if link is None:
             return _linked(f"customers/{mcc}/customerClients/{customer_id}", mcc, request)

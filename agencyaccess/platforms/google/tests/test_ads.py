@@ -233,6 +233,22 @@ def test_an_agency_sign_in_without_the_ads_permission_is_left_to_the_agency(jane
     assert CONNECTOR.grant(jane, request).state == GrantState.MANUAL_REQUIRED
 
 
+def test_an_agency_sign_in_without_google_ads_is_left_to_the_agency(jane, sandbox):
+    """Its Google account administers no Google Ads account (NOT_ADS_USER): the agency is to
+    connect the one that manages its manager account, not the client."""
+    request = asking(
+        "google_ads",
+        _asset(BAKERY),
+        "STANDARD",
+        agency(issue_sandbox_tokens(OLIVE), mcc=AGENCY_MCC),
+    )
+
+    outcome = CONNECTOR.grant(jane, request)
+
+    assert outcome.state == GrantState.MANUAL_REQUIRED
+    assert "123-456-7890" in outcome.message
+
+
 def test_revoking_a_link_ends_it_from_the_manager_side(jane, agency_tokens):
     request = asking(
         "google_ads", _asset(BAKERY), "STANDARD", agency(agency_tokens, mcc=AGENCY_MCC)
