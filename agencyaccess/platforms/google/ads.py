@@ -182,7 +182,7 @@ class GoogleAds(ServiceConnector):
         # An account can be reachable directly and through a manager, or through two managers:
         # it is listed once, directly when it can be.
         assets = {asset.metadata["customer_id"]: asset for asset in direct}
-        managers = [account for account in direct if account.metadata.get("manager")]
+        managers = [account for account in direct if account.metadata["manager"]]
         for children in map_side_by_side(lambda m: self._children(tokens, m), managers):
             for child in children:
                 assets.setdefault(child.metadata["customer_id"], child)
