@@ -9,7 +9,7 @@ the static file's.
 The server is the one `make run` starts (bench/demo.py: `agencyaccess serve`, gunicorn as
 serve.gunicorn_command() runs it, and the background worker) on a throwaway database seeded
 with `seed_demo`, plus a client sign-in to the Google sandbox on the English demo link, which
-the asset list needs.
+the asset list needs (`--platform meta`: to the Meta sandbox, and Meta's asset list).
 
 The asset list lists what Jane's sign-in can share by calling Google, here the sandbox, over
 HTTP: that wait is part of its server time. By default the sandbox is served by a second,
@@ -24,7 +24,7 @@ separate sandbox (bench/latency_proxy.py), as between a server and Google: the a
 calls then wait on the network as they do in production.
 
     .venv/bin/python bench/onboarding.py [--duration S] [--runs N] [--concurrency N]
-        [--sandbox separate|same] [--platform-latency MS]
+        [--sandbox separate|same] [--platform-latency MS] [--platform google|meta]
 """
 
 import argparse
@@ -43,14 +43,19 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import cpu
+import django
 import load
 from demo import AGENCYACCESS, ROOT, Demo, free_port, running_demo
 from django.conf import global_settings  # settings.py keeps Django's session cookie name
 from latency_proxy import LatencyProxy
 
-from agencyaccess.management.commands.serve import Command as ServeCommand
-from agencyaccess.management.commands.serve import gunicorn_command
-from agencyaccess.platforms.google.config import BASE_URLS
+# A platform package imports its sandbox, whose records are models: Django is set up first.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agencyaccess.settings")
+django.setup()
+
+from agencyaccess.management.commands.serve import Command as ServeCommand  # noqa: E402
+from agencyaccess.management.commands.serve import gunicorn_command  # noqa: E402
+from agencyaccess.platforms.google.config import BASE_URLS  # noqa: E402
 
 PHONE_USER_AGENT = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -64,18 +69,24 @@ PHONE_HEADERS = {
 }
 FIRST_PAGE_BUDGET = 60 * 1024
 TARGET_RATIO = 2.0
-JANE = "jane@janes-bakery.example"
-# Jane's Google sign-in on the link, as the OAuth callback leaves it: kept with the link and
+# Jane as each platform's sandbox knows her: the sandbox module issuing her tokens, and her name.
+JANE = {
+    "google": ("agencyaccess.platforms.google.sandbox", "jane@janes-bakery.example"),
+    "meta": ("agencyaccess.platforms.meta.sandbox.state", "jane"),
+}
+# Meta's Graph base URL includes its version (settings.META_API_VERSION, whose default this is).
+META_VERSION = os.environ.get("META_API_VERSION", "v26.0")
+# Jane's sign-in on the link, as the OAuth callback leaves it: kept with the link and
 # remembered in her browser's session, whose key is printed (the asset list needs both).
 SIGN_JANE_IN = """
 from django.contrib.sessions.backends.db import SessionStore
 from agencyaccess.links.actions import store_client_token
 from agencyaccess.links.models import Link
 from agencyaccess.onboarding.views import remember_sign_in
-from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens
+from {sandbox} import issue_sandbox_tokens
 link = Link.objects.get(public_id={link_id!r})
 session = SessionStore()
-remember_sign_in(session, store_client_token(link, "google", issue_sandbox_tokens({email!r})))
+remember_sign_in(session, store_client_token(link, {platform!r}, issue_sandbox_tokens({jane!r})))
 session.create()
 print(session.session_key)
 """
@@ -89,14 +100,7 @@ def main() -> None:
     if args.platform_latency:
         proxy = LatencyProxy(sandbox_port, args.platform_latency).start()
         sandbox_url = f"http://127.0.0.1:{proxy.port}"
-    extra_env = (
-        {
-            f"GOOGLE_{name.upper()}_URL": f"{sandbox_url}/sandbox/google/{path}"
-            for name, (_real, path) in BASE_URLS.items()
-        }
-        if args.sandbox == "separate"
-        else {}
-    )
+    extra_env = sandbox_urls(args.platform, sandbox_url) if args.sandbox == "separate" else {}
     print_header(args)
     with running_demo(workers=args.workers, extra_env=extra_env) as demo:
         sandbox = (
@@ -107,6 +111,16 @@ def main() -> None:
         finally:
             if sandbox is not None:
                 sandbox.stop()
+
+
+def sandbox_urls(platform: str, sandbox_url: str) -> dict[str, str]:
+    """The settings that point the platform's API calls at the separate sandbox."""
+    if platform == "meta":
+        return {"META_GRAPH_URL": f"{sandbox_url}/sandbox/meta/{META_VERSION}"}
+    return {
+        f"GOOGLE_{name.upper()}_URL": f"{sandbox_url}/sandbox/google/{path}"
+        for name, (_real, path) in BASE_URLS.items()
+    }
 
 
 def parse_args() -> argparse.Namespace:
@@ -124,6 +138,12 @@ def parse_args() -> argparse.Namespace:
         help="gunicorn workers (default: what `agencyaccess serve` uses)",
     )
     parser.add_argument("--sandbox", choices=["separate", "same"], default="separate")
+    parser.add_argument(
+        "--platform",
+        choices=sorted(JANE),
+        default="google",
+        help="whose asset list is measured (default google)",
+    )
     parser.add_argument(
         "--platform-latency",
         type=float,
@@ -150,13 +170,13 @@ def print_header(args: argparse.Namespace) -> None:
         " the pages in turn (side by side); the median run is shown"
     )
     where = (
-        "a second gunicorn (same command), standing in for Google"
+        f"a second gunicorn (same command), standing in for {args.platform}"
         if args.sandbox == "separate"
         else "the measured server itself, as the demo runs it"
     )
     if args.platform_latency:
         where += f", through a proxy adding a {args.platform_latency:g} ms round trip"
-    print(f"  sandbox:  the asset list's calls to Google go to {where}")
+    print(f"  sandbox:  the asset list's calls to {args.platform} go to {where}")
     print(
         f"  machine:  {os.cpu_count()} CPU cores shared by the servers, the database and the"
         " load generator"
@@ -165,7 +185,7 @@ def print_header(args: argparse.Namespace) -> None:
 
 @dataclass
 class Sandbox:
-    """The Google sandbox in a gunicorn of its own, with an access log that times each call."""
+    """The sandboxes in a gunicorn of their own, with an access log that times each call."""
 
     process: subprocess.Popen
     log: Path
@@ -239,8 +259,12 @@ def bench(demo: Demo, sandbox: Sandbox | None, args: argparse.Namespace) -> None
     link = demo.links["English"]
     link_path = urlsplit(link).path
     link_id = link_path.strip("/").split("/")[-1]
+    sandbox_module, jane = JANE[args.platform]
+    sign_in = SIGN_JANE_IN.format(
+        sandbox=sandbox_module, link_id=link_id, platform=args.platform, jane=jane
+    )
     signed_in = subprocess.run(
-        [*AGENCYACCESS, "shell", "-c", SIGN_JANE_IN.format(link_id=link_id, email=JANE)],
+        [*AGENCYACCESS, "shell", "-c", sign_in],
         env=demo.env,
         cwd=ROOT,
         check=True,
@@ -257,7 +281,7 @@ def bench(demo: Demo, sandbox: Sandbox | None, args: argparse.Namespace) -> None
     pages = {
         "static file": request(urlsplit(stylesheet).path),
         "link page": request(link_path),
-        "asset list": request(f"{link_path}platform/google/", janes_browser),
+        "asset list": request(f"{link_path}platform/{args.platform}/", janes_browser),
     }
     for name, page_request in pages.items():
         path = page_request.path
@@ -396,7 +420,8 @@ def report(runs: dict[str, list[Run]], separate_sandbox: bool) -> None:
             kind = re.sub(r"/\d+", "/{id}", line.split("?")[0].removesuffix(" HTTP/1.1"))
             kinds[kind] = kinds.get(kind, 0) + 1
         print(
-            f"\n  the asset list's calls to the sandbox (Google's stand-in), per page: {per_page:.1f}"
+            f"\n  the asset list's calls to the sandbox (the platform's stand-in), per page:"
+            f" {per_page:.1f}"
             f" calls, {sandbox_ms:.0f} ms of sandbox server time in all"
             f" (p50 of one call {statistics.median(ms for _, ms in calls):.1f} ms),"
             f" {run.sandbox_cpu / run.result.requests * 1000:.1f} ms of sandbox CPU"

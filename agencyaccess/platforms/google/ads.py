@@ -31,7 +31,7 @@ from agencyaccess.platforms.base import (
     TokenExpired,
     TokenSet,
 )
-from agencyaccess.platforms.google.api import GoogleApi, Reply, require_scopes
+from agencyaccess.platforms.google.api import GoogleApi, GoogleError, Reply, require_scopes
 from agencyaccess.platforms.google.config import developer_token
 from agencyaccess.platforms.google.connectors import (
     active,
@@ -56,6 +56,24 @@ class AdsApi(GoogleApi):
             headers["login-customer-id"] = login
         version = settings.GOOGLE_ADS_API_VERSION
         return super().send(method, f"/{version}{path}", tokens, headers=headers, **kwargs)
+
+    def failure(self, error: GoogleError) -> ConnectorError:
+        """Google Ads answers 401 and 403 for more than an expired sign-in or a missing role:
+        its own error code says which (docs/platforms/google.md#google-ads-errors)."""
+        status = error.http_status
+        if NOT_ADS_USER in error.reasons:
+            return NotAdsUser(
+                _not_ads_user_message(), platform_code=NOT_ADS_USER, http_status=status
+            )
+        if refused := error.reasons & DEVELOPER_TOKEN_REFUSED:
+            return ConnectorError(
+                _developer_token_message(), platform_code=min(refused), http_status=status
+            )
+        if CUSTOMER_NOT_ENABLED in error.reasons:
+            return AccountNotEnabled(
+                _not_enabled_reason(), platform_code=CUSTOMER_NOT_ENABLED, http_status=status
+            )
+        return super().failure(error)
 
     def search(
         self, tokens: TokenSet, customer_id: str, query: str, *, login: str
@@ -108,11 +126,41 @@ MANAGER_LINKS = (
     "WHERE customer_manager_link.manager_customer = 'customers/{manager}'"
 )
 
-# CustomerClientLinkError codes meaning the agency's manager account already has (or has asked
-# for) the account: the grant goes on from the link that exists.
-ALREADY_LINKED = frozenset(
-    {"CLIENT_ALREADY_INVITED_BY_THIS_MANAGER", "CLIENT_ALREADY_MANAGED_IN_HIERARCHY"}
+# ManagerLinkError codes (thrown by customerClientLinks:mutate, not CustomerClientLinkError)
+# meaning the agency's manager account already has, or has asked for, the account: the grant
+# goes on from the link that exists. In the hierarchy, a sub-manager of the agency holds it.
+ALREADY_LINKED = frozenset({"ALREADY_INVITED_BY_THIS_MANAGER", "ALREADY_MANAGED_BY_THIS_MANAGER"})
+HELD_IN_HIERARCHY = "ALREADY_MANAGED_IN_HIERARCHY"
+# AuthenticationError: the Google account has no Google Ads account at all.
+NOT_ADS_USER = "NOT_ADS_USER"
+# The agency's developer token (or Cloud project) may not reach this account: a Test Account
+# level token on a real account (DEVELOPER_TOKEN_NOT_APPROVED, since v25 also
+# CLOUD_PROJECT_NOT_APPROVED_FOR_PRODUCTION) or a token refused outright.
+DEVELOPER_TOKEN_REFUSED = frozenset(
+    {
+        "DEVELOPER_TOKEN_NOT_APPROVED",
+        "CLOUD_PROJECT_NOT_APPROVED_FOR_PRODUCTION",
+        "DEVELOPER_TOKEN_PROHIBITED",
+        "DEVELOPER_TOKEN_NOT_ON_ALLOWLIST",
+        "DEVELOPER_TOKEN_INVALID",
+        "DEVELOPER_TOKEN_PARAMETER_MISSING",
+    }
 )
+# AuthorizationError: a cancelled account, or one not set up yet.
+CUSTOMER_NOT_ENABLED = "CUSTOMER_NOT_ENABLED"
+# Where an accepted invitation's user lives (customers/{id}/customerUserAccesses/{userId}).
+USER_ACCESSES = "/customerUserAccesses/"
+
+
+class NotAdsUser(ConnectorError):
+    """The signed-in Google account has no Google Ads account: signing in again as the same
+    person changes nothing, another Google account may."""
+
+
+class AccountNotEnabled(ConnectorError):
+    """One account Google Ads no longer serves: listed as not grantable, the others still list."""
+
+
 # A manager link gives at least standard access and has no read-only form, so these levels go
 # by user invitation even when the link names a manager account (prospects get them).
 READ_ONLY_LEVELS = frozenset({"READ_ONLY", "EMAIL_ONLY"})
@@ -129,7 +177,7 @@ class GoogleAds(ServiceConnector):
             "resourceNames", []
         )
         direct = map_side_by_side(
-            lambda name: self._account(tokens, name.removeprefix("customers/")), names
+            lambda name: _account_or_disabled(tokens, name.removeprefix("customers/")), names
         )
         # An account can be reachable directly and through a manager, or through two managers:
         # it is listed once, directly when it can be.
@@ -170,23 +218,6 @@ class GoogleAds(ServiceConnector):
 
     # Listing
 
-    def _account(self, tokens: TokenSet, customer_id: str) -> Asset:
-        [row] = ADS.search(tokens, customer_id, CUSTOMER, login=customer_id)
-        customer = row["customer"]
-        role = _role_of(tokens, customer_id, login=customer_id)
-        return Asset(
-            asset_type="ad_account",
-            external_id=f"customers/{customer_id}",
-            name=customer.get("descriptiveName") or _dashed(customer_id),
-            grantable=role == "ADMIN",
-            not_grantable_reason="" if role == "ADMIN" else _not_admin_reason(),
-            metadata={
-                "customer_id": customer_id,
-                "manager": customer.get("manager", False),
-                "role": role,
-            },
-        )
-
     def _children(self, tokens: TokenSet, manager: Asset) -> list[Asset]:
         """The accounts right under one of the client's manager accounts, reached through it;
         administrators of the manager administer them."""
@@ -223,9 +254,10 @@ class GoogleAds(ServiceConnector):
             return _agency_must_connect(mcc, request)
         try:
             link = _request_link(agency, mcc, customer_id)
-        except (TokenExpired, InsufficientRights):
+        except (TokenExpired, InsufficientRights, NotAdsUser):
             # The agency's sign-in no longer works, or is not one that manages this manager
-            # account: the client can do nothing about it, the agency can.
+            # account (or any Google Ads account): the client can do nothing about it, the
+            # agency can.
             return _agency_must_connect(mcc, request)
         if link is None:
             return _linked(f"customers/{mcc}/customerClients/{customer_id}", mcc, request)
@@ -335,7 +367,7 @@ class GoogleAds(ServiceConnector):
         if client_tokens:
             self.check_scopes(client_tokens)
             if user := _user_access(client_tokens, customer_id, login, email):
-                return active(user["resourceName"], user.get("accessRole", ""))
+                return active(user["resourceName"])
             if invitation := _invitation(client_tokens, customer_id, login, email):
                 return _invitation_state(invitation, ref)
             return _gone(ref)
@@ -344,7 +376,7 @@ class GoogleAds(ServiceConnector):
             names = ADS.call("GET", "/customers:listAccessibleCustomers", ref.agency.tokens)
             if f"customers/{customer_id}" in names.get("resourceNames", []):
                 return active(ref.native_ref)
-            if "/customerUserAccesses/" in ref.native_ref:
+            if USER_ACCESSES in ref.native_ref:
                 return revoked()
             return _waiting(ref)
         raise no_sign_in_to_check()
@@ -353,7 +385,12 @@ class GoogleAds(ServiceConnector):
         customer_id, login = _customer_and_login(ref.asset_id)
         email = ref.agency.email
         if user := _user_access(tokens, customer_id, login, email):
-            _remove(tokens, customer_id, login, "customerUserAccesses", user["resourceName"])
+            result = _remove(
+                tokens, customer_id, login, "customerUserAccesses", user["resourceName"]
+            )
+            if result.get("multiPartyAuthReview"):
+                # Held for a second administrator: the agency keeps its access until then.
+                return _removal_in_review(user["resourceName"], ref.native_role)
         invitation = _invitation(tokens, customer_id, login, email)
         if invitation and invitation["invitationStatus"] == "PENDING":
             _remove(
@@ -373,10 +410,47 @@ def manager_ids(tokens: TokenSet) -> list[str]:
     names = ADS.call("GET", "/customers:listAccessibleCustomers", tokens).get("resourceNames", [])
     ids = []
     for customer_id in sorted(name.removeprefix("customers/") for name in names):
-        [row] = ADS.search(tokens, customer_id, CUSTOMER, login=customer_id)
-        if row["customer"].get("manager"):
+        customer = _customer(tokens, customer_id)
+        if customer and customer.get("manager"):
             ids.append(customer_id)
     return ids
+
+
+def _customer(tokens: TokenSet, customer_id: str) -> dict[str, Any] | None:
+    """The account's `customer` row; None for an account Google Ads no longer serves."""
+    try:
+        [row] = ADS.search(tokens, customer_id, CUSTOMER, login=customer_id)
+    except AccountNotEnabled:
+        return None
+    return row["customer"]
+
+
+def _account_or_disabled(tokens: TokenSet, customer_id: str) -> Asset:
+    """One account the person reaches directly. A cancelled one is listed, not grantable, with
+    its id for a name: Google says nothing more about it."""
+    customer = _customer(tokens, customer_id)
+    if customer is None:
+        return Asset(
+            asset_type="ad_account",
+            external_id=f"customers/{customer_id}",
+            name=_dashed(customer_id),
+            grantable=False,
+            not_grantable_reason=_not_enabled_reason(),
+            metadata={"customer_id": customer_id, "manager": False, "role": ""},
+        )
+    role = _role_of(tokens, customer_id, login=customer_id)
+    return Asset(
+        asset_type="ad_account",
+        external_id=f"customers/{customer_id}",
+        name=customer.get("descriptiveName") or _dashed(customer_id),
+        grantable=role == "ADMIN",
+        not_grantable_reason="" if role == "ADMIN" else _not_admin_reason(),
+        metadata={
+            "customer_id": customer_id,
+            "manager": customer.get("manager", False),
+            "role": role,
+        },
+    )
 
 
 def _request_link(agency: TokenSet, mcc: str, customer_id: str) -> dict[str, Any] | None:
@@ -398,6 +472,8 @@ def _request_link(agency: TokenSet, mcc: str, customer_id: str) -> dict[str, Any
         return {"resourceName": name, "managerLinkId": name.rpartition("~")[2], "status": "PENDING"}
     if reply.error.reasons & ALREADY_LINKED:
         return _client_link(agency, mcc, customer_id)
+    if HELD_IN_HIERARCHY in reply.error.reasons:
+        return None
     raise ADS.failure(reply.error)
 
 
@@ -503,14 +579,20 @@ def _addressed_to(item: dict[str, Any], email: str) -> bool:
     return item.get("emailAddress", "").lower() == email.lower()
 
 
-def _remove(tokens: TokenSet, customer_id: str, login: str, service: str, name: str) -> None:
-    ADS.call(
+def _remove(
+    tokens: TokenSet, customer_id: str, login: str, service: str, name: str
+) -> dict[str, Any]:
+    """The mutate's result: `resourceName` once removed, or `multiPartyAuthReview` when the
+    removal waits for a second administrator."""
+    answer = ADS.call(
         "POST",
         f"/customers/{customer_id}/{service}:mutate",
         tokens,
         login=login,
         json={"operation": {"remove": name}},
     )
+    result: dict[str, Any] = answer.get("result", {})
+    return result
 
 
 def _invitation_state(invitation: dict[str, Any], ref: GrantRef) -> GrantOutcome:
@@ -539,7 +621,7 @@ def _gone(ref: GrantRef) -> GrantOutcome:
                 "another Google address. Check the account's users in Google Ads."
             ),
         )
-    if "/customerUserAccesses/" in ref.native_ref:
+    if USER_ACCESSES in ref.native_ref:
         return revoked()
     return _in_review(ref.native_ref, ref.native_role)
 
@@ -560,6 +642,43 @@ def _in_review(native_ref: str, native_role: str) -> GrantOutcome:
             "(multi-party approval). It can be approved in Google Ads within 20 days; the "
             "agency then receives the invitation."
         ),
+    )
+
+
+def _removal_in_review(native_ref: str, native_role: str) -> GrantOutcome:
+    return GrantOutcome(
+        GrantState.PENDING_REVIEW,
+        native_ref=native_ref,
+        native_role=native_role,
+        message=_(
+            "Google Ads asks a second administrator of this account to approve removing the "
+            "agency (multi-party approval). Until it is approved in Google Ads, within 20 days, "
+            "the agency keeps its access."
+        ),
+    )
+
+
+def _not_ads_user_message() -> str:
+    return _(
+        "The Google account you signed in with has no Google Ads account. Please connect again "
+        "with the Google account you use for Google Ads, or ask an administrator of your Google "
+        "Ads account to add that Google account as a user."
+    )
+
+
+def _developer_token_message() -> str:
+    return _(
+        "This AgencyAccess installation is not yet allowed to work with real Google Ads "
+        "accounts: its Google Ads developer token is not approved for them. There is nothing "
+        "you can do about it; please tell your agency. The administrator of the installation "
+        "has to apply to Google for Basic access for the developer token."
+    )
+
+
+def _not_enabled_reason() -> str:
+    return _(
+        "This Google Ads account is cancelled or not set up yet, so it cannot be shared. "
+        "Reactivate it in Google Ads first."
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
 
+from agencyaccess.lib.parallel import map_side_by_side
 from agencyaccess.platforms.base import (
     AgencyIdentity,
     Asset,
@@ -34,11 +35,10 @@ SHARE_FIELDS = "id,name,access_status,permitted_tasks"
 
 class MetaAssetConnector(ServiceConnector):
     asset_type: ClassVar[str]
-    # Where the agency's business lists the assets of this kind shared with it, and (ad
-    # accounts and Pages) the shares still waiting: how a grant is verified from the agency's
-    # side once the client's sign-in is gone (docs/platforms/meta.md#verifying-and-removing).
+    # Where the agency's business lists the assets of this kind its clients shared with it: how
+    # a grant is verified from the agency's side once the client's sign-in is gone
+    # (docs/platforms/meta.md#verifying-and-removing).
     client_edge: ClassVar[str]
-    pending_client_edge: ClassVar[tuple[str, str] | None] = None  # (edge, field naming the asset)
     share_status_edge: ClassVar[str] = "agencies"
     share_fields: ClassVar[str] = SHARE_FIELDS  # what that edge's entries hold
 
@@ -118,16 +118,12 @@ class MetaAssetConnector(ServiceConnector):
     def _share_seen_by_agency(
         self, agency: Graph, asset_id: str, business: str
     ) -> dict[str, Any] | None:
-        # That a waiting share shows in the pending_client_* edges is [infer]
-        # (docs/platforms/meta.md#listing).
+        """A client's share is in the agency's client_* edge at once. The pending_client_*
+        edges are not read: they hold the agency's own access requests waiting for a client,
+        never a share a client made (docs/platforms/meta.md#verifying-and-removing)."""
         client_assets = agency.items(f"{business}/{self.client_edge}", fields="id")
         if any(item.get("id") == asset_id for item in client_assets):
             return {"access_status": "CONFIRMED"}
-        if self.pending_client_edge:
-            edge, field = self.pending_client_edge
-            waiting = agency.items(f"{business}/{edge}", fields=field)
-            if any((item.get(field) or {}).get("id") == asset_id for item in waiting):
-                return {"access_status": "PENDING"}
         return None
 
     def _outcome(
@@ -178,16 +174,25 @@ class BusinessAssetConnector(MetaAssetConnector):
     name_field: ClassVar[str] = "name"
 
     def _assets(self, graph: Graph) -> Iterable[Asset]:
-        for business in graph.items("me/businesses", fields="id,name"):
-            for item in graph.items(f"{business['id']}/{self.owned_edge}", fields=self.fields):
-                yield Asset(
-                    asset_type=self.asset_type,
-                    external_id=item["id"],
-                    name=item.get(self.name_field) or item["id"],
-                    parent_id=business["id"],
-                    parent_name=business.get("name"),
-                    metadata={k: v for k, v in item.items() if k not in ("id", self.name_field)},
-                )
+        """Each business is asked side by side (a few at a time, lib/parallel.py), as Google's
+        accounts are: one after another, a person in several businesses waits a round trip
+        to Meta per business."""
+        businesses = list(graph.items("me/businesses", fields="id,name"))
+        per_business = map_side_by_side(lambda b: self._owned_by(graph, b), businesses)
+        return [asset for assets in per_business for asset in assets]
+
+    def _owned_by(self, graph: Graph, business: Mapping[str, Any]) -> list[Asset]:
+        return [
+            Asset(
+                asset_type=self.asset_type,
+                external_id=item["id"],
+                name=item.get(self.name_field) or item["id"],
+                parent_id=business["id"],
+                parent_name=business.get("name"),
+                metadata={k: v for k, v in item.items() if k not in ("id", self.name_field)},
+            )
+            for item in graph.items(f"{business['id']}/{self.owned_edge}", fields=self.fields)
+        ]
 
 
 class AdAccountsConnector(BusinessAssetConnector):
@@ -197,7 +202,6 @@ class AdAccountsConnector(BusinessAssetConnector):
     owned_edge = "owned_ad_accounts"
     fields = "id,account_id,name,account_status,currency"
     client_edge = "client_ad_accounts"
-    pending_client_edge = ("pending_client_ad_accounts", "ad_account")
 
     def _assets(self, graph: Graph) -> Iterable[Asset]:
         """The businesses' ad accounts, then the person's other ones, which cannot be shared:
@@ -240,7 +244,6 @@ class PagesConnector(MetaAssetConnector):
     required_scopes = frozenset({"business_management", "pages_show_list", "pages_manage_metadata"})
     asset_type = "page"
     client_edge = "client_pages"
-    pending_client_edge = ("pending_client_pages", "page")
     SHARING_TASK = "MANAGE"  # only someone with full control of a Page can share it
 
     def _assets(self, graph: Graph) -> Iterator[Asset]:

@@ -5,6 +5,9 @@ docs/platforms/README.md#sandboxes).
 Access follows the real rules: a call acts through the `login-customer-id` account (the path's
 account when absent), which the caller must be a user of, and the path's account must be that
 account or one it manages through ACTIVE links. Changing users or links takes an ADMIN.
+Refusals carry Google's codes (docs/platforms/google.md#google-ads-errors): a Google account with
+no Google Ads account is `NOT_ADS_USER`, a cancelled account `CUSTOMER_NOT_ENABLED`, and with the
+developer token at Test Account level every real account is `DEVELOPER_TOKEN_NOT_APPROVED`.
 """
 
 from collections.abc import Callable
@@ -38,6 +41,8 @@ api = google_api(product="googleads", scopes=ADS_SCOPES)
 def list_accessible_customers(request: HttpRequest, caller: FakeUser, version: str) -> dict:
     _require_developer_token(request)
     ids = sorted({user["customer"] for _, user in state.find("ads_user", email=caller.email)})
+    if not ids:
+        raise _not_ads_user()
     return {"resourceNames": [f"customers/{cid}" for cid in ids]}
 
 
@@ -110,12 +115,21 @@ def user_access_invitations(
 
 @api
 def user_accesses(request: HttpRequest, caller: FakeUser, version: str, customer_id: str) -> dict:
+    """Removing a user. Under multi-party approval the removal waits for a second administrator
+    and the answer names the review instead: the user keeps access meanwhile
+    (MutateCustomerUserAccessResult.multi_party_auth_review)."""
     _access(request, caller, customer_id, admin=True)
     name = json_body(request).get("operation", {}).get("remove", "")
-    if not state.delete("ads_user", f"{customer_id}/{name.rpartition('/')[2]}"):
+    key = f"{customer_id}/{name.rpartition('/')[2]}"
+    user = state.get("ads_user", key) if name.startswith(f"customers/{customer_id}/") else None
+    if user is None:
         raise invalid(
             "The user access was not found.", ads_error={"mutateError": "RESOURCE_NOT_FOUND"}
         )
+    if _under_review(customer_id, user["role"]):
+        review = _review(customer_id, user["email"], user["role"], caller, removes=key)
+        return {"result": {"multiPartyAuthReview": review}}
+    state.delete("ads_user", key)
     return {"result": {"resourceName": name}}
 
 
@@ -164,11 +178,26 @@ def _require_developer_token(request: HttpRequest) -> None:
         )
 
 
+def _not_ads_user() -> Problem:
+    return Problem(
+        401,
+        "UNAUTHENTICATED",
+        "The Google account that generated the OAuth access token is not associated with a "
+        "Google Ads account. Create a new account, or add the Google account to an existing "
+        "Google Ads account.",
+        ads_error={"authenticationError": "NOT_ADS_USER"},
+    )
+
+
 def _access(
     request: HttpRequest, caller: FakeUser, customer_id: str, *, admin: bool = False
 ) -> None:
     _require_developer_token(request)
+    if not state.find("ads_user", email=caller.email):
+        raise _not_ads_user()
     login = request.headers.get("login-customer-id", customer_id)
+    for account in {login, customer_id}:
+        _refuse_unusable(account)
     role = role_of(login, caller.email)
     if role is None or customer_id not in _hierarchy(login):
         raise denied(
@@ -180,6 +209,24 @@ def _access(
         raise denied(
             "The user does not have permission to perform this action.",
             ads_error={"authorizationError": "ACTION_NOT_PERMITTED"},
+        )
+
+
+def _refuse_unusable(customer_id: str) -> None:
+    """A cancelled account answers nothing, and a developer token at Test Account level reaches
+    test accounts only (AuthorizationError)."""
+    customer = state.get("ads_customer", customer_id) or {}
+    if customer.get("status", "ENABLED") != "ENABLED":
+        raise denied(
+            "The customer account can't be accessed because it is not yet enabled or has been "
+            "deactivated.",
+            ads_error={"authorizationError": "CUSTOMER_NOT_ENABLED"},
+        )
+    if not state.knob("ads_developer_token_basic") and not customer.get("test", False):
+        raise denied(
+            "The developer token is only approved for use with test accounts. To access non-test "
+            "accounts, apply for Basic or Standard access.",
+            ads_error={"authorizationError": "DEVELOPER_TOKEN_NOT_APPROVED"},
         )
 
 
@@ -202,15 +249,21 @@ def _request_link(manager: str, create: dict[str, Any]) -> str:
         raise invalid(
             "The client customer was not found.", ads_error={"mutateError": "RESOURCE_NOT_FOUND"}
         )
+    # The link call throws ManagerLinkError (CustomerClientLinkService reference, thrown errors).
+    if state.find("ads_link", manager=manager, client=client, status="ACTIVE"):
+        raise invalid(
+            "The client is already managed by this manager.",
+            ads_error={"managerLinkError": "ALREADY_MANAGED_BY_THIS_MANAGER"},
+        )
     if client in _hierarchy(manager):
         raise invalid(
             "Client is already managed in hierarchy.",
-            ads_error={"customerClientLinkError": "CLIENT_ALREADY_MANAGED_IN_HIERARCHY"},
+            ads_error={"managerLinkError": "ALREADY_MANAGED_IN_HIERARCHY"},
         )
     if state.find("ads_link", manager=manager, client=client, status="PENDING"):
         raise invalid(
             "Client is already invited by this manager.",
-            ads_error={"customerClientLinkError": "CLIENT_ALREADY_INVITED_BY_THIS_MANAGER"},
+            ads_error={"managerLinkError": "ALREADY_INVITED_BY_THIS_MANAGER"},
         )
     link_id = state.new_id()
     state.put(
@@ -255,14 +308,29 @@ def _invite(customer_id: str, create: dict[str, Any], caller: FakeUser) -> dict[
             ads_error={"accessInvitationError": "EMAIL_ADDRESS_ALREADY_HAS_ACCESS"},
         )
     if state.find("ads_invitation", customer=customer_id, email=email, status="PENDING") or (
-        state.find("ads_review", customer=customer_id, email=email)
+        state.find("ads_review", customer=customer_id, email=email, removes="")
     ):
         raise invalid(
             "Email address already has a pending invitation.",
             ads_error={"accessInvitationError": "EMAIL_ADDRESS_ALREADY_HAS_PENDING_INVITATION"},
         )
+    if _under_review(customer_id, role):
+        return {"multiPartyAuthReview": _review(customer_id, email, role, caller)}
+    return {"resourceName": create_invitation(customer_id, email, role)}
+
+
+def _under_review(customer_id: str, role: str) -> bool:
+    """Whether multi-party approval holds a change of a user with this role."""
     customer = state.get("ads_customer", customer_id) or {}
-    if customer.get("mpa") and role not in MPA_EXEMPT:
+    return bool(customer.get("mpa")) and role not in MPA_EXEMPT
+
+
+def _review(customer_id: str, email: str, role: str, caller: FakeUser, *, removes: str = "") -> str:
+    """A change held for a second administrator: an invitation, or the removal of the user
+    `removes` (its record key). Asking again for the same removal gives the same review."""
+    if removes and (held := state.find("ads_review", customer=customer_id, removes=removes)):
+        review_id = held[0][1]["review_id"]
+    else:
         review_id = state.new_id()
         state.put(
             "ads_review",
@@ -273,12 +341,10 @@ def _invite(customer_id: str, create: dict[str, Any], caller: FakeUser) -> dict[
                 "email": email,
                 "role": role,
                 "requested_by": caller.email,
+                "removes": removes,
             },
         )
-        return {
-            "multiPartyAuthReview": f"customers/{customer_id}/multiPartyAuthReviews/{review_id}"
-        }
-    return {"resourceName": create_invitation(customer_id, email, role)}
+    return f"customers/{customer_id}/multiPartyAuthReviews/{review_id}"
 
 
 def _customer_rows(customer_id: str) -> list[dict[str, Any]]:
@@ -289,8 +355,8 @@ def _customer_rows(customer_id: str) -> list[dict[str, Any]]:
             "customer.id": customer_id,
             "customer.descriptive_name": customer.get("name", ""),
             "customer.manager": customer.get("manager", False),
-            "customer.test_account": False,
-            "customer.status": "ENABLED",
+            "customer.test_account": customer.get("test", False),
+            "customer.status": customer.get("status", "ENABLED"),
             "customer.currency_code": "EUR",
         }
     ]
@@ -308,7 +374,7 @@ def _customer_client_rows(customer_id: str) -> list[dict[str, Any]]:
                 "customer_client.descriptive_name": customer.get("name", ""),
                 "customer_client.level": str(level),
                 "customer_client.manager": customer.get("manager", False),
-                "customer_client.status": "ENABLED",
+                "customer_client.status": customer.get("status", "ENABLED"),
             }
         )
     return rows

@@ -42,7 +42,8 @@ def pending_for(email: str) -> list[Item]:
             Item(
                 f"ads_review:{key}",
                 "Google Ads",
-                f"{r['requested_by']} asks to invite {r['email']} as {r['role']} to "
+                f"{r['requested_by']} asks to {'remove' if r.get('removes') else 'invite'} "
+                f"{r['email']} as {r['role']} {'from' if r.get('removes') else 'to'} "
                 f"{_ads_account(r['customer'])} (multi-party approval)",
                 ("approve", "reject"),
             )
@@ -91,8 +92,12 @@ def _accept_ads_invitation(key: str, invitation: dict[str, Any]) -> None:
 
 
 def _approve_review(key: str, review: dict[str, Any]) -> None:
+    """The held change happens now: the invitation is sent, or the user removed."""
     state.delete("ads_review", key)
-    ads.create_invitation(review["customer"], review["email"], review["role"])
+    if review.get("removes"):
+        state.delete("ads_user", review["removes"])
+    else:
+        ads.create_invitation(review["customer"], review["email"], review["role"])
 
 
 def _reject_review(key: str, review: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from agencyaccess.platforms.google.sandbox import world
 from agencyaccess.platforms.models import SandboxRecord
 
 PLATFORM = "google"
-WORLD_VERSION = "1"  # bump when initial_records() changes, so existing sandboxes get it
+WORLD_VERSION = "2"  # bump when initial_records() changes, so existing sandboxes get it
 # What a reset keeps: the sign-ins, so connected accounts keep working.
 KEPT_ON_RESET = ("code", "access_token", "refresh_token")
 

@@ -30,6 +30,7 @@ class FakeUser:
 JANE = "jane@janes-bakery.example"
 SAM = "sam@sams-surf.example"
 ERIN = "erin@erins-florist.example"
+OLIVE = "olive@olives-deli.example"
 DEMO_AGENCY = "ads@demo-agency.example"
 TEST_AGENCY = "ads@alice.example"  # the test cast's agency (agencyaccess/test.py)
 AGENCY_MCC = "1234567890"  # managed by both agencies; the demo seed's manager id
@@ -57,6 +58,12 @@ USERS: tuple[FakeUser, ...] = (
         Behaviour.EXPIRED,
     ),
     FakeUser(
+        OLIVE,
+        "Olive Grant",
+        "110000000000000000006",
+        "Her Google account has no Google Ads account: Google Ads refuses her as NOT_ADS_USER.",
+    ),
+    FakeUser(
         DEMO_AGENCY,
         "Demo Agency",
         "110000000000000000004",
@@ -80,6 +87,11 @@ KNOBS: dict[str, tuple[bool, str]] = {
         True,
         "Merchant Center: the Cloud project is registered (off: every call is a 401 "
         "'GCP project is not registered')",
+    ),
+    "ads_developer_token_basic": (
+        True,
+        "Google Ads: the developer token has Basic access (off: Test Account level, so every "
+        "call on a real account is a 403 DEVELOPER_TOKEN_NOT_APPROVED)",
     ),
     "business_profile_approved": (
         True,
@@ -116,9 +128,15 @@ def initial_records() -> list[Record]:
     ]
 
 
+# Accounts Google Ads lists among the accessible ones but refuses every call on
+# (AuthorizationError.CUSTOMER_NOT_ENABLED).
+CANCELLED_CUSTOMERS = {"1111111100": "CANCELED"}
+
+
 def _ads() -> list[Record]:
     customers = {
         "1111111111": ("Jane's Bakery", False, False),
+        "1111111100": ("Jane's Old Bakery", False, False),  # cancelled
         "2222222222": ("Jane's Bakery Brand", False, True),  # multi-party approval on
         "3333333333": ("Jane's Catering", False, False),  # Jane is read-only
         "4444444444": ("Jane's Bakery Deliveries", False, False),  # already under the MCC
@@ -132,6 +150,7 @@ def _ads() -> list[Record]:
     }
     users = [
         ("1111111111", JANE, "ADMIN"),
+        ("1111111100", JANE, "ADMIN"),
         ("2222222222", JANE, "ADMIN"),
         ("2222222222", "pat@janes-bakery.example", "ADMIN"),
         ("3333333333", JANE, "READ_ONLY"),
@@ -152,7 +171,16 @@ def _ads() -> list[Record]:
     ]
     return [
         *(
-            ("ads_customer", cid, {"name": name, "manager": manager, "mpa": mpa})
+            (
+                "ads_customer",
+                cid,
+                {
+                    "name": name,
+                    "manager": manager,
+                    "mpa": mpa,
+                    "status": CANCELLED_CUSTOMERS.get(cid, "ENABLED"),
+                },
+            )
             for cid, (name, manager, mpa) in customers.items()
         ),
         *(

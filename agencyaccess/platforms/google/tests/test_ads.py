@@ -11,8 +11,8 @@ from agencyaccess.platforms.base import (
     TokenExpired,
 )
 from agencyaccess.platforms.google.ads import ADS, GoogleAds
-from agencyaccess.platforms.google.sandbox import inbox, issue_sandbox_tokens
-from agencyaccess.platforms.google.sandbox.world import AGENCY_MCC, DEMO_AGENCY, JANE
+from agencyaccess.platforms.google.sandbox import inbox, issue_sandbox_tokens, state
+from agencyaccess.platforms.google.sandbox.world import AGENCY_MCC, DEMO_AGENCY, JANE, OLIVE
 from agencyaccess.platforms.google.scopes import ANALYTICS_READONLY
 from agencyaccess.platforms.google.tests.cast import (
     LIVE_SANDBOX,
@@ -27,6 +27,7 @@ pytestmark = LIVE_SANDBOX
 
 CONNECTOR = GoogleAds()
 BAKERY = "customers/1111111111"
+OLD_BAKERY = "customers/1111111100"  # cancelled
 BRAND = "customers/2222222222"  # multi-party approval
 CATERING = "customers/3333333333"  # Jane is read-only
 DELIVERIES = "customers/4444444444"  # already under the agency's manager account
@@ -47,6 +48,7 @@ def test_jane_sees_her_accounts_and_those_under_her_manager_account(jane):
 
     assert {a.external_id for a in assets} == {
         BAKERY,
+        OLD_BAKERY,
         BRAND,
         CATERING,
         DELIVERIES,
@@ -64,6 +66,16 @@ def test_jane_sees_her_accounts_and_those_under_her_manager_account(jane):
     assert north.parent_id == "customers/5555555555"
     assert north.parent_name == "Jane's Bakery Group"
     assert north.grantable
+
+
+def test_a_cancelled_account_is_listed_not_grantable_and_the_others_still_list(jane):
+    assets = CONNECTOR.list_assets(jane, "google_ads")
+
+    cancelled = pick(assets, OLD_BAKERY)
+    assert not cancelled.grantable
+    assert "cancelled or not set up yet" in cancelled.not_grantable_reason
+    assert cancelled.name == "111-111-1100"
+    assert pick(assets, BAKERY).grantable
 
 
 # Manager link (the link names the agency's manager account)
@@ -116,6 +128,30 @@ def test_linking_twice_gives_the_same_link(jane, agency_tokens):
 
     assert again.state == GrantState.ACTIVE
     assert again.native_ref == first.native_ref
+
+
+@pytest.mark.parametrize(
+    ("customer_id", "code"),
+    [
+        ("1111111111", "ALREADY_INVITED_BY_THIS_MANAGER"),  # asked for just before
+        ("4444444444", "ALREADY_MANAGED_BY_THIS_MANAGER"),
+        ("6666666666", "ALREADY_MANAGED_IN_HIERARCHY"),  # under the agency's sub-manager
+    ],
+)
+def test_asking_for_a_link_that_exists_is_a_manager_link_error(agency_tokens, customer_id, code):
+    """As customerClientLinks:mutate throws them: ManagerLinkError, not CustomerClientLinkError."""
+    _request_from_the_agency(agency_tokens, "1111111111")
+
+    reply = ADS.send(
+        "POST",
+        f"/customers/{AGENCY_MCC}/customerClientLinks:mutate",
+        agency_tokens,
+        login=AGENCY_MCC,
+        json={"operation": {"create": {"clientCustomer": f"customers/{customer_id}"}}},
+    )
+
+    assert reply.error is not None
+    assert (reply.error.http_status, reply.error.reasons) == (400, frozenset({code}))
 
 
 def test_a_request_the_agency_sent_already_is_accepted(jane, agency_tokens):
@@ -197,6 +233,22 @@ def test_an_agency_sign_in_without_the_ads_permission_is_left_to_the_agency(jane
     assert CONNECTOR.grant(jane, request).state == GrantState.MANUAL_REQUIRED
 
 
+def test_an_agency_sign_in_without_google_ads_is_left_to_the_agency(jane, sandbox):
+    """Its Google account administers no Google Ads account (NOT_ADS_USER): the agency is to
+    connect the one that manages its manager account, not the client."""
+    request = asking(
+        "google_ads",
+        _asset(BAKERY),
+        "STANDARD",
+        agency(issue_sandbox_tokens(OLIVE), mcc=AGENCY_MCC),
+    )
+
+    outcome = CONNECTOR.grant(jane, request)
+
+    assert outcome.state == GrantState.MANUAL_REQUIRED
+    assert "123-456-7890" in outcome.message
+
+
 def test_revoking_a_link_ends_it_from_the_manager_side(jane, agency_tokens):
     request = asking(
         "google_ads", _asset(BAKERY), "STANDARD", agency(agency_tokens, mcc=AGENCY_MCC)
@@ -250,7 +302,7 @@ def test_the_agency_is_invited_and_verified_once_it_accepts(sandbox, jane):
 
     verified = CONNECTOR.verify(grant_ref, client_tokens=jane)
     assert verified.state == GrantState.ACTIVE
-    assert "/customerUserAccesses/" in verified.native_ref
+    assert verified.native_ref.startswith("customers/1111111111/customerUserAccesses/")
 
 
 def test_the_agency_sign_in_sees_the_account_once_accepted(jane, agency_tokens):
@@ -330,6 +382,37 @@ def test_revoking_removes_the_user_who_accepted(jane):
     assert CONNECTOR.verify(user_ref, client_tokens=jane).state == GrantState.REVOKED
 
 
+def test_a_removed_user_is_revoked_seen_from_the_agency_too(jane, agency_tokens):
+    """Not "pending review": the user's resource name is customerUserAccesses (plural)."""
+    request = asking("google_ads", _asset(NORTH), "STANDARD", agency(agency_tokens))
+    invitation_ref = ref(request, CONNECTOR.grant(jane, request))
+    accept_everything(DEMO_AGENCY)
+    user_ref = ref(request, CONNECTOR.verify(invitation_ref, client_tokens=jane))
+    assert CONNECTOR.verify(user_ref).state == GrantState.ACTIVE
+
+    CONNECTOR.revoke(user_ref, client_tokens=jane)
+
+    assert CONNECTOR.verify(user_ref).state == GrantState.REVOKED
+
+
+def test_a_removal_held_for_multi_party_approval_is_not_revoked_until_approved(jane):
+    request = asking("google_ads", _asset(BRAND), "STANDARD", agency())
+    grant_ref = ref(request, CONNECTOR.grant(jane, request))
+    accept_everything("pat@janes-bakery.example")  # the invitation's review
+    accept_everything(DEMO_AGENCY)
+    user_ref = ref(request, CONNECTOR.verify(grant_ref, client_tokens=jane))
+    assert user_ref.native_ref.startswith("customers/2222222222/customerUserAccesses/")
+
+    outcome = CONNECTOR.revoke(user_ref, client_tokens=jane)
+
+    assert outcome.state == GrantState.PENDING_REVIEW
+    assert "keeps its access" in outcome.message
+    assert CONNECTOR.verify(user_ref, client_tokens=jane).state == GrantState.ACTIVE
+    assert CONNECTOR.revoke(user_ref, client_tokens=jane).state == GrantState.PENDING_REVIEW
+    assert accept_everything("pat@janes-bakery.example") == 1  # one review, asked twice
+    assert CONNECTOR.verify(user_ref, client_tokens=jane).state == GrantState.REVOKED
+
+
 def test_revoking_without_the_clients_sign_in_is_done_by_hand(jane):
     request = asking("google_ads", _asset(BAKERY), "STANDARD", agency())
 
@@ -364,6 +447,43 @@ def test_an_unticked_permission_is_reported(sandbox):
 def test_an_expired_sign_in_asks_to_connect_again(erin):
     with pytest.raises(TokenExpired):
         CONNECTOR.list_assets(erin, "google_ads")
+
+
+def test_a_google_account_without_google_ads_is_told_which_account_to_use(sandbox):
+    with pytest.raises(ConnectorError) as caught:
+        CONNECTOR.list_assets(issue_sandbox_tokens(OLIVE), "google_ads")
+
+    assert not isinstance(caught.value, TokenExpired)  # signing in again as her changes nothing
+    assert caught.value.platform_code == "NOT_ADS_USER"
+    assert caught.value.permanent
+    assert "has no Google Ads account" in caught.value.message
+
+
+@pytest.fixture
+def test_level_developer_token(sandbox):
+    state.set_knob("ads_developer_token_basic", False)
+
+
+def test_a_test_level_developer_token_is_the_agency_s_to_fix(jane, test_level_developer_token):
+    with pytest.raises(ConnectorError) as caught:
+        CONNECTOR.list_assets(jane, "google_ads")
+
+    assert not isinstance(caught.value, (TokenExpired, InsufficientRights))
+    assert caught.value.platform_code == "DEVELOPER_TOKEN_NOT_APPROVED"
+    assert "developer token" in caught.value.message
+    assert "not an administrator" not in caught.value.message
+
+
+def test_a_test_level_developer_token_does_not_read_as_not_an_admin_when_inviting(
+    jane, test_level_developer_token
+):
+    request = asking("google_ads", _asset(BAKERY), "STANDARD", agency())
+
+    with pytest.raises(ConnectorError) as caught:
+        CONNECTOR.grant(jane, request)
+
+    assert not isinstance(caught.value, InsufficientRights)
+    assert caught.value.platform_code == "DEVELOPER_TOKEN_NOT_APPROVED"
 
 
 def test_rate_limited_invitations_and_links(sam, agency_tokens):

@@ -6,7 +6,7 @@ import pytest
 from agencyaccess.platforms.google.analytics import ADMIN_API, GoogleAnalytics
 from agencyaccess.platforms.google.config import SANDBOX_CLIENT_ID
 from agencyaccess.platforms.google.sandbox import gaql, inbox, issue_sandbox_tokens, state
-from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY, JANE
+from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY, JANE, OLIVE
 from agencyaccess.platforms.google.tests.cast import LIVE_SANDBOX, agency, asking, pick
 
 
@@ -138,6 +138,52 @@ def test_an_unknown_gaql_resource_is_a_query_error(pages, settings):
     assert answer.status_code == 400
     failure = answer.json()["error"]["details"][0]
     assert failure["@type"].endswith("GoogleAdsFailure")
+
+
+@pytest.mark.parametrize(
+    ("who", "customer", "knob_on", "expected"),
+    [
+        (OLIVE, "1111111111", True, (401, "UNAUTHENTICATED", "authenticationError", "NOT_ADS_USER")),
+        (JANE, "1111111100", True, (403, "PERMISSION_DENIED", "authorizationError", "CUSTOMER_NOT_ENABLED")),
+        (JANE, "1111111111", False, (403, "PERMISSION_DENIED", "authorizationError", "DEVELOPER_TOKEN_NOT_APPROVED")),
+    ],
+)  # fmt: skip
+def test_ads_refusals_carry_google_ads_error_codes(
+    pages, settings, who, customer, knob_on, expected
+):
+    """What Google Ads answers for a Google account without Google Ads, a cancelled account and
+    a Test Account level developer token: the HTTP status alone does not tell them apart."""
+    settings.SITE_URL = "http://testserver"
+    state.set_knob("ads_developer_token_basic", knob_on)
+    tokens = issue_sandbox_tokens(who)
+
+    answer = pages.post(
+        f"/sandbox/google/ads/v26/customers/{customer}/googleAds:search",
+        {"query": "SELECT customer.id FROM customer"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {tokens.access_token}", "developer-token": "x"},
+    )
+
+    error = answer.json()["error"]
+    [failure] = error["details"]
+    [(family, code)] = failure["errors"][0]["errorCode"].items()
+    assert (answer.status_code, error["status"], family, code) == expected
+    assert failure["@type"].endswith("GoogleAdsFailure")
+
+
+def test_a_google_account_without_google_ads_cannot_list_accounts(pages, settings):
+    settings.SITE_URL = "http://testserver"
+    tokens = issue_sandbox_tokens(OLIVE)
+
+    answer = pages.get(
+        "/sandbox/google/ads/v26/customers:listAccessibleCustomers",
+        headers={"Authorization": f"Bearer {tokens.access_token}", "developer-token": "x"},
+    )
+
+    assert answer.status_code == 401
+    assert answer.json()["error"]["details"][0]["errors"][0]["errorCode"] == {
+        "authenticationError": "NOT_ADS_USER"
+    }
 
 
 def test_gaql_filters_and_projects_rows():

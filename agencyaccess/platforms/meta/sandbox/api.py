@@ -30,8 +30,13 @@ CLIENT_EDGES = {
     "client_pixels": "pixel",
     "client_instagram_assets": "instagram_account",
 }
-# Shares waiting for the business, each item naming its asset in a field of the kind's name.
+# The business's own access requests still waiting for the owners' approval (not shares the
+# owners made: those are in CLIENT_EDGES at once), each item (BusinessAdAccountRequest,
+# BusinessPageRequest) naming its asset in a field of the kind's name
+# (docs/platforms/meta.md#verifying-and-removing).
 PENDING_CLIENT_EDGES = {"pending_client_ad_accounts": "ad_account", "pending_client_pages": "page"}
+# Where a business asks an owner for access: the edge, and the parameter naming the asset.
+REQUEST_EDGES = {"client_ad_accounts": "adaccount_id", "client_pages": "page_id"}
 # Besides business_management, the permission that reading or sharing each kind takes (§8.1);
 # Pages have their own rule (may_change_partners).
 KIND_PERMISSION = {
@@ -61,6 +66,8 @@ def edge(request: HttpRequest, version: str, node: str, edge: str) -> Mapping[st
         return paged(request, MY_LISTS[edge](request, token))
     if node in world.BUSINESSES and method == "GET":
         return paged(request, business_list(token, world.BUSINESSES[node], edge))
+    if node in world.BUSINESSES and method == "POST" and edge in REQUEST_EDGES:
+        return request_access(request, token, world.BUSINESSES[node], edge)
     if node in world.ASSETS and edge in ("agencies", "shared_agencies"):
         return partners(request, token, world.ASSETS[node], edge)
     raise errors.unsupported(method, node)
@@ -167,17 +174,39 @@ def business_list(token: state.Token, business: world.Business, edge: str) -> li
         require(token, KIND_PERMISSION[kind])
         return [asset_fields(a) for a in world.owned_assets(business.id, kind)]
     if edge in CLIENT_EDGES:
-        shared = state.shares(business_id=business.id, status="CONFIRMED")
+        # An owner's share is listed at once; the business's own requests once approved.
+        shared = [
+            s
+            for s in state.shares(business_id=business.id)
+            if not (s.agency_request and s.access_status == "PENDING")
+        ]
         return [asset_fields(s.asset) for s in shared if s.asset.kind == CLIENT_EDGES[edge]]
     if edge in PENDING_CLIENT_EDGES:
         kind = PENDING_CLIENT_EDGES[edge]
-        waiting = state.shares(business_id=business.id, status="PENDING")
+        waiting = state.shares(business_id=business.id, status="PENDING", agency_request=True)
         return [
             {"id": f"{s.asset.id}_{business.id}", kind: {"id": s.asset.id, "name": s.asset.name}}
             for s in waiting
             if s.asset.kind == kind
         ]
     raise errors.unsupported("GET", business.id)
+
+
+def request_access(
+    request: HttpRequest, token: state.Token, business: world.Business, edge: str
+) -> Mapping[str, Any]:
+    """The business asks an ad account's or Page's owner for access with `permitted_tasks`; the
+    owner approves it in Business Settings (marketing-api/business-asset-management, business
+    to business)."""
+    if business.id not in token.person.businesses:
+        raise errors.unsupported("POST", business.id)
+    require(token, "business_management")
+    asset = world.ASSETS.get(param(request, REQUEST_EDGES[edge]))
+    if asset is None or asset.kind != CLIENT_EDGES[edge]:
+        raise errors.invalid_parameter(f"Param {REQUEST_EDGES[edge]} must be a valid id")
+    if not state.request_access(asset, business.id, permitted_tasks(request, asset)):
+        raise GraphError(3944, "(#3944) Your business already has access to this object.")
+    return {"success": True}
 
 
 # /{asset}/agencies ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ def requests_page(request: HttpRequest, business_id: str) -> HttpResponse:
         "platforms/meta/sandbox_requests.html",
         {
             "business": business,
-            "pending": state.shares(business_id=business.id, status="PENDING"),
+            "pending": waiting_for(business),
             "confirmed": state.shares(business_id=business.id, status="CONFIRMED"),
         },
     )
@@ -33,7 +33,7 @@ def approve(request: HttpRequest, business_id: str, asset_id: str) -> HttpRespon
 @require_GET
 def requests_json(request: HttpRequest, business_id: str) -> JsonResponse:
     business = _business(business_id)
-    waiting = state.shares(business_id=business.id, status="PENDING")
+    waiting = waiting_for(business)
     return JsonResponse(
         {
             "data": [
@@ -59,6 +59,12 @@ def approve_json(request: HttpRequest, business_id: str, asset_id: str) -> JsonR
             status=404,
         )
     return JsonResponse({"success": True})
+
+
+def waiting_for(business: world.Business) -> list[state.Share]:
+    """Owners' shares the agency has to approve; not the agency's own requests, which wait for
+    the owners."""
+    return state.shares(business_id=business.id, status="PENDING", agency_request=False)
 
 
 def _business(business_id: str) -> world.Business:

@@ -64,6 +64,30 @@ class Edge:
         )
 
 
+# Edges Meta's reference documents that the SDK no longer models: the agency asking a client's
+# business for access (marketing-api/business-manager/guides/business-to-business, "Request
+# access to a client's ad account / Page"). The connectors never ask; the sandbox answers them
+# so that tests can stage the agency's own waiting requests (pending_client_*).
+REFERENCE_EDGES: dict[str, tuple[Edge, ...]] = {
+    "Business": (
+        Edge(
+            "Business",
+            "POST",
+            "client_ad_accounts",
+            frozenset({"adaccount_id", "permitted_tasks"}),
+            "Business",
+        ),
+        Edge(
+            "Business",
+            "POST",
+            "client_pages",
+            frozenset({"page_id", "permitted_tasks"}),
+            "Business",
+        ),
+    )
+}
+
+
 def check_request(
     node_class: str, edge: str | None, http_method: str, params: Mapping[str, str]
 ) -> Edge | None:
@@ -146,6 +170,8 @@ def edges(class_name: str) -> dict[tuple[str, str], Edge]:
                 returns=request._target_class.__name__,
             )
             found[(edge.http_method, edge.name)] = edge
+    for edge in REFERENCE_EDGES.get(class_name, ()):
+        found.setdefault((edge.http_method, edge.name), edge)
     return found
 
 

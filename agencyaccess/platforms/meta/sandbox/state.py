@@ -192,6 +192,9 @@ class Share:
     permitted_tasks: tuple[str, ...]
     requested: float
     updated: float
+    # Asked for by the partner business (POST /{business}/client_ad_accounts or client_pages):
+    # PENDING until the asset's owner approves; the other shares are the owner's own.
+    agency_request: bool = False
 
 
 def share_of(asset_id: str, business_id: str) -> Share | None:
@@ -200,7 +203,13 @@ def share_of(asset_id: str, business_id: str) -> Share | None:
     return _share(record) if record else None
 
 
-def shares(*, asset_id: str = "", business_id: str = "", status: str = "") -> list[Share]:
+def shares(
+    *,
+    asset_id: str = "",
+    business_id: str = "",
+    status: str = "",
+    agency_request: bool | None = None,
+) -> list[Share]:
     _seed()
     records = _records("share").order_by("key")
     if asset_id:
@@ -209,11 +218,39 @@ def shares(*, asset_id: str = "", business_id: str = "", status: str = "") -> li
         records = records.filter(data__business=business_id)
     if status:
         records = records.filter(data__access_status=status)
-    return [_share(record) for record in records]
+    found = [_share(record) for record in records]
+    if agency_request is None:
+        return found
+    return [share for share in found if share.agency_request == agency_request]
 
 
 def add_share(asset: world.FakeAsset, business_id: str, tasks: Iterable[str]) -> bool:
-    """Share the asset with a partner business; False when it already was."""
+    """The owner shares the asset with a partner business; False when it already was. Sharing
+    what the partner asked for (a pending request) grants it."""
+    _seed()
+    now = _now()
+    data = {
+        "asset": asset.id,
+        "business": business_id,
+        "access_status": "PENDING" if asset.share_needs_approval else "CONFIRMED",
+        "permitted_tasks": list(tasks),
+        "requested": now,
+        "updated": now,
+    }
+    key = _share_key(asset.id, business_id)
+    with transaction.atomic():
+        record, created = SandboxRecord.objects.select_for_update().get_or_create(
+            platform=PLATFORM, kind="share", key=key, defaults={"data": data}
+        )
+        if created or not record.data.get("agency_request"):
+            return created
+        record.data = data
+        record.save(update_fields=["data"])
+    return True
+
+
+def request_access(asset: world.FakeAsset, business_id: str, tasks: Iterable[str]) -> bool:
+    """The partner business asks the owner for access; False when it has it or asked already."""
     _seed()
     now = _now()
     _, created = SandboxRecord.objects.get_or_create(
@@ -224,10 +261,11 @@ def add_share(asset: world.FakeAsset, business_id: str, tasks: Iterable[str]) ->
             "data": {
                 "asset": asset.id,
                 "business": business_id,
-                "access_status": "PENDING" if asset.share_needs_approval else "CONFIRMED",
+                "access_status": "PENDING",
                 "permitted_tasks": list(tasks),
                 "requested": now,
                 "updated": now,
+                "agency_request": True,
             }
         },
     )
@@ -259,7 +297,8 @@ def approve_share(asset_id: str, business_id: str) -> bool:
             .filter(key=_share_key(asset_id, business_id), data__access_status="PENDING")
             .first()
         )
-        if record is None:
+        # The agency's own requests wait for the owner, not for the agency.
+        if record is None or record.data.get("agency_request"):
             return False
         record.data |= {"access_status": "CONFIRMED", "updated": _now()}
         record.save(update_fields=["data"])
@@ -308,4 +347,5 @@ def _share(record: SandboxRecord) -> Share:
         permitted_tasks=tuple(data["permitted_tasks"]),
         requested=data["requested"],
         updated=data["updated"],
+        agency_request=data.get("agency_request", False),
     )

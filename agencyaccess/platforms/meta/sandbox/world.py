@@ -81,6 +81,7 @@ BUSINESSES = {
         Business("300000000000001", "Jane's Bakery"),
         Business("300000000000002", "Sam's Surf Shop"),
         Business("300000000000003", "Erin's Flowers"),
+        Business("300000000000004", "Jane's Café"),
     )
 }
 
@@ -104,6 +105,7 @@ ASSETS = {
         ),
         _ad_account("400000000000003", "Jane Doe (personal)"),
         _ad_account("400000000000004", "Jane's Bakery - Weddings", "300000000000001"),
+        _ad_account("430000000000001", "Jane's Café - Main", "300000000000004"),
         _ad_account("410000000000001", "Surf Shop Ads", "300000000000002"),
         _ad_account("420000000000001", "Erin's Flowers Ads", "300000000000003"),
         FakeAsset("500000000000001", "page", "Jane's Bakery", "300000000000001"),
@@ -128,14 +130,16 @@ PEOPLE = {
             "jane",
             "200000000000001",
             "Jane Doe",
-            "Admin of Jane's Bakery: ad accounts, Pages, a catalog, a pixel, Instagram.",
-            businesses=("300000000000001",),
+            "Admin of two businesses: Jane's Bakery (ad accounts, Pages, a catalog, a pixel, "
+            "Instagram) and Jane's Café (an ad account).",
+            businesses=("300000000000001", "300000000000004"),
             page_tasks={"500000000000001": FULL_PAGE_TASKS, "500000000000002": ("ANALYZE",)},
             ad_accounts=(
                 "act_400000000000001",
                 "act_400000000000002",
                 "act_400000000000003",
                 "act_400000000000004",
+                "act_430000000000001",
             ),
         ),
         Person(

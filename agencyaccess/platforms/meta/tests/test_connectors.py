@@ -1,5 +1,6 @@
 """Listing, sharing, verifying and revoking each kind of Meta asset against the sandbox."""
 
+import threading
 from dataclasses import dataclass, replace
 from unittest import mock
 
@@ -7,6 +8,7 @@ from agencyaccess.platforms.base import (
     AgencyIdentity,
     Asset,
     ConnectorError,
+    GrantOutcome,
     GrantState,
     InsufficientRights,
     MissingScope,
@@ -15,6 +17,7 @@ from agencyaccess.platforms.base import (
 )
 from agencyaccess.platforms.meta.connectors import (
     AdAccountsConnector,
+    BusinessAssetConnector,
     CatalogsConnector,
     InstagramConnector,
     MetaAssetConnector,
@@ -188,13 +191,48 @@ class AdAccountTests(SandboxTestCase):
         )
         self.assertEqual(ADS.grant(tokens, request).state, GrantState.PENDING_AGENCY)
         on_agency_side = ref_of(request, outcome, replace(AGENCY, tokens=self.tokens("alex")))
-        self.assertEqual(ADS.verify(on_agency_side).state, GrantState.PENDING_AGENCY)
 
         self.approve_in_sandbox("act_400000000000002")
 
         verified = ADS.verify(ref_of(request, outcome), client_tokens=tokens)
         self.assertEqual(verified.state, GrantState.ACTIVE)
         self.assertEqual(ADS.verify(on_agency_side).state, GrantState.ACTIVE)
+
+    def test_the_agency_s_own_waiting_request_is_not_read_as_a_share(self):
+        """pending_client_ad_accounts lists what the agency asked for, waiting for the client:
+        seen from the agency's side that is no access, not a share waiting for the agency."""
+        alex = self.tokens("alex")
+        asked = self.http.post(
+            f"/sandbox/meta/v26.0/{world.AGENCY_BUSINESS_ID}/client_ad_accounts",
+            data={"adaccount_id": "act_400000000000004", "permitted_tasks": '["ANALYZE"]'},
+            headers={"Authorization": f"Bearer {alex.access_token}"},
+        )
+        self.assertEqual(asked.json(), {"success": True})
+        weddings = Asset("ad_account", "act_400000000000004", "Jane's Bakery - Weddings")
+        agency = replace(AGENCY, tokens=alex)
+        request = grant_request(ADS, weddings, "ANALYZE", agency)
+        granted = GrantOutcome(GrantState.ACTIVE, native_ref="act_400000000000004/agencies")
+        never_shared = ref_of(request, granted, agency)
+
+        self.assertEqual(ADS.verify(never_shared).state, GrantState.REVOKED)
+
+        # Jane shares it: what the agency asked for is granted, and listed on its side at once.
+        self.assertEqual(ADS.grant(self.tokens(), request).state, GrantState.ACTIVE)
+        self.assertEqual(ADS.verify(never_shared).state, GrantState.ACTIVE)
+
+    def test_each_business_is_asked_side_by_side(self):
+        both_asking = threading.Barrier(2, timeout=5)
+        ask = BusinessAssetConnector._owned_by
+
+        def meet_then_ask(connector, graph, business):
+            both_asking.wait()  # one business after the other would never meet here
+            return ask(connector, graph, business)
+
+        with mock.patch.object(BusinessAssetConnector, "_owned_by", meet_then_ask):
+            assets = ADS.list_assets(self.tokens(), "meta_ads")
+
+        by_business = [a.parent_name for a in assets if a.grantable]
+        self.assertEqual(by_business, ["Jane's Bakery"] * 3 + ["Jane's Café"])
 
     def test_a_person_hitting_the_rate_limit_is_told_when_to_retry(self):
         surf_shop_ads = Asset("ad_account", "act_410000000000001", "Surf Shop Ads")
@@ -221,6 +259,7 @@ class AdAccountTests(SandboxTestCase):
                 "act_400000000000001",
                 "act_400000000000002",
                 "act_400000000000004",
+                "act_430000000000001",  # Jane's other business
                 "act_400000000000003",
             ],
         )

@@ -196,6 +196,52 @@ class GraphProtocolTests(SandboxTestCase):
         listed = self.graph("GET", f"{pixel}/shared_agencies", token, fields="id,name").json()
         self.assertEqual([b["id"] for b in listed["data"]], [world.AGENCY_BUSINESS_ID])
 
+    def test_pending_client_edges_hold_the_agency_s_own_requests_not_clients_shares(self):
+        """A client's share is in client_ad_accounts at once; pending_client_ad_accounts lists
+        only the access the agency asked for and the client has not approved yet."""
+        agency = world.AGENCY_BUSINESS_ID
+        jane, alex = self.tokens().access_token, self.tokens("alex").access_token
+        shared = self.graph(
+            "POST",
+            "act_400000000000004/agencies",
+            jane,
+            business=agency,
+            permitted_tasks='["ADVERTISE"]',
+        )
+        self.assertEqual(shared.json(), {"success": True})
+        asked = self.graph(
+            "POST",
+            f"{agency}/client_pages",
+            alex,
+            page_id="500000000000001",
+            permitted_tasks='["ANALYZE"]',
+        )
+        self.assertEqual(asked.json(), {"success": True})
+
+        def listed(edge: str, fields: str) -> list[dict]:
+            return self.graph("GET", f"{agency}/{edge}", alex, fields=fields).json()["data"]
+
+        self.assertIn({"id": "act_400000000000004"}, listed("client_ad_accounts", "id"))
+        self.assertEqual(listed("pending_client_ad_accounts", "ad_account"), [])
+        self.assertEqual(listed("client_pages", "id"), [])
+        [request] = listed("pending_client_pages", "page")
+        self.assertEqual(request["page"]["id"], "500000000000001")
+        # The request waits for Jane, not for the agency: its Requests page does not show it.
+        waiting = self.http.get(f"/sandbox/meta/testapi/business/{agency}/requests/").json()
+        self.assertEqual(waiting, {"data": []})
+
+    def test_asking_twice_for_access_is_error_3944(self):
+        agency, alex = world.AGENCY_BUSINESS_ID, self.tokens("alex").access_token
+        ask = {"adaccount_id": "act_400000000000004", "permitted_tasks": '["ANALYZE"]'}
+        self.assertEqual(
+            self.graph("POST", f"{agency}/client_ad_accounts", alex, **ask).status_code, 200
+        )
+        again = self.graph("POST", f"{agency}/client_ad_accounts", alex, **ask).json()["error"]
+        self.assertEqual(again["code"], 3944)
+        unknown = {**ask, "adaccount_id": "act_999"}
+        error = self.graph("POST", f"{agency}/client_ad_accounts", alex, **unknown).json()
+        self.assertEqual(error["error"]["code"], 100)
+
     def test_the_token_may_also_come_as_a_parameter(self):
         body = self.graph("GET", "me", access_token=self.tokens().access_token).json()
         self.assertEqual(body, {"id": "200000000000001", "name": "Jane Doe"})
