@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from agencyaccess.platforms.google import scopes
+from agencyaccess.platforms.google.config import SANDBOX_TEST_LEVEL_DEVELOPER_TOKEN
 from agencyaccess.platforms.google.sandbox import gaql, state
 from agencyaccess.platforms.google.sandbox.endpoint import (
     Problem,
@@ -164,10 +165,22 @@ def _require_developer_token(request: HttpRequest) -> None:
         )
 
 
+def _require_approved_token(request: HttpRequest, customer_id: str) -> None:
+    """A test-level developer token reaches test accounts only, and the sandbox has none
+    (developers.google.com/google-ads/api/docs/api-policy/access-levels)."""
+    if request.headers.get("developer-token") == SANDBOX_TEST_LEVEL_DEVELOPER_TOKEN:
+        raise denied(
+            "The developer token is only approved for use with test accounts. To access "
+            "non-test accounts, apply for Basic or Standard access.",
+            ads_error={"authorizationError": "DEVELOPER_TOKEN_NOT_APPROVED"},
+        )
+
+
 def _access(
     request: HttpRequest, caller: FakeUser, customer_id: str, *, admin: bool = False
 ) -> None:
     _require_developer_token(request)
+    _require_approved_token(request, customer_id)
     login = request.headers.get("login-customer-id", customer_id)
     role = role_of(login, caller.email)
     if role is None or customer_id not in _hierarchy(login):
