@@ -258,6 +258,16 @@ class ServiceConnector(abc.ABC):
 
 
 @dataclass(frozen=True)
+class Check:
+    """One line of an operator's setup check (`agencyaccess check_platform`): what was tried,
+    whether it works, and what was seen or is missing. Read by the operator, not translated."""
+
+    label: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class Integration:
     """Everything one platform package provides to the registry."""
 
@@ -268,3 +278,38 @@ class Integration:
     # sandbox's id for them; and the id of the person who works at the sandbox's demo agency.
     sandbox_sign_in: Callable[[str], TokenSet]
     sandbox_agency_person: str
+    # Read-only checks of what only this platform knows (Google Ads' developer token, Meta's
+    # app review), given a fresh sign-in of the agency's connected account.
+    platform_checks: Callable[[TokenSet], Sequence[Check]] | None = None
+
+    def check_setup(self, tokens: TokenSet) -> list[Check]:
+        """What works and what is missing for this platform, with the agency's connected account:
+        the configured app refreshes its sign-in, the sign-in holds every connector's scopes, and
+        the platform's own checks. Reads only; grants nothing."""
+        try:
+            fresh = self.client.refresh(tokens)
+        except TokenExpired as e:
+            return [Check("Connected account's sign-in", False, f"{e.message} (reconnect it)")]
+        except ConnectorError as e:
+            refusal = f"{e.platform_code or 'refused'}, HTTP {e.http_status or '?'}"
+            return [
+                Check(
+                    "App credentials",
+                    False,
+                    f"the configured app could not refresh the sign-in ({refusal}): "
+                    "check the app's id and secret in the settings",
+                )
+            ]
+        checks = [Check("App credentials", True, "the configured app refreshed the sign-in")]
+        checks += [_scope_check(connector, fresh.scopes) for connector in self.connectors]
+        if self.platform_checks is not None:
+            checks += self.platform_checks(fresh)
+        return checks
+
+
+def _scope_check(connector: ServiceConnector, granted: frozenset[str]) -> Check:
+    label = f"Scopes for {', '.join(connector.service_keys)}"
+    missing = connector.required_scopes - granted
+    if missing:
+        return Check(label, False, f"missing {', '.join(sorted(missing))}")
+    return Check(label, True, ", ".join(sorted(connector.required_scopes)) or "none needed")

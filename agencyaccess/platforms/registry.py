@@ -7,6 +7,7 @@ imports): its sign-in, its connectors, the agency's sign-in, whether its sandbox
 
 from agencyaccess.platforms import google, meta
 from agencyaccess.platforms.base import (
+    Check,
     ConnectorError,
     Integration,
     PlatformClient,
@@ -63,3 +64,20 @@ def sandbox_agency_sign_in(platform_key: str) -> TokenSet | None:
     if integration is None or not is_sandbox(platform_key):
         return None
     return integration.sandbox_sign_in(integration.sandbox_agency_person)
+
+
+def has_api(platform_key: str) -> bool:
+    return platform_key in INTEGRATIONS
+
+
+def mode_check(platform_key: str) -> Check:
+    """Whether the real platform or its local fake answers the checks that follow."""
+    if is_sandbox(platform_key):
+        return Check("Mode", True, "sandbox: the local fake answers, no real account is touched")
+    return Check("Mode", True, "real API: the configured app's credentials are used")
+
+
+def check_setup(platform_key: str, tokens: TokenSet) -> list[Check]:
+    """The platform's read-only setup checks with an agency's connected sign-in
+    (`Integration.check_setup`). Raises KeyError for a platform without an API."""
+    return INTEGRATIONS[platform_key].check_setup(tokens)

@@ -5,6 +5,7 @@ from agencyaccess.platforms.base import Integration
 from agencyaccess.platforms.google.ads import GoogleAds
 from agencyaccess.platforms.google.analytics import GoogleAnalytics
 from agencyaccess.platforms.google.business_profile import GoogleBusinessProfile
+from agencyaccess.platforms.google.checks import platform_checks
 from agencyaccess.platforms.google.client import GoogleClient
 from agencyaccess.platforms.google.merchant_center import GoogleMerchantCenter
 from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens
@@ -25,4 +26,5 @@ INTEGRATION = Integration(
     sandbox_urls="agencyaccess.platforms.google.sandbox.urls",
     sandbox_sign_in=issue_sandbox_tokens,
     sandbox_agency_person=DEMO_AGENCY,
+    platform_checks=platform_checks,
 )

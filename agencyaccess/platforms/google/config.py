@@ -10,6 +10,7 @@ from django.conf import settings
 SANDBOX_CLIENT_ID = "sandbox-google-client"
 SANDBOX_CLIENT_SECRET = "sandbox-google-secret"  # noqa: S105 (the sandbox's public fake)
 SANDBOX_DEVELOPER_TOKEN = "sandbox-developer-token"  # noqa: S105
+# A token the sandbox treats as approved for test accounts only (the setup check's tests).
 
 # GOOGLE_URLS name -> (the real base URL, its path under /sandbox/google/).
 BASE_URLS: dict[str, tuple[str, str]] = {
