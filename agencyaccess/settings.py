@@ -352,6 +352,9 @@ META_APP_SECRET = env("META_APP_SECRET")
 META_CONFIG_ID = env("META_CONFIG_ID")  # Facebook Login for Business configuration, if any
 META_API_VERSION = env("META_API_VERSION", "v26.0")
 META_URLS = {name: env(f"META_{name.upper()}_URL") for name in ("authorize", "graph")}
+TIKTOK_APP_ID = env("TIKTOK_APP_ID")
+TIKTOK_APP_SECRET = env("TIKTOK_APP_SECRET")
+TIKTOK_URLS = {name: env(f"TIKTOK_{name.upper()}_URL") for name in ("authorize", "api")}
 
 # E-mail. With EMAIL_HOST set, mail goes out by SMTP; without it, every message is kept as an
 # .eml file under EMAIL_FILE_PATH (0600) and its path printed, so a demo shows what would have

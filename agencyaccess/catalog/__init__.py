@@ -299,18 +299,21 @@ PLATFORMS: tuple[Platform, ...] = (
         "tiktok",
         "TikTok",
         (
-            _guided(
+            Service(
                 "TikTok Ads",
                 "tiktok_ads",
-                (L("ADMIN"), L("OPERATOR"), L("ANALYST")),
-                "ANALYST",
-                "OPERATOR",
+                (L("ADMIN", "ADMIN"), L("OPERATOR", "OPERATOR"), L("ANALYST", "ANALYST")),
+                read_only="ANALYST",
+                default="OPERATOR",
+                grant=GrantModel.DIRECT,
+                connector="tiktok",
             ),
         ),
         (
             AccountField("business_center_id", "Business Center ID", FieldKind.DIGITS),
             AccountField("email", "Email address", FieldKind.EMAIL, required=False),
         ),
+        oauth=True,
     ),
     Platform(
         "linkedin",

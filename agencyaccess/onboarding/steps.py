@@ -125,17 +125,6 @@ GUIDES: Mapping[str, Guide] = {
         },
         agency_note="The client says they shared their Looker Studio reports with {receiver} ({role}): look under Shared with me.",
     ),
-    # ads.tiktok.com/help/article?aid=13989 (giving a partner access to Business Center assets)
-    "tiktok_ads": Guide(
-        start_url="https://business.tiktok.com/",
-        receiver="business_center_id",
-        roles={
-            "ADMIN": pgettext_lazy("TikTok role", "Admin"),
-            "OPERATOR": pgettext_lazy("TikTok role", "Operator"),
-            "ANALYST": pgettext_lazy("TikTok role", "Analyst"),
-        },
-        agency_note=SHARED_WITH_BUSINESS,
-    ),
     # linkedin.com/help/lms/answer/a417905 (add a user to an ad account)
     "linkedin_ads": Guide(
         start_url="https://www.linkedin.com/campaignmanager/",

@@ -73,13 +73,6 @@ class StepsPageTests(GuidedTestCase):
         r = self.client.get(self.url("twitter_ads"))
         self.assertContains(r, 'enter <strong class="copy">@aliceandco</strong>')
 
-    def test_tiktok_steps_give_the_business_center_id(self):
-        account = self.account("tiktok", business_center_id="7000000000000000001")
-        self.request_guided("tiktok_ads", account, level="ANALYST")
-        r = self.client.get(self.url("tiktok_ads"))
-        self.assertContains(r, '<strong class="copy">7000000000000000001</strong>')
-        self.assertContains(r, "<strong>Analyst</strong>")
-
     def test_two_receiving_accounts_are_both_named(self):
         other = self.account("mailchimp", "team@alice.example")
         self.request_guided(
