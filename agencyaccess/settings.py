@@ -352,6 +352,12 @@ META_APP_SECRET = env("META_APP_SECRET")
 META_CONFIG_ID = env("META_CONFIG_ID")  # Facebook Login for Business configuration, if any
 META_API_VERSION = env("META_API_VERSION", "v26.0")
 META_URLS = {name: env(f"META_{name.upper()}_URL") for name in ("authorize", "graph")}
+LINKEDIN_CLIENT_ID = env("LINKEDIN_CLIENT_ID")
+LINKEDIN_CLIENT_SECRET = env("LINKEDIN_CLIENT_SECRET")
+LINKEDIN_API_VERSION = env("LINKEDIN_API_VERSION", "202611")  # sunset about a year after release
+LINKEDIN_URLS = {
+    name: env(f"LINKEDIN_{name.upper()}_URL") for name in ("oauth", "rest", "userinfo")
+}
 
 # E-mail. With EMAIL_HOST set, mail goes out by SMTP; without it, every message is kept as an
 # .eml file under EMAIL_FILE_PATH (0600) and its path printed, so a demo shows what would have
