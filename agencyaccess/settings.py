@@ -355,6 +355,12 @@ META_URLS = {name: env(f"META_{name.upper()}_URL") for name in ("authorize", "gr
 TIKTOK_APP_ID = env("TIKTOK_APP_ID")
 TIKTOK_APP_SECRET = env("TIKTOK_APP_SECRET")
 TIKTOK_URLS = {name: env(f"TIKTOK_{name.upper()}_URL") for name in ("authorize", "api")}
+LINKEDIN_CLIENT_ID = env("LINKEDIN_CLIENT_ID")
+LINKEDIN_CLIENT_SECRET = env("LINKEDIN_CLIENT_SECRET")
+LINKEDIN_API_VERSION = env("LINKEDIN_API_VERSION", "202611")  # sunset about a year after release
+LINKEDIN_URLS = {
+    name: env(f"LINKEDIN_{name.upper()}_URL") for name in ("oauth", "rest", "userinfo")
+}
 
 # E-mail. With EMAIL_HOST set, mail goes out by SMTP; without it, every message is kept as an
 # .eml file under EMAIL_FILE_PATH (0600) and its path printed, so a demo shows what would have

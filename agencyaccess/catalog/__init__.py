@@ -319,25 +319,33 @@ PLATFORMS: tuple[Platform, ...] = (
         "linkedin",
         "LinkedIn",
         (
-            _guided(
+            Service(
                 "LinkedIn Ads",
                 "linkedin_ads",
                 (L("ACCOUNT_MANAGER"), L("CAMPAIGN_MANAGER"), L("CREATIVE_MANAGER"), L("VIEWER")),
                 read_only="VIEWER",
                 default="CAMPAIGN_MANAGER",
+                grant=GrantModel.DIRECT,
+                connector="linkedin",
             ),
-            _guided(
+            Service(
                 "LinkedIn Company Page",
                 "linkedin_company_page",
                 (L("ADMINISTRATOR"), L("CONTENT_ADMINISTRATOR"), L("ANALYST")),
                 read_only="ANALYST",
                 default="CONTENT_ADMINISTRATOR",
+                grant=GrantModel.DIRECT,
+                connector="linkedin",
             ),
         ),
         (
             EMAIL,
+            # The member who receives the roles: LinkedIn adds people by this id only, which
+            # the agency's sign-in with LinkedIn fills in.
+            AccountField("person_id", "LinkedIn member ID", FieldKind.TEXT, required=False),
             AccountField("profile_url", "LinkedIn profile URL", FieldKind.TEXT, required=False),
         ),
+        oauth=True,
     ),
     Platform(
         "twitter",

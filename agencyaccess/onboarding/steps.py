@@ -98,7 +98,6 @@ FIELD_LABELS: Mapping[str, StrPromise] = {
     "business_center_id": _("Business Center ID"),
     "handle": _("X handle"),
     "business_id": _("Business ID"),
-    "profile_url": _("LinkedIn profile"),
     "manager_customer_id": _("Microsoft Advertising customer ID"),
     "partner_organization": _("Shopify Partner organization"),
     "partner_id": _("HubSpot partner ID"),
@@ -125,24 +124,6 @@ GUIDES: Mapping[str, Guide] = {
         },
         agency_note="The client says they shared their Looker Studio reports with {receiver} ({role}): look under Shared with me.",
     ),
-    # linkedin.com/help/lms/answer/a417905 (add a user to an ad account)
-    "linkedin_ads": Guide(
-        start_url="https://www.linkedin.com/campaignmanager/",
-        roles={
-            "ACCOUNT_MANAGER": pgettext_lazy("LinkedIn Ads role", "Account manager"),
-            "CAMPAIGN_MANAGER": pgettext_lazy("LinkedIn Ads role", "Campaign manager"),
-            "CREATIVE_MANAGER": pgettext_lazy("LinkedIn Ads role", "Creative manager"),
-            "VIEWER": pgettext_lazy("LinkedIn Ads role", "Viewer"),
-        },
-    ),
-    # linkedin.com/help (Page admin roles: super admin, content admin, analyst)
-    "linkedin_company_page": Guide(
-        start_url="https://www.linkedin.com/",
-        roles={
-            "ADMINISTRATOR": pgettext_lazy("LinkedIn Page role", "Super admin"),
-            "CONTENT_ADMINISTRATOR": pgettext_lazy("LinkedIn Page role", "Content admin"),
-            "ANALYST": pgettext_lazy("LinkedIn Page role", "Analyst"),
-        },
     ),
     # business.x.com help (ads account access: "Edit access to account")
     "twitter_ads": Guide(

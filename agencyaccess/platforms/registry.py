@@ -5,7 +5,7 @@ Everything outside a platform's package reaches it through this module (a test w
 imports): its sign-in, its connectors, the agency's sign-in, whether its sandbox stands in.
 """
 
-from agencyaccess.platforms import google, meta, tiktok
+from agencyaccess.platforms import google, linkedin, meta, tiktok
 from agencyaccess.platforms.base import (
     Check,
     ConnectorError,
@@ -18,7 +18,12 @@ from agencyaccess.platforms.base import (
 
 INTEGRATIONS: dict[str, Integration] = {
     integration.client.platform: integration
-    for integration in (google.INTEGRATION, meta.INTEGRATION, tiktok.INTEGRATION)
+    for integration in (
+        google.INTEGRATION,
+        meta.INTEGRATION,
+        tiktok.INTEGRATION,
+        linkedin.INTEGRATION,
+    )
 }
 
 _CONNECTORS: dict[str, ServiceConnector] = {

@@ -87,15 +87,6 @@ class StepsPageTests(GuidedTestCase):
         self.assertContains(r, "Do the steps once for each of them.")
         self.assertContains(r, "choose the user level <strong>Manager</strong>")
 
-    def test_linkedin_prefers_the_profile_address_to_a_name(self):
-        with_profile = self.account(
-            "linkedin", "ads@alice.example", profile_url="https://www.linkedin.com/in/alice"
-        )
-        self.request_guided("linkedin_ads", with_profile)
-        r = self.client.get(self.url("linkedin_ads"))
-        self.assertContains(r, "Paste the profile address")
-        self.assertContains(r, "https://www.linkedin.com/in/alice")
-
     def test_wordpress_links_to_the_add_user_page_of_janes_website(self):
         self.jane.website = "janes-bakery.example/"
         self.jane.save()

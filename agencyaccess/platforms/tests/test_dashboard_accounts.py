@@ -111,9 +111,10 @@ class ListTests(AccountsPageTestCase):
         self.assertContains(r, 'action="/connected-accounts/google/connect/"')
         self.assertContains(r, 'action="/connected-accounts/meta/connect/"')
         self.assertContains(r, 'action="/connected-accounts/tiktok/connect/"')
-        self.assertNotContains(r, 'action="/connected-accounts/linkedin/connect/"')
-        self.assertContains(r, 'href="/connected-accounts/linkedin/add/"')
-        self.assertContains(r, ">Sandbox</span>", count=3)
+        self.assertContains(r, 'action="/connected-accounts/linkedin/connect/"')
+        self.assertNotContains(r, 'action="/connected-accounts/pinterest/connect/"')
+        self.assertContains(r, 'href="/connected-accounts/pinterest/add/"')
+        self.assertContains(r, ">Sandbox</span>", count=4)
 
     def test_each_account_says_where_it_stands(self):
         self.sign_in(self.google_a, google_tokens())
