@@ -124,7 +124,6 @@ GUIDES: Mapping[str, Guide] = {
         },
         agency_note="The client says they shared their Looker Studio reports with {receiver} ({role}): look under Shared with me.",
     ),
-    ),
     # business.x.com help (ads account access: "Edit access to account")
     "twitter_ads": Guide(
         start_url="https://ads.x.com/",
