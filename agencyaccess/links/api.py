@@ -102,6 +102,13 @@ class ServiceIn(ObjectIn):
     )
     requested: StrictBool = True
     requestedAccountLinks: list[AccountLinkIn] = Field(default_factory=list)
+    accessUntil: StrictInt | None = Field(
+        None,
+        description="Extension (not in the AgencyAccess API): when the access to this service "
+        "ends, in epoch milliseconds, before the link's own accessUntil if both are given. In "
+        f"the future, at most {MAX_ACCESS_DAYS} days away.",
+        examples=[1767225600000],
+    )
 
 
 RequestedAccountsIn = dict[str, dict[str, ServiceIn]]
@@ -348,6 +355,7 @@ _SERVICES_FOR_API = PreparedQuery(
             "access_level",
             "requested",
             "status",
+            "access_until",
             "account_links__connected_account__public_id",
             "account_links__mcc_id",
         )
@@ -360,7 +368,7 @@ def requested_accounts_with_answers(link_id: int) -> dict[str, dict[str, Any]]:
     """The link's requestedAccounts as the API shows them, with granted and skipped."""
     shaped: dict[str, dict[str, Any]] = {}
     rows = _SERVICES_FOR_API.rows(link_id=link_id)
-    for service_key, access_level, requested, status, account_ref, mcc in rows:
+    for service_key, access_level, requested, status, access_until, account_ref, mcc in rows:
         service = service_by_key(service_key)
         entry = shaped.setdefault(service.platform.name, {}).setdefault(
             service.name,
@@ -370,6 +378,8 @@ def requested_accounts_with_answers(link_id: int) -> dict[str, dict[str, Any]]:
                 "granted": status == ServiceStatus.GRANTED,
                 "skipped": status == ServiceStatus.SKIPPED,
                 "requestedAccountLinks": [],
+                # Extension (docs/api.md): this service's own end date, or null.
+                "accessUntil": epoch_ms(access_until) if access_until else None,
             },
         )
         if account_ref:
@@ -398,6 +408,8 @@ def link_to_api(link: Link) -> dict[str, Any]:
         "staticLinkRef": link.static_link_ref or "",  # type: ignore[attr-defined]
         "thankYouMessage": link.thank_you_message,
         "retainTokens": link.retain_tokens,
+        # Extension (docs/api.md): when the link's access ends, or null.
+        "accessUntil": epoch_ms(link.access_until) if link.access_until else None,
     }
 
 
