@@ -378,9 +378,9 @@ def requested_accounts_with_answers(link_id: int) -> dict[str, dict[str, Any]]:
                 "granted": status == ServiceStatus.GRANTED,
                 "skipped": status == ServiceStatus.SKIPPED,
                 "requestedAccountLinks": [],
-                # Extension (docs/api.md): this service's own end date, or null.
-                "accessUntil": epoch_ms(access_until) if access_until else None,
-            },
+            }
+            # Extension (docs/api.md): the service's own end date, left out where none.
+            | ({"accessUntil": epoch_ms(access_until)} if access_until else {}),
         )
         if account_ref:
             # googleAdsMCCAccountID is left out where there is none.
@@ -392,7 +392,7 @@ def requested_accounts_with_answers(link_id: int) -> dict[str, dict[str, Any]]:
 
 def link_to_api(link: Link) -> dict[str, Any]:
     """The retrieve shape of a link from _LINK_FOR_API."""
-    return {
+    shaped = {
         "id": link.public_id,
         "url": link.url,
         "cc": link.cc,
@@ -408,9 +408,10 @@ def link_to_api(link: Link) -> dict[str, Any]:
         "staticLinkRef": link.static_link_ref or "",  # type: ignore[attr-defined]
         "thankYouMessage": link.thank_you_message,
         "retainTokens": link.retain_tokens,
-        # Extension (docs/api.md): when the link's access ends, or null.
-        "accessUntil": epoch_ms(link.access_until) if link.access_until else None,
     }
+    if link.access_until:  # extension (docs/api.md), left out where the access does not end
+        shaped["accessUntil"] = epoch_ms(link.access_until)
+    return shaped
 
 
 # The API guide's examples, with the ids of its other examples where it shows a placeholder.
