@@ -30,6 +30,11 @@ class Action(models.TextChoices):
     GRANT_FAILED = "grant.failed", _("Access failed")
     GRANT_REVOKED = "grant.revoked", _("Access revoked")
     GRANT_VERIFIED = "grant.verified", _("Access re-checked: changed")
+    GRANT_DRIFTED = "grant.drifted", _("Access changed outside AgencyAccess")
+    OFFBOARDING_REQUESTED = "offboarding.requested", _("Access removal requested")
+    OFFBOARDING_RETRIED = "offboarding.retried", _("Access removal tried again")
+    REVOCATION_MANUAL = "revocation.manual", _("Access removal left to do by hand")
+    REVOCATION_FAILED = "revocation.failed", _("Access removal failed")
     TOKENS_REVEALED = "tokens.revealed", _("Client tokens revealed")
     API_KEY_CREATED = "api_key.created", _("API key created")
     API_KEY_ROLLED = "api_key.rolled", _("API key rolled")
@@ -153,6 +158,7 @@ _TARGETS: dict[str, Callable[[Any], tuple[str, str, str]]] = {
     "accounts.Agency": lambda a: ("agency", a.public_id, a.name),
     "clients.Client": lambda c: ("client", c.public_id, c.name),
     "notify.WebhookEndpoint": lambda e: ("webhook", e.public_id, e.url),
+    "lifecycle.Offboarding": lambda o: ("offboarding", o.public_id, o.client.name),
 }
 
 

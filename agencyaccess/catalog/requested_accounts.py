@@ -47,6 +47,9 @@ class ServiceSpec:
     access_level: str
     requested: bool
     account_links: tuple[AccountLinkSpec, ...]
+    # When this service's access ends, in epoch milliseconds (the `accessUntil` extension);
+    # None: the link's end date, if any. How far away it may be is links.validation's to say.
+    access_until: int | None = None
 
 
 def normalize_customer_id(value: str) -> str | None:
@@ -142,7 +145,14 @@ def _service_spec(
     ids = [link.account.public_id for link in account_links]
     if len(set(ids)) != len(ids):
         raise RequestedAccountsError(f"{where}.requestedAccountLinks names an account twice.")
-    return ServiceSpec(service, level_key, bool(requested), account_links)
+    access_until = config.get("accessUntil")
+    if access_until is not None and (
+        isinstance(access_until, bool) or not isinstance(access_until, int)
+    ):
+        raise RequestedAccountsError(
+            f"{where}.accessUntil must be an integer of epoch milliseconds, or null."
+        )
+    return ServiceSpec(service, level_key, bool(requested), account_links, access_until)
 
 
 def _account_link(

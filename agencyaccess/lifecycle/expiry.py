@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agencyaccess.accounts.models import Membership
+from agencyaccess.audit import log as audit
 from agencyaccess.lifecycle.models import Reason
 from agencyaccess.lifecycle.offboarding import NothingToRemove, offboard
 from agencyaccess.links.models import Grant, RequestedService
@@ -60,7 +61,7 @@ def end_expired_access(now: datetime | None = None) -> int:
                 offboard(
                     link.client,
                     reason=Reason.EXPIRED,
-                    requested_by="worker",
+                    actor=audit.WORKER,
                     link=link,
                     service_key=service.service_key,
                 )

@@ -11,6 +11,7 @@ client is e-mailed the dated confirmation, also a page (views.confirmation).
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from agencyaccess.audit import log as audit
+from agencyaccess.audit.models import ActorKind
 from agencyaccess.catalog import service_by_key
 from agencyaccess.clients.models import Client
 from agencyaccess.lib.errors import ActionError
@@ -80,13 +83,16 @@ def offboard(
     client: Client,
     *,
     reason: Reason,
-    requested_by: str,
+    actor: Any,
+    address: str | None = None,
     link: Link | None = None,
     service_key: str = "",
     grants: Iterable[Grant] | None = None,
 ) -> Offboarding:
     """Record an offboarding of the client (or one link's service, or these grants) and its
-    revocations, which the worker carries out. Raises NothingToRemove when nothing is held."""
+    revocations, which the worker carries out, with its audit entry (`actor` as audit.record
+    takes it: a teammate, the client, audit.WORKER). Raises NothingToRemove when nothing is
+    held."""
     with transaction.atomic():
         chosen = list(
             grants
@@ -101,29 +107,74 @@ def offboard(
             link=link,
             service_key=service_key,
             reason=reason,
-            requested_by=requested_by,
+            requested_by=_requester(actor),
         )
         Revocation.objects.bulk_create(
             Revocation(offboarding=offboarding, grant=grant) for grant in chosen
         )
+        audit.record(
+            audit.Action.OFFBOARDING_REQUESTED,
+            agency=client.agency_id,
+            actor=actor,
+            target=offboarding,
+            address=address,
+            details={
+                "reason": reason.value,
+                "link": link.public_id if link else None,
+                "service": service_key or None,
+                "grants": [grant.pk for grant in chosen[:MAX_LISTED]],
+            },
+        )
     return offboarding
 
 
-def retry(offboarding: Offboarding) -> int:
-    """Try the failed and by-hand revocations again now (a teammate's "try again", or the
-    client having signed in); returns how many."""
-    return _requeue(
-        offboarding.revocations.filter(
-            status__in=[RevocationStatus.FAILED, RevocationStatus.MANUAL]
+def _requester(actor: Any) -> str:
+    """What the offboarding keeps of who asked: a teammate's e-mail, else "client" or
+    "worker"."""
+    who = audit.actor_of(actor)
+    return who.name if who.kind == ActorKind.TEAMMATE else who.kind.value
+
+
+def retry(offboarding: Offboarding, *, actor: Any, address: str | None = None) -> int:
+    """A teammate's "try again": the failed and by-hand revocations are tried again now, and
+    the log says who asked; returns how many."""
+    with transaction.atomic():
+        count = _requeue(
+            offboarding.revocations.filter(
+                status__in=[RevocationStatus.FAILED, RevocationStatus.MANUAL]
+            )
         )
-    )
+        if count:
+            audit.record(
+                audit.Action.OFFBOARDING_RETRIED,
+                agency=offboarding.agency_id,
+                actor=actor,
+                target=offboarding,
+                address=address,
+                details={"revocations": count},
+            )
+    return count
 
 
-def retry_waiting_for_sign_in(revocation_ids: Iterable[int]) -> int:
-    """The client signed in: the removals that waited for it are tried again now."""
-    return _requeue(
-        Revocation.objects.filter(pk__in=list(revocation_ids), status=RevocationStatus.MANUAL)
-    )
+def retry_waiting_for_sign_in(
+    client: Client, revocation_ids: Iterable[int], *, platform: str, address: str | None
+) -> int:
+    """The client signed in: the removals that waited for it are tried again now, and the log
+    says the client did it."""
+    with transaction.atomic():
+        count = _requeue(
+            Revocation.objects.filter(pk__in=list(revocation_ids), status=RevocationStatus.MANUAL)
+        )
+        if count:
+            audit.record(
+                audit.Action.OFFBOARDING_RETRIED,
+                agency=client.agency_id,
+                actor=client,
+                target=client,
+                address=address,
+                details={"revocations": count, "signed_in_on": platform},
+            )
+    return count
 
 
 def _requeue(revocations) -> int:
@@ -247,6 +298,7 @@ def _done(revocation: Revocation, outcome: GrantOutcome) -> None:
     with transaction.atomic():
         grant.save(update_fields=["state", "message_id", "message_params", "next_check", "updated"])
         revocation.save(update_fields=["status", "message", "done", "next_attempt", "attempts"])
+        _audit_revocation(revocation, audit.Action.GRANT_REVOKED)
         emit(
             link.agency_id,
             EventType.GRANT_REVOKED,
@@ -269,20 +321,43 @@ def _by_hand(revocation: Revocation, steps: str) -> None:
     revocation.status = RevocationStatus.MANUAL
     revocation.message = steps
     revocation.next_attempt = None
-    revocation.save(update_fields=["status", "message", "next_attempt", "attempts"])
+    with transaction.atomic():
+        revocation.save(update_fields=["status", "message", "next_attempt", "attempts"])
+        _audit_revocation(revocation, audit.Action.REVOCATION_MANUAL)
 
 
 def _try_later(revocation: Revocation, message: str, retry_after: float | None) -> None:
     """A passing failure: again after the backoff (never sooner than the platform asked), or
     failed for good after the last try, which a teammate may retry."""
     revocation.message = message
-    if revocation.attempts > len(REVOKE_DELAYS):
+    failed = revocation.attempts > len(REVOKE_DELAYS)
+    if failed:
         revocation.status = RevocationStatus.FAILED
         revocation.next_attempt = None
     else:
         delay = max(REVOKE_DELAYS[revocation.attempts - 1], timedelta(seconds=retry_after or 0))
         revocation.next_attempt = timezone.now() + delay
-    revocation.save(update_fields=["status", "message", "next_attempt", "attempts"])
+    with transaction.atomic():
+        revocation.save(update_fields=["status", "message", "next_attempt", "attempts"])
+        if failed:
+            _audit_revocation(revocation, audit.Action.REVOCATION_FAILED)
+
+
+def _audit_revocation(revocation: Revocation, action: audit.Action) -> None:
+    """The worker's entry for a revocation's outcome; `details.message` is what the platform
+    said (steps by hand, or why it failed)."""
+    offboarding = revocation.offboarding
+    audit.record(
+        action,
+        agency=offboarding.agency_id,
+        actor=audit.WORKER,
+        target=revocation.grant,
+        details={
+            "offboarding": offboarding.public_id,
+            "reason": offboarding.reason,
+            "message": revocation.message,
+        },
+    )
 
 
 def settle(offboarding: Offboarding) -> bool:

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencyaccess.apikeys import ratelimit
+from agencyaccess.audit import log as audit
 from agencyaccess.catalog import service_by_key
 from agencyaccess.lib.parallel import map_side_by_side
 from agencyaccess.lib.timestamps import epoch_ms
@@ -204,6 +205,17 @@ def _drifted(grant: Grant, drift: Drift, outcome: GrantOutcome, now: datetime) -
     grant.drifted = now
     grant.observed_role = "" if drift == Drift.REMOVED else outcome.native_role
     link = grant.link
+    audit.record(
+        audit.Action.GRANT_DRIFTED,
+        agency=link.agency_id,
+        actor=audit.WORKER,
+        target=grant,
+        details={
+            "drift": drift.value,
+            "granted_role": grant.native_role,
+            "observed_role": grant.observed_role,
+        },
+    )
     emit(
         link.agency_id,
         EventType.GRANT_DRIFTED,

@@ -8,9 +8,10 @@ revocations again.
 """
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencyaccess.accounts.access import agency_view
-from agencyaccess.accounts.models import User
 from agencyaccess.apikeys.capabilities import CLIENTS_EDIT, LINKS_EDIT
 from agencyaccess.catalog import Service, service_by_key
 from agencyaccess.clients.models import CLIENT_OF_AGENCY, Client
+from agencyaccess.lib.addresses import client_address
 from agencyaccess.lib.ids import looks_like_public_id
 from agencyaccess.lib.tenancy import AgencyRequest, agency_object
 from agencyaccess.lifecycle.models import Offboarding, Reason, Revocation, RevocationStatus
@@ -110,7 +111,8 @@ def client_revoke(request: HttpRequest, link, grant_id: int) -> HttpResponse:
         offboard(
             link.client,
             reason=Reason.CLIENT,
-            requested_by="client",
+            actor=link.client,
+            address=client_address(request),
             link=grant.link,
             service_key=grant.service_key,
             grants=removable_grants(link.client).filter(pk=grant.pk),
@@ -161,14 +163,18 @@ def signed_in_to_revoke(
         )
         return redirect("lifecycle-client-access", link.public_id)
     platform = payload.get("platform", "")
-    store_client_token(link, platform, tokens)
-    retry_waiting_for_sign_in(
-        [
-            row.revocation.pk
-            for row in held_access(link.client_id)
-            if row.revocation is not None and row.needs_sign_in and row.platform_key == platform
-        ]
-    )
+    with transaction.atomic():
+        store_client_token(link, platform, tokens)
+        retry_waiting_for_sign_in(
+            link.client,
+            [
+                row.revocation.pk
+                for row in held_access(link.client_id)
+                if row.revocation is not None and row.needs_sign_in and row.platform_key == platform
+            ],
+            platform=platform,
+            address=client_address(request),
+        )
     messages.success(request, _("Thank you. Removing the access now."))
     return redirect("lifecycle-client-access", link.public_id)
 
@@ -228,7 +234,8 @@ def _offboard_page(
             offboarding = offboard(
                 client,
                 reason=Reason.AGENCY,
-                requested_by=cast(User, request.user).email,  # agency_view checked the login
+                actor=request.user,
+                address=client_address(request),
                 link=link,
                 service_key=service_key,
             )
@@ -261,6 +268,6 @@ def retry_offboarding(request: AgencyRequest, offboarding_id: str) -> HttpRespon
     ).first()
     if offboarding is None:
         raise Http404("No such offboarding in your agency.")
-    count = retry(offboarding)
+    count = retry(offboarding, actor=request.user, address=client_address(request))
     messages.success(request, f"Trying {count} revocation(s) again.")
     return redirect("clients-detail", offboarding.client.public_id)

@@ -12,12 +12,16 @@ from django.utils import timezone
 
 from agencyaccess.accounts.models import Agency
 from agencyaccess.audit import log as audit
-from agencyaccess.catalog.requested_accounts import ServiceSpec, parse_requested_accounts
+from agencyaccess.catalog.requested_accounts import (
+    RequestedAccountsError,
+    ServiceSpec,
+    parse_requested_accounts,
+)
 from agencyaccess.clients.actions import create_client
 from agencyaccess.clients.models import Client
 from agencyaccess.lib.errors import ActionError, Conflict
 from agencyaccess.lib.sql import PreparedInsert, PreparedQuery
-from agencyaccess.lib.timestamps import epoch_ms
+from agencyaccess.lib.timestamps import epoch_ms, from_epoch_ms
 from agencyaccess.links.models import (
     AccessPage,
     Grant,
@@ -28,6 +32,7 @@ from agencyaccess.links.models import (
     ServiceStatus,
 )
 from agencyaccess.links.tokens import retained_tokens
+from agencyaccess.links.validation import check_access_until
 from agencyaccess.notify import emails, payloads
 from agencyaccess.notify.events import emit
 from agencyaccess.notify.models import EventType
@@ -70,7 +75,23 @@ def parse_services(
         if account.public_id in wanted
     }
     prospect = client is not None and client.is_prospect
-    return parse_requested_accounts(requested_accounts, accounts, prospect=prospect)
+    services = parse_requested_accounts(requested_accounts, accounts, prospect=prospect)
+    _check_services_end_dates(services)
+    return services
+
+
+def _check_services_end_dates(services: Sequence[ServiceSpec]) -> None:
+    """Each service's own end date obeys the link's rules (in the future, within 5 years)."""
+    problems = []
+    for spec in services:
+        if spec.access_until is None:
+            continue
+        try:
+            check_access_until(spec.access_until)
+        except ValueError as error:
+            problems.append(f"requestedAccounts.{spec.service.path}.accessUntil {error}.")
+    if problems:
+        raise RequestedAccountsError(" ".join(problems))
 
 
 def create_link(
@@ -200,6 +221,9 @@ def _save_services(link: Link, services: Sequence[ServiceSpec]) -> None:
                     "requested": spec.requested,
                     "position": position,
                     "updated": now,
+                    "access_until": from_epoch_ms(spec.access_until)
+                    if spec.access_until is not None
+                    else None,
                 }
                 for position, spec in enumerate(services)
             ]

@@ -102,6 +102,13 @@ class ServiceIn(ObjectIn):
     )
     requested: StrictBool = True
     requestedAccountLinks: list[AccountLinkIn] = Field(default_factory=list)
+    accessUntil: StrictInt | None = Field(
+        None,
+        description="Extension (not in the AgencyAccess API): when the access to this service "
+        "ends, in epoch milliseconds, before the link's own accessUntil if both are given. In "
+        f"the future, at most {MAX_ACCESS_DAYS} days away.",
+        examples=[1767225600000],
+    )
 
 
 RequestedAccountsIn = dict[str, dict[str, ServiceIn]]
@@ -348,6 +355,7 @@ _SERVICES_FOR_API = PreparedQuery(
             "access_level",
             "requested",
             "status",
+            "access_until",
             "account_links__connected_account__public_id",
             "account_links__mcc_id",
         )
@@ -360,7 +368,7 @@ def requested_accounts_with_answers(link_id: int) -> dict[str, dict[str, Any]]:
     """The link's requestedAccounts as the API shows them, with granted and skipped."""
     shaped: dict[str, dict[str, Any]] = {}
     rows = _SERVICES_FOR_API.rows(link_id=link_id)
-    for service_key, access_level, requested, status, account_ref, mcc in rows:
+    for service_key, access_level, requested, status, access_until, account_ref, mcc in rows:
         service = service_by_key(service_key)
         entry = shaped.setdefault(service.platform.name, {}).setdefault(
             service.name,
@@ -370,7 +378,9 @@ def requested_accounts_with_answers(link_id: int) -> dict[str, dict[str, Any]]:
                 "granted": status == ServiceStatus.GRANTED,
                 "skipped": status == ServiceStatus.SKIPPED,
                 "requestedAccountLinks": [],
-            },
+            }
+            # Extension (docs/api.md): the service's own end date, left out where none.
+            | ({"accessUntil": epoch_ms(access_until)} if access_until else {}),
         )
         if account_ref:
             # googleAdsMCCAccountID is left out where there is none.
@@ -382,7 +392,7 @@ def requested_accounts_with_answers(link_id: int) -> dict[str, dict[str, Any]]:
 
 def link_to_api(link: Link) -> dict[str, Any]:
     """The retrieve shape of a link from _LINK_FOR_API."""
-    return {
+    shaped = {
         "id": link.public_id,
         "url": link.url,
         "cc": link.cc,
@@ -399,6 +409,9 @@ def link_to_api(link: Link) -> dict[str, Any]:
         "thankYouMessage": link.thank_you_message,
         "retainTokens": link.retain_tokens,
     }
+    if link.access_until:  # extension (docs/api.md), left out where the access does not end
+        shaped["accessUntil"] = epoch_ms(link.access_until)
+    return shaped
 
 
 # The API guide's examples, with the ids of its other examples where it shows a placeholder.

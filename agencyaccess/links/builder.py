@@ -11,11 +11,13 @@ Its form fields, per catalogue service (by the service's key):
     level-<key>                 the access level
     account-<key>               a receiving connected account's id (one per account chosen)
     mcc-<key>-<account id>      Google Ads: the account's manager (MCC) account to link under
+    ends-<key>                  when the service's access ends (UTC, optional; links only)
 """
 
 import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.forms import BaseFormSet, Form
@@ -23,7 +25,7 @@ from django.utils.datastructures import MultiValueDict
 
 from agencyaccess.catalog import PLATFORMS, Platform, Service
 from agencyaccess.clients.models import Client
-from agencyaccess.lib.timestamps import epoch_ms
+from agencyaccess.lib.timestamps import epoch_ms, from_epoch_ms
 from agencyaccess.links.models import Link, RequestedService
 from agencyaccess.platforms.models import ConnectedAccount
 
@@ -49,6 +51,7 @@ class ServiceChoice:
     chosen: bool
     level: str
     accounts: list[AccountChoice]
+    ends: str = ""  # its own end date, as the date-time input shows it (UTC)
 
     @property
     def level_label(self) -> str:
@@ -101,9 +104,13 @@ def accounts_by_platform(agency_id: int) -> dict[str, list[ConnectedAccount]]:
     return accounts
 
 
-def requested_accounts_from(data: MultiValueDict, *, prospect: bool) -> RequestedAccounts:
+def requested_accounts_from(
+    data: MultiValueDict, *, prospect: bool, end_dates: bool = False
+) -> RequestedAccounts:
     """The `requestedAccounts` JSON of a submitted builder, in catalogue order, unchecked: the
-    ids and levels are as sent, for parse_services to accept or refuse."""
+    ids and levels are as sent, for parse_services to accept or refuse. `end_dates`: a link's
+    builder, whose services may each carry an end date (templates and access pages make links
+    later, when a fixed date would mean something else)."""
     requested: RequestedAccounts = {}
     for platform in PLATFORMS:
         for service in platform.services:
@@ -118,12 +125,31 @@ def requested_accounts_from(data: MultiValueDict, *, prospect: bool) -> Requeste
                 account_links.append(account_link)
             # A prospect gets the read-only level whatever is asked: say so in the JSON too.
             level = service.read_only if prospect else data.get(f"level-{service.key}")
-            requested.setdefault(platform.name, {})[service.name] = {
+            config: dict[str, Any] = {
                 "accessLevel": level or service.default,
                 "requested": True,
                 "requestedAccountLinks": account_links,
             }
+            if end_dates and (ends := data.get(f"ends-{service.key}", "").strip()):
+                config["accessUntil"] = _epoch_ms_of_input(ends)
+            requested.setdefault(platform.name, {})[service.name] = config
     return requested
+
+
+# What a date-time input sends (and what a person types where it is a plain text box).
+END_DATE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+END_DATE_INPUT = END_DATE_FORMATS[0]
+
+
+def _epoch_ms_of_input(value: str) -> int | str:
+    """An end date typed in the builder (UTC) as the API takes it; anything that is not a date
+    is passed on as typed, for the validation to refuse by name."""
+    for date_format in END_DATE_FORMATS:
+        try:
+            return epoch_ms(datetime.strptime(value, date_format).replace(tzinfo=UTC))
+        except ValueError:
+            continue
+    return value
 
 
 def as_request(retrieved: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> RequestedAccounts:
@@ -209,6 +235,7 @@ def _service_choice(
         for link in config.get("requestedAccountLinks") or []
     }
     level = service.level(str(config.get("accessLevel") or service.default))
+    ends = config.get("accessUntil")
     return ServiceChoice(
         service,
         chosen=bool(config) and bool(config.get("requested", True)),
@@ -222,6 +249,7 @@ def _service_choice(
             )
             for account in accounts
         ],
+        ends=from_epoch_ms(ends).strftime(END_DATE_INPUT) if isinstance(ends, int) else "",
     )
 
 

@@ -110,7 +110,7 @@ def links_create(request: AgencyRequest) -> HttpResponse:
     # A template fills the builder in when the page opens; a submitted form says it all.
     template = chosen_template(request) if data is None else None
     if data is not None:
-        requested = requested_accounts_from(data, prospect=client.is_prospect)
+        requested = requested_accounts_from(data, prospect=client.is_prospect, end_dates=True)
     else:
         requested = as_request(template.requested_accounts) if template else {}
     body = create_body(client, requested, options, cc)
@@ -252,7 +252,7 @@ def links_edit(request: AgencyRequest, link_id: str) -> HttpResponse:
             template.requested_accounts if template else requested_accounts_with_answers(link.pk)
         )
     else:
-        requested = requested_accounts_from(data, prospect=client.is_prospect)
+        requested = requested_accounts_from(data, prospect=client.is_prospect, end_dates=True)
     body = update_body(link.public_id, requested)
     if request.htmx:
         return _preview(request, client, requested, body)

@@ -7,6 +7,7 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.test import Client as HttpClient
 from django.test import RequestFactory
 
+from agencyaccess.audit.models import AuditEntry
 from agencyaccess.lifecycle.models import Offboarding, Reason, Revocation, RevocationStatus
 from agencyaccess.lifecycle.offboarding import revoke_due
 from agencyaccess.lifecycle.tests.fakes import REVOKED, FakeGoogleAds, active_grant, google_ads
@@ -17,6 +18,8 @@ from agencyaccess.notify.models import OutgoingEmail
 from agencyaccess.notify.teammates import notify_teammates
 from agencyaccess.platforms.base import GrantOutcome, GrantState, TokenSet
 from agencyaccess.test import BaseTestCase
+
+HERE = "127.0.0.1"  # the test client's REMOTE_ADDR
 
 
 class ClientPageTests(BaseTestCase):
@@ -120,6 +123,38 @@ class ClientPageTests(BaseTestCase):
         for email in (emails.invitation(self.link), emails.reminder(self.link)):
             self.assertIn(self.page, email.text)
             self.assertIn(self.page, email.html)
+
+    def test_a_removal_from_the_clients_page_is_logged_as_the_client(self):
+        self.client.post(f"{self.page}{self.grant.pk}/remove/")
+
+        [entry] = AuditEntry.objects.filter(action="offboarding.requested")
+        self.assertEqual(
+            (entry.actor_kind, entry.actor_name, entry.address), ("client", "Jane Doe", HERE)
+        )
+        self.assertEqual(entry.actor_id, self.jane.public_id)
+        self.assertEqual(entry.details["reason"], "client")
+        self.assertEqual(entry.details["grants"], [self.grant.pk])
+
+    def test_a_refused_removal_writes_nothing(self):
+        carls = active_grant(self.charlies_link, self.google_b)
+        self.client.post(f"{self.page}{carls.pk}/remove/")
+        self.client.post(f"/l/aaaaaaaaaaaaaaaaaaaa/access/{self.grant.pk}/remove/")
+        HttpClient(enforce_csrf_checks=True).post(f"{self.page}{self.grant.pk}/remove/")
+
+        self.assertFalse(AuditEntry.objects.exists())
+
+    def test_signing_in_to_remove_is_logged_as_the_client(self):
+        self.client.post(f"{self.page}{self.grant.pk}/remove/")
+        by_hand = GrantOutcome(GrantState.MANUAL_REQUIRED, message="Sign in to remove it.")
+        with google_ads(FakeGoogleAds(revoke=[by_hand])):
+            revoke_due()
+
+        self.finish_sign_in(TokenSet("client-token", scopes=frozenset({"x"})))
+
+        [entry] = AuditEntry.objects.filter(action="offboarding.retried")
+        self.assertEqual(entry.actor_kind, "client")
+        self.assertEqual(entry.address, HERE)
+        self.assertEqual(entry.details, {"revocations": 1, "signed_in_on": "google"})
 
     def finish_sign_in(self, tokens: TokenSet) -> None:
         """What platforms.oauth.callback does once Google has answered."""

@@ -26,7 +26,7 @@ class OffboardingTestCase(BaseTestCase):
         self.ads = active_grant(self.link, self.google_a)
 
     def offboard_jane(self) -> Offboarding:
-        return offboard(self.jane, reason=Reason.AGENCY, requested_by="alice@example.org")
+        return offboard(self.jane, reason=Reason.AGENCY, actor=self.alice)
 
     def run_worker(self, *answers) -> FakeGoogleAds:
         with google_ads(FakeGoogleAds(revoke=answers)) as connector:
@@ -204,7 +204,7 @@ class DashboardTests(OffboardingTestCase):
             grant = active_grant(
                 self.link, self.google_a, asset_id=f"customers/{Grant.objects.count() + 500}"
             )
-            offboard(self.jane, reason=Reason.AGENCY, requested_by="x", grants=[grant])
+            offboard(self.jane, reason=Reason.AGENCY, actor=self.alice, grants=[grant])
 
         another_offboarding()  # one offboarding, then more
         self.assertQueriesDoNotGrow(url, another_offboarding)
