@@ -352,6 +352,13 @@ META_APP_SECRET = env("META_APP_SECRET")
 META_CONFIG_ID = env("META_CONFIG_ID")  # Facebook Login for Business configuration, if any
 META_API_VERSION = env("META_API_VERSION", "v26.0")
 META_URLS = {name: env(f"META_{name.upper()}_URL") for name in ("authorize", "graph")}
+MICROSOFT_CLIENT_ID = env("MICROSOFT_CLIENT_ID")  # the Microsoft Entra app registration
+MICROSOFT_CLIENT_SECRET = env("MICROSOFT_CLIENT_SECRET")
+MICROSOFT_ADS_DEVELOPER_TOKEN = env("MICROSOFT_ADS_DEVELOPER_TOKEN")
+MICROSOFT_URLS = {
+    name: env(f"MICROSOFT_{name.upper()}_URL")
+    for name in ("authorize", "token", "customer_management")
+}
 
 # E-mail. With EMAIL_HOST set, mail goes out by SMTP; without it, every message is kept as an
 # .eml file under EMAIL_FILE_PATH (0600) and its path printed, so a demo shows what would have

@@ -5,7 +5,7 @@ Everything outside a platform's package reaches it through this module (a test w
 imports): its sign-in, its connectors, the agency's sign-in, whether its sandbox stands in.
 """
 
-from agencyaccess.platforms import google, meta
+from agencyaccess.platforms import google, meta, microsoft
 from agencyaccess.platforms.base import (
     ConnectorError,
     Integration,
@@ -17,7 +17,7 @@ from agencyaccess.platforms.base import (
 
 INTEGRATIONS: dict[str, Integration] = {
     integration.client.platform: integration
-    for integration in (google.INTEGRATION, meta.INTEGRATION)
+    for integration in (google.INTEGRATION, meta.INTEGRATION, microsoft.INTEGRATION)
 }
 
 _CONNECTORS: dict[str, ServiceConnector] = {

@@ -106,13 +106,14 @@ class ListTests(AccountsPageTestCase):
         self.assertNotContains(r, "ads@charlie.example")
         self.assertNotContains(r, self.google_b.public_id)
 
-    def test_google_and_meta_offer_a_sign_in_said_to_be_the_sandbox(self):
+    def test_platforms_with_an_api_offer_a_sign_in_said_to_be_the_sandbox(self):
         r = self.client.get("/connected-accounts/")
         self.assertContains(r, 'action="/connected-accounts/google/connect/"')
         self.assertContains(r, 'action="/connected-accounts/meta/connect/"')
+        self.assertContains(r, 'action="/connected-accounts/microsoft/connect/"')
         self.assertNotContains(r, 'action="/connected-accounts/tiktok/connect/"')
         self.assertContains(r, 'href="/connected-accounts/tiktok/add/"')
-        self.assertContains(r, ">Sandbox</span>", count=2)
+        self.assertContains(r, ">Sandbox</span>", count=3)
 
     def test_each_account_says_where_it_stands(self):
         self.sign_in(self.google_a, google_tokens())
