@@ -110,7 +110,7 @@ def error_from(errors: Sequence[Mapping[str, Any]], http_status: int) -> Connect
             _(
                 "Your Microsoft Advertising user is not allowed to do this on the account. Ask "
                 "a Super Admin of the account to share it, or to make you a Super Admin or "
-                "Standard User (Settings, then Users, in Microsoft Advertising)."
+                "Standard User (Settings, then Account access, in Microsoft Advertising)."
             ),
             **details,
         )

@@ -282,8 +282,8 @@ def _link_state(native_ref: str, status: str, native_role: str = "") -> GrantOut
             native_role=native_role,
             message=_(
                 "The agency's request to manage this Microsoft Advertising account is waiting "
-                "for a Super Admin of the account to accept it in Microsoft Advertising "
-                "(Accounts Summary, then the pending requests)."
+                "for a Super Admin or Standard User of the account to accept it in Microsoft "
+                "Advertising, where the request is shown when they sign in."
             ),
             next_action_url=microsoft_settings().ads_url,
         )
@@ -327,8 +327,7 @@ def _unlink(ref: GrantRef) -> GrantOutcome:
             native_ref=ref.native_ref,
             message=_(
                 "AgencyAccess cannot end this link without the agency's Microsoft sign-in. The "
-                "agency can connect it again, or end the link in Microsoft Advertising "
-                "(Accounts Summary, then the client's account)."
+                "agency can connect it again, or end the link in Microsoft Advertising."
             ),
         )
     manager, account = _ref_parts(ref.native_ref)
@@ -488,7 +487,7 @@ def _remove_user(ref: GrantRef, client_tokens: TokenSet | None) -> GrantOutcome:
             # Translators: %(email)s is the agency's address.
             message=_(
                 "AgencyAccess cannot remove this access itself. In Microsoft Advertising, open "
-                "Settings, then Users, and remove %(email)s or withdraw its invitation."
+                "Settings, then Account access, and remove %(email)s or withdraw its invitation."
             )
             % {"email": ref.agency.email},
         )

@@ -4,6 +4,7 @@
 
 import pytest
 
+from agencyaccess.lib import http
 from agencyaccess.platforms.base import (
     AgencyIdentity,
     ConnectorError,
@@ -152,7 +153,7 @@ def test_a_pending_invitation_is_withdrawn_by_hand(clara: TokenSet, alex: TokenS
     revoked = ADS.revoke(ref(request, outcome), client_tokens=clara)
 
     assert revoked.state == GrantState.MANUAL_REQUIRED
-    assert "Settings, then Users" in revoked.message
+    assert "Settings, then Account access" in revoked.message
 
 
 def test_a_standard_user_cannot_invite_a_super_admin(sandbox: str):
@@ -198,3 +199,27 @@ def test_checking_needs_a_sign_in(sandbox: str):
     )
     with pytest.raises(TokenExpired, match="needs a Microsoft sign-in"):
         ADS.verify(kept)
+
+
+def test_the_calls_one_grant_makes(clara: TokenSet, alex: TokenSet, monkeypatch):
+    """What docs/platforms/microsoft.md#sharing counts: a new link 4 calls, an invitation 2."""
+    asset = pick(ADS.list_assets(clara, "microsoft_ads"), SEARCH)
+    sent: list[str] = []
+    request = http.request
+
+    def counted(method: str, url: str, **kwargs):
+        sent.append(f"{method} {url.split('/v13/')[1]}")
+        return request(method, url, **kwargs)
+
+    monkeypatch.setattr(http, "request", counted)
+
+    ADS.grant(clara, asking(asset, "STANDARD", linking(alex)))
+    assert sent == [
+        "POST ClientLinks/Search",
+        "POST ClientLinks",
+        "POST ClientLinks/Search",
+        "PUT ClientLinks",
+    ]
+    sent.clear()
+    ADS.grant(clara, asking(asset, "VIEWER", agency()))
+    assert sent == ["POST UserInvitations/Search", "POST UserInvitation/Send"]
