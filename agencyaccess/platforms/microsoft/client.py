@@ -124,6 +124,7 @@ class MicrosoftClient(PlatformClient):
             name=tokens.name or "",
             options=Options(
                 "manager_customer_id",
+                # Translators: %s is a Microsoft Advertising customer id, such as 3000001.
                 tuple((customer, _("Customer %s") % customer) for customer in customers),
             ),
         )

@@ -117,7 +117,7 @@ class MicrosoftAds(ServiceConnector):
             )
         customer = str(request.asset.parent_id or "")
         role = int(request.native_role)
-        pending = _invitation_to(tokens, customer, email)
+        pending = _invitation_to(tokens, customer, email, role)
         if pending is None:
             first, last = _invitee_name(request.agency)
             answer = call(
@@ -365,14 +365,15 @@ def _agency_must_connect(manager: str, request: GrantRequest) -> GrantOutcome:
 # User invitations
 
 
-def _invitation_to(tokens: TokenSet, customer: str, email: str) -> dict[str, Any] | None:
-    """A pending, unexpired invitation of this address to the customer: sending another would
-    make two (granting is idempotent)."""
+def _invitation_to(tokens: TokenSet, customer: str, email: str, role: int) -> dict[str, Any] | None:
+    """A pending, unexpired invitation of this address to the customer with this role: sending
+    another would make two (granting is idempotent)."""
     return next(
         (
             invitation
             for invitation in _invitations(tokens, customer)
             if str(invitation.get("Email", "")).casefold() == email.casefold()
+            and invitation.get("RoleId") == role
             and not _expired(invitation)
         ),
         None,
