@@ -297,5 +297,5 @@ def accept_invitation(request: HttpRequest, number: int, person_key: str) -> Jso
 
 @csrf_exempt
 def expire_invitation(request: HttpRequest, number: int) -> JsonResponse:
-    state.expire_invitation(number)
-    return JsonResponse({"success": True})
+    expired = state.expire_invitation(number)
+    return JsonResponse({"success": expired}, status=200 if expired else 404)

@@ -280,8 +280,11 @@ def accept_invitation(number: int, person: world.Person) -> bool:
     return True
 
 
-def expire_invitation(number: int) -> None:
+def expire_invitation(number: int) -> bool:
     """Test hook: the invitation's 30 days are over."""
-    record = _records("invitation").get(key=str(number))
+    record = _records("invitation").filter(key=str(number)).first()
+    if record is None:
+        return False
     record.data["ExpirationDate"] = _iso(timezone.now() - timedelta(days=1))
     record.save(update_fields=["data"])
+    return True

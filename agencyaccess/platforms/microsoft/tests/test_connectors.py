@@ -138,7 +138,8 @@ def test_an_expired_invitation_fails(clara: TokenSet):
     request = asking(asset, "CAMPAIGN_MANAGER", agency())
     outcome = ADS.grant(clara, request)
 
-    hook(f"invitations/{invitation_number(outcome)}/expire/")
+    assert hook(f"invitations/{invitation_number(outcome)}/expire/").status_code == 200
+    assert hook("invitations/999/expire/").status_code == 404
 
     verified = ADS.verify(ref(request, outcome), client_tokens=clara)
     assert verified.state == GrantState.FAILED
