@@ -361,6 +361,13 @@ LINKEDIN_API_VERSION = env("LINKEDIN_API_VERSION", "202611")  # sunset about a y
 LINKEDIN_URLS = {
     name: env(f"LINKEDIN_{name.upper()}_URL") for name in ("oauth", "rest", "userinfo")
 }
+MICROSOFT_CLIENT_ID = env("MICROSOFT_CLIENT_ID")  # the Microsoft Entra app registration
+MICROSOFT_CLIENT_SECRET = env("MICROSOFT_CLIENT_SECRET")
+MICROSOFT_ADS_DEVELOPER_TOKEN = env("MICROSOFT_ADS_DEVELOPER_TOKEN")
+MICROSOFT_URLS = {
+    name: env(f"MICROSOFT_{name.upper()}_URL")
+    for name in ("authorize", "token", "customer_management")
+}
 
 # E-mail. With EMAIL_HOST set, mail goes out by SMTP; without it, every message is kept as an
 # .eml file under EMAIL_FILE_PATH (0600) and its path printed, so a demo shows what would have

@@ -386,9 +386,10 @@ PLATFORMS: tuple[Platform, ...] = (
         "microsoft",
         "Microsoft",
         (
-            _guided(
+            Service(
                 "Microsoft Ads",
                 "microsoft_ads",
+                # Native roles are Microsoft Advertising RoleId values.
                 (
                     L("SUPER_ADMIN", "41"),
                     L("STANDARD", "203"),
@@ -397,6 +398,10 @@ PLATFORMS: tuple[Platform, ...] = (
                 ),
                 read_only="VIEWER",
                 default="STANDARD",
+                # A client link from the agency's manager customer (AGENCY_REQUESTS) when the
+                # agency names one and the level manages the account; else a user invitation.
+                grant=GrantModel.CLIENT_INVITES,
+                connector="microsoft_ads",
             ),
             _guided(
                 "Microsoft Clarity",
@@ -415,6 +420,7 @@ PLATFORMS: tuple[Platform, ...] = (
                 required=False,
             ),
         ),
+        oauth=True,
     ),
     Platform(
         "snapchat",

@@ -155,18 +155,6 @@ GUIDES: Mapping[str, Guide] = {
         },
         agency_note=SHARED_WITH_BUSINESS,
     ),
-    # help.ads.microsoft.com/apex/index/3/en-us/52037 (user roles, inviting users)
-    "microsoft_ads": Guide(
-        start_url="https://ads.microsoft.com/",
-        roles={
-            "SUPER_ADMIN": pgettext_lazy("Microsoft Advertising role", "Super Admin"),
-            "STANDARD": pgettext_lazy("Microsoft Advertising role", "Standard User"),
-            "CAMPAIGN_MANAGER": pgettext_lazy(
-                "Microsoft Advertising role", "Advertiser Campaign Manager"
-            ),
-            "VIEWER": pgettext_lazy("Microsoft Advertising role", "Viewer"),
-        },
-    ),
     # learn.microsoft.com/clarity/team-management
     "microsoft_clarity": Guide(
         start_url="https://clarity.microsoft.com/",

@@ -1,0 +1,301 @@
+"""The sandbox's Customer Management API v13 (REST JSON): the operations the connector calls,
+under their REST paths, with the rights checks the reference states for each
+(docs/platforms/microsoft.md#calls)."""
+
+import json
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from agencyaccess.platforms.microsoft.config import SANDBOX_DEVELOPER_TOKEN
+from agencyaccess.platforms.microsoft.sandbox import state, world
+from agencyaccess.platforms.microsoft.sandbox.faults import (
+    USER_IS_NOT_AUTHORIZED,
+    USER_NOT_AUTHORIZED,
+    Fault,
+    operation_error,
+)
+
+MAX_LINKS_PER_CALL = 10
+# What each side of a link may set: the agency cancels a request or asks to end a link; the
+# client may only accept or decline (updateclientlinks).
+AGENCY_MOVES = {"LinkPending": {"LinkCanceled"}, "Active": {"UnlinkRequested"}}
+CLIENT_MOVES = {"LinkPending": {"LinkAccepted", "LinkDeclined"}}
+
+Operation = Callable[[world.Person, dict[str, Any]], Mapping[str, Any]]
+
+
+def operation(view: Operation) -> Callable[[HttpRequest], HttpResponse]:
+    """Authenticate the call as the API does (Authorization and DeveloperToken headers), read
+    its JSON body, and answer faults in the REST shape."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest) -> HttpResponse:
+        try:
+            person = state.caller(
+                request.headers.get("Authorization", "").removeprefix("Bearer "),
+                request.headers.get("DeveloperToken", ""),
+                SANDBOX_DEVELOPER_TOKEN,
+            )
+            try:
+                body = json.loads(request.body or b"{}")
+            except ValueError:
+                raise Fault(100, "The request message is null.") from None
+            if not isinstance(body, dict):
+                raise Fault(100, "The request message is null.")
+            return JsonResponse(dict(view(person, body)))
+        except Fault as fault:
+            return JsonResponse(fault.body(), status=fault.status)
+
+    return wrapper
+
+
+def roles_on(person: world.Person, customer_id: int, account_id: int | None = None) -> set[int]:
+    return {
+        role.role_id
+        for role in state.roles_of(person)
+        if role.customer_id == customer_id
+        and (account_id is None or role.account_ids is None or account_id in role.account_ids)
+    }
+
+
+def may_share(person: world.Person, customer_id: int, account_id: int | None = None) -> bool:
+    return bool(roles_on(person, customer_id, account_id) & world.SHARING_ROLES)
+
+
+# Users and accounts ----------------------------------------------------------------------------
+
+
+def user_json(person: world.Person) -> dict[str, Any]:
+    return {
+        "Id": person.user_id,
+        "UserName": person.email,
+        "ContactInfo": {"Email": person.email},
+        "Name": {"FirstName": person.first_name, "LastName": person.last_name},
+        "Lcid": "EnglishUS",
+        "UserLifeCycleStatus": "Active",
+        "TimeStamp": f"AAAAAA{person.user_id}",
+    }
+
+
+def customer_roles(person: world.Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "RoleId": role.role_id,
+            "CustomerId": role.customer_id,
+            "AccountIds": None if role.account_ids is None else list(role.account_ids),
+            "LinkedAccountIds": None,
+            "CustomerLinkPermission": None,
+        }
+        for role in state.roles_of(person)
+    ]
+
+
+@operation
+def get_user(person: world.Person, body: dict[str, Any]) -> Mapping[str, Any]:
+    """POST User/Query: null UserId is the caller; another user only for a Super Admin of a
+    customer they belong to."""
+    wanted = body.get("UserId")
+    target = person if wanted is None else world.PEOPLE_BY_ID.get(int(wanted))
+    if target is None or (target != person and not _administers(person, target)):
+        raise Fault.of(USER_IS_NOT_AUTHORIZED)
+    return {"User": user_json(target), "CustomerRoles": customer_roles(target)}
+
+
+def _administers(admin: world.Person, target: world.Person) -> bool:
+    return any(
+        world.SUPER_ADMIN in roles_on(admin, role.customer_id) for role in state.roles_of(target)
+    )
+
+
+@operation
+def delete_user(person: world.Person, body: dict[str, Any]) -> Mapping[str, Any]:
+    """DELETE User: a Super Admin removes a user from their customer, with its TimeStamp."""
+    target = world.PEOPLE_BY_ID.get(int(body.get("UserId") or 0))
+    if target is None or not _administers(person, target):
+        raise Fault.of(USER_NOT_AUTHORIZED)
+    if body.get("TimeStamp") != user_json(target)["TimeStamp"]:
+        raise Fault(100, "The TimeStamp is missing or does not match the user's.")
+    for role in state.roles_of(person):
+        if role.role_id == world.SUPER_ADMIN:
+            state.remove_roles(target, role.customer_id)
+    return {}
+
+
+@operation
+def search_accounts(person: world.Person, body: dict[str, Any]) -> Mapping[str, Any]:
+    """POST Accounts/Search with a UserId predicate: the accounts that user has a role on."""
+    predicate = _predicate(body, "UserId")
+    if int(predicate) != person.user_id:
+        raise Fault.of(USER_IS_NOT_AUTHORIZED)
+    accounts = [
+        account
+        for account in world.ACCOUNTS.values()
+        if roles_on(person, account.customer_id, account.id)
+    ]
+    return {
+        "Accounts": [
+            {
+                "Id": account.id,
+                "Name": account.name,
+                "Number": account.number,
+                "ParentCustomerId": account.customer_id,
+                "AccountLifeCycleStatus": "Active",
+                "CurrencyCode": "EUR",
+            }
+            for account in accounts
+        ]
+    }
+
+
+def _predicate(body: Mapping[str, Any], field: str) -> str:
+    for predicate in body.get("Predicates") or []:
+        if predicate.get("Field") == field:
+            return str(predicate.get("Value", ""))
+    raise Fault(100, f"The {field} predicate is required.")
+
+
+# Client links ----------------------------------------------------------------------------------
+
+
+@operation
+def add_client_links(person: world.Person, body: dict[str, Any]) -> Mapping[str, Any]:
+    """POST ClientLinks: the agency asks to manage accounts; each starts LinkPending."""
+    links = body.get("ClientLinks") or []
+    if not links or len(links) > MAX_LINKS_PER_CALL:
+        raise Fault(100, "Between 1 and 10 client links are required.")
+    partial: list[list[dict[str, Any]] | None] = []
+    for link in links:
+        managing = int(link.get("ManagingCustomerId") or 0)
+        if not may_share(person, managing):
+            raise Fault.of(USER_NOT_AUTHORIZED)
+        account = world.ACCOUNTS.get(int(link.get("ClientEntityId") or 0))
+        if account is None or link.get("IsBillToClient") is None:
+            partial.append([operation_error(USER_IS_NOT_AUTHORIZED)])
+            continue
+        state.save_link(
+            {
+                "Type": link.get("Type") or "AccountLink",
+                "ClientEntityId": account.id,
+                "ClientEntityNumber": account.number,
+                "ClientEntityName": account.name,
+                "ManagingCustomerId": managing,
+                "ManagingCustomerName": world.CUSTOMERS.get(managing, ""),
+                "Name": link.get("Name"),
+                "Note": link.get("Note"),
+                "InviterEmail": person.email,
+                "InviterName": person.name,
+                "IsBillToClient": link["IsBillToClient"],
+                "SuppressNotification": bool(link.get("SuppressNotification")),
+                "Status": "LinkPending",
+                "LastModifiedByUserId": person.user_id,
+            }
+        )
+        partial.append(None)
+    return {"OperationErrors": [], "PartialErrors": partial}
+
+
+@operation
+def search_client_links(person: world.Person, body: dict[str, Any]) -> Mapping[str, Any]:
+    """POST ClientLinks/Search by ClientAccountId: the latest link of each managing customer,
+    for the client's sharers and the managing customers' alike."""
+    account = world.ACCOUNTS.get(int(_predicate(body, "ClientAccountId") or 0))
+    if account is None:
+        return {"ClientLinks": []}
+    client_side = may_share(person, account.customer_id, account.id)
+    return {
+        "ClientLinks": [
+            state.public(link)
+            for link in state.links_of_account(account.id)
+            if client_side or may_share(person, link["ManagingCustomerId"])
+        ]
+    }
+
+
+@operation
+def update_client_links(person: world.Person, body: dict[str, Any]) -> Mapping[str, Any]:
+    """PUT ClientLinks: each side moves a link only the ways the reference allows."""
+    partial: list[list[dict[str, Any]] | None] = []
+    for sent in body.get("ClientLinks") or []:
+        managing = int(sent.get("ManagingCustomerId") or 0)
+        account = world.ACCOUNTS.get(int(sent.get("ClientEntityId") or 0))
+        link = state.link_of(managing, account.id) if account else None
+        if link is None or account is None:
+            partial.append([operation_error(USER_IS_NOT_AUTHORIZED)])
+            continue
+        if may_share(person, managing):
+            allowed = AGENCY_MOVES.get(link["Status"], set())
+        elif may_share(person, account.customer_id, account.id):
+            allowed = CLIENT_MOVES.get(link["Status"], set())
+        else:
+            raise Fault.of(USER_NOT_AUTHORIZED)
+        if sent.get("Status") not in allowed:
+            partial.append([operation_error(USER_NOT_AUTHORIZED)])
+            continue
+        state.save_link(link | {"Status": sent["Status"], "LastModifiedByUserId": person.user_id})
+        partial.append(None)
+    return {"OperationErrors": [], "PartialErrors": partial}
+
+
+# User invitations ------------------------------------------------------------------------------
+
+
+@operation
+def send_user_invitation(person: world.Person, body: dict[str, Any]) -> Mapping[str, Any]:
+    """POST UserInvitation/Send: a Super Admin or Standard User invites; a Standard User cannot
+    invite a Super Admin."""
+    invitation = body.get("UserInvitation") or {}
+    customer = int(invitation.get("CustomerId") or 0)
+    role = invitation.get("RoleId")
+    held = roles_on(person, customer)
+    if not held & world.SHARING_ROLES or (
+        role == world.SUPER_ADMIN and world.SUPER_ADMIN not in held
+    ):
+        raise Fault.of(USER_NOT_AUTHORIZED)
+    for required in ("FirstName", "LastName", "Email", "RoleId", "Lcid"):
+        if not invitation.get(required):
+            raise Fault(100, f"UserInvitation.{required} is required.")
+    number = state.add_invitation(
+        {
+            "FirstName": invitation["FirstName"],
+            "LastName": invitation["LastName"],
+            "Email": invitation["Email"],
+            "CustomerId": customer,
+            "RoleId": role,
+            # A customer-level role ignores AccountIds (userinvitation).
+            "AccountIds": None if role == world.SUPER_ADMIN else invitation.get("AccountIds"),
+            "Lcid": invitation["Lcid"],
+        }
+    )
+    return {"UserInvitationId": number}
+
+
+@operation
+def search_user_invitations(person: world.Person, body: dict[str, Any]) -> Mapping[str, Any]:
+    """POST UserInvitations/Search by CustomerId: pending invitations, expired ones included;
+    accepted ones are gone."""
+    customer = int(_predicate(body, "CustomerId") or 0)
+    if not may_share(person, customer):
+        raise Fault.of(USER_NOT_AUTHORIZED)
+    return {"UserInvitations": state.invitations_of(customer)}
+
+
+# Test hooks: what people do in Microsoft Advertising's own pages -------------------------------
+
+
+@csrf_exempt
+def accept_invitation(request: HttpRequest, number: int, person_key: str) -> JsonResponse:
+    """The invitee follows the e-mail's link and signs in as this person."""
+    person = world.PEOPLE.get(person_key)
+    accepted = person is not None and state.accept_invitation(number, person)
+    return JsonResponse({"success": accepted}, status=200 if accepted else 404)
+
+
+@csrf_exempt
+def expire_invitation(request: HttpRequest, number: int) -> JsonResponse:
+    expired = state.expire_invitation(number)
+    return JsonResponse({"success": expired}, status=200 if expired else 404)
