@@ -367,7 +367,7 @@ class GoogleAds(ServiceConnector):
         if client_tokens:
             self.check_scopes(client_tokens)
             if user := _user_access(client_tokens, customer_id, login, email):
-                return active(user["resourceName"])
+                return active(user["resourceName"], user.get("accessRole", ""))
             if invitation := _invitation(client_tokens, customer_id, login, email):
                 return _invitation_state(invitation, ref)
             return _gone(ref)
