@@ -389,7 +389,9 @@ class SignInTests(AccountsPageTestCase):
 
     def test_connect_is_a_post_for_a_platform_with_a_sign_in(self):
         self.assertEqual(self.client.get("/connected-accounts/google/connect/").status_code, 405)
-        self.assertEqual(self.client.post("/connected-accounts/pinterest/connect/").status_code, 404)
+        self.assertEqual(
+            self.client.post("/connected-accounts/pinterest/connect/").status_code, 404
+        )
         self.assertEqual(self.client.post("/connected-accounts/nope/connect/").status_code, 404)
 
     def test_a_new_google_sign_in_becomes_an_account_with_its_manager_ids(self):
