@@ -5,47 +5,24 @@ change rate limited), Erin (every call refused as expired) and the Demo Agency, 
 administers the Google Ads manager account 123-456-7890.
 """
 
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from agencyaccess.lib import http
 from agencyaccess.platforms.base import TokenSet
 from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens
 from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY, ERIN, JANE, SAM
+from agencyaccess.platforms.testing import fast_http, serve_sandbox
 
-
-@pytest.fixture(autouse=True)
-def fast_http(monkeypatch: pytest.MonkeyPatch) -> Iterator[httpx.HTTPTransport]:
-    """Real HTTP, minus what only slows tests: the waits between lib.http's retries, and a new
-    TLS context for every request (httpx builds one per client unless given a transport)."""
-    monkeypatch.setattr(http.time, "sleep", lambda seconds: None)
-    transport = httpx.HTTPTransport()
-    http.set_transport_for_tests(transport)
-    yield transport
-    http.set_transport_for_tests(None)
-    transport.close()
+__all__ = ["fast_http"]  # the autouse fixture, shared by the platforms' tests
 
 
 @pytest.fixture
 def sandbox(live_server, settings, fast_http: httpx.HTTPTransport) -> Iterator[str]:
-    """Google in sandbox mode, its sandbox served by the live server.
-
-    When the test ends, its connections are closed and the server's threads are let finish
-    before pytest-django locks the database: a thread still closing its database connection
-    after an answer would fail with a traceback on stderr."""
-    settings.SITE_URL = live_server.url
-    settings.GOOGLE_CLIENT_ID = ""
-    settings.GOOGLE_URLS = {}
-    yield live_server.url
-    fast_http.close()
-    deadline = time.monotonic() + 5
-    for thread in threading.enumerate():
-        if "process_request_thread" in thread.name:
-            thread.join(max(0.0, deadline - time.monotonic()))
+    """Google in sandbox mode, its sandbox served by the live server (whose threads are let
+    finish before the database is locked: see serve_sandbox)."""
+    yield from serve_sandbox(live_server, settings, fast_http, GOOGLE_CLIENT_ID="", GOOGLE_URLS={})
 
 
 @pytest.fixture

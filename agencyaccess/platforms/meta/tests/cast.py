@@ -3,13 +3,7 @@
 from collections.abc import Iterable, Sequence
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
-from django.core.servers.basehttp import WSGIServer
-from django.test import LiveServerTestCase, override_settings
-from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
-
 from agencyaccess.catalog import platform_by_key
-from agencyaccess.lib import http
 from agencyaccess.platforms.base import (
     AgencyIdentity,
     Asset,
@@ -22,69 +16,28 @@ from agencyaccess.platforms.meta import INTEGRATION
 from agencyaccess.platforms.meta.connectors import MetaAssetConnector
 from agencyaccess.platforms.meta.sandbox import world
 from agencyaccess.platforms.meta.sandbox.state import issue_sandbox_tokens
-from agencyaccess.platforms.models import SandboxRecord
+from agencyaccess.platforms.testing import OneConnectionLiveServerTestCase
+from agencyaccess.platforms.testing import pick as asset_named
+
+__all__ = ["AGENCY", "SandboxTestCase", "asset_named", "grant_request", "ref_of"]
 
 AGENCY = AgencyIdentity(account_id="meta_a", fields={"business_id": world.AGENCY_BUSINESS_ID})
 CALLBACK_PATH = "/oauth/meta/callback/"
 
 
-class OneConnectionServer(WSGIServer):
-    """Serves one request at a time, so on the server thread's one database connection: a
-    thread per request (Django's default) opens a PostgreSQL connection for each."""
+class SandboxTestCase(OneConnectionLiveServerTestCase):
+    """Connectors talk to the Meta sandbox over real HTTP; the database is the sandbox's state."""
 
-    def serve_forever(self, poll_interval: float = 0.05) -> None:
-        super().serve_forever(poll_interval)  # stops within 50 ms, not 500, at the class's end
-
-
-class OneConnectionServerThread(LiveServerThread):
-    def _create_server(self, connections_override: object = None) -> WSGIServer:
-        return OneConnectionServer(
-            (self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False
-        )
-
-
-class SandboxTestCase(LiveServerTestCase):
-    """Connectors talk to the sandbox over real HTTP; the database is the sandbox's state."""
-
-    server_thread_class = OneConnectionServerThread
-
-    transport: httpx.HTTPTransport
-    http: httpx.Client  # for calls a test makes itself, on the same transport
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        # One transport for the class: a fresh httpx client per call builds a TLS context each
-        # time (~35 ms). No keep-alive, which the one-request-at-a-time server refuses anyway.
-        cls.transport = httpx.HTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
-        http.set_transport_for_tests(cls.transport)
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        http.set_transport_for_tests(None)
-        cls.transport.close()
-        super().tearDownClass()
+    sandbox_settings = {
+        "META_APP_ID": "",
+        "META_APP_SECRET": "",
+        "META_CONFIG_ID": "",
+        "META_URLS": {"authorize": "", "graph": ""},
+    }
 
     def setUp(self) -> None:
-        self.enterContext(
-            override_settings(
-                SITE_URL=self.live_server_url,
-                META_APP_ID="",
-                META_APP_SECRET="",
-                META_CONFIG_ID="",
-                META_URLS={"authorize": "", "graph": ""},
-            )
-        )
+        super().setUp()
         self.meta = INTEGRATION.client
-        self.http = self.enterContext(
-            httpx.Client(transport=self.transport, base_url=self.live_server_url)
-        )
-
-    def _fixture_teardown(self) -> None:
-        """All that the sandbox and these tests write is SandboxRecord rows: deleting them
-        leaves the database as the test found it, where emptying every table (what a live
-        server test does by default) takes about a second on PostgreSQL."""
-        SandboxRecord.objects.all().delete()
 
     @property
     def callback(self) -> str:
@@ -112,10 +65,6 @@ class SandboxTestCase(LiveServerTestCase):
             f"/sandbox/meta/testapi/business/{world.AGENCY_BUSINESS_ID}/requests/{asset_id}/approve/"
         )
         self.assertEqual(response.json(), {"success": True})
-
-
-def asset_named(assets: Iterable[Asset], external_id: str) -> Asset:
-    return next(a for a in assets if a.external_id == external_id)
 
 
 def grant_request(

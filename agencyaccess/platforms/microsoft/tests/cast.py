@@ -1,24 +1,25 @@
 """What the Microsoft tests share: the database they run on, and grant requests and refs built
 the way the core builds them."""
 
-from collections.abc import Sequence
-
 import httpx
-import pytest
 from django.conf import settings
 
-from agencyaccess.catalog import service_by_key
-from agencyaccess.platforms.base import (
-    AgencyIdentity,
-    Asset,
-    GrantOutcome,
-    GrantRef,
-    GrantRequest,
-    TokenSet,
-)
+from agencyaccess.platforms import testing
+from agencyaccess.platforms.base import AgencyIdentity, Asset, GrantOutcome, GrantRequest, TokenSet
 from agencyaccess.platforms.microsoft.sandbox import world
+from agencyaccess.platforms.testing import LIVE_SANDBOX, pick, ref
 
-LIVE_SANDBOX = pytest.mark.django_db(transaction=True, available_apps=["agencyaccess.platforms"])
+__all__ = [
+    "LIVE_SANDBOX",
+    "agency",
+    "asking",
+    "hook",
+    "invitation_number",
+    "linking",
+    "pick",
+    "ref",
+]
+
 AGENCY_EMAIL = world.PEOPLE[world.AGENCY_PERSON].email
 SEARCH = "1800001"  # Clara Bikes - Search, which Sam shares as a Standard User too
 
@@ -35,24 +36,8 @@ def linking(tokens: TokenSet | None) -> AgencyIdentity:
     return agency(tokens, manager=str(world.AGENCY_CUSTOMER_ID))
 
 
-def pick(assets: Sequence[Asset], external_id: str) -> Asset:
-    return next(asset for asset in assets if asset.external_id == external_id)
-
-
 def asking(asset: Asset, level: str, to: AgencyIdentity) -> GrantRequest:
-    found = service_by_key("microsoft_ads").level(level)
-    assert found is not None
-    return GrantRequest("microsoft_ads", asset, to, found.key, found.native)
-
-
-def ref(request: GrantRequest, outcome: GrantOutcome, to: AgencyIdentity | None = None) -> GrantRef:
-    return GrantRef(
-        service_key=request.service_key,
-        asset_id=request.asset.external_id,
-        native_ref=outcome.native_ref,
-        native_role=outcome.native_role or request.native_role,
-        agency=to or request.agency,
-    )
+    return testing.asking("microsoft_ads", asset, level, to)
 
 
 def hook(path: str) -> httpx.Response:
