@@ -223,6 +223,26 @@ class PlatformClient(abc.ABC):
     def revoke_token(self, tokens: TokenSet) -> None:  # noqa: B027 (optional)
         """Tell the platform to forget the token; best effort."""
 
+    @staticmethod
+    def sign_in_hints(code_challenge: str | None, login_hint: str | None) -> dict[str, str]:
+        """The authorization URL's optional parameters every platform spells the same way:
+        PKCE's challenge (RFC 7636, S256) and the account to suggest."""
+        params: dict[str, str] = {}
+        if code_challenge:
+            params |= {"code_challenge": code_challenge, "code_challenge_method": "S256"}
+        if login_hint:
+            params["login_hint"] = login_hint
+        return params
+
+    @staticmethod
+    def code_form(code: str, redirect_uri: str, code_verifier: str | None) -> dict[str, str]:
+        """The token request that exchanges an authorization code (RFC 6749 §4.1.3), with
+        PKCE's verifier when the flow used one."""
+        form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+        if code_verifier:
+            form["code_verifier"] = code_verifier
+        return form
+
     def agency_sign_in(self, tokens: TokenSet) -> SignIn:
         """What an agency's sign-in says about the account it connects: the platform's ids
         that receive access (read from the platform), or the choices among them."""

@@ -82,18 +82,13 @@ class GoogleClient(PlatformClient):
             # Without it Google gives no new refresh token to someone who consented before.
             "prompt": "consent",
         }
-        if code_challenge:
-            params |= {"code_challenge": code_challenge, "code_challenge_method": "S256"}
-        if login_hint:
-            params["login_hint"] = login_hint
+        params |= self.sign_in_hints(code_challenge, login_hint)
         return f"{config.authorize_url}?{urlencode(params)}"
 
     def exchange_code(
         self, *, code: str, redirect_uri: str, code_verifier: str | None = None
     ) -> TokenSet:
-        form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
-        if code_verifier:
-            form["code_verifier"] = code_verifier
+        form = self.code_form(code, redirect_uri, code_verifier)
         answer = self._token_request(form)
         tokens = _token_set(answer)
         person = api.GOOGLE_IDENTITY.call("GET", "", tokens)

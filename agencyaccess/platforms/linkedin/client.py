@@ -73,9 +73,7 @@ class LinkedInClient(PlatformClient):
     def exchange_code(
         self, *, code: str, redirect_uri: str, code_verifier: str | None = None
     ) -> TokenSet:
-        answer = self._token_call(
-            {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
-        )
+        answer = self._token_call(self.code_form(code, redirect_uri, code_verifier))
         return self._tokens(answer)
 
     def refresh(self, tokens: TokenSet) -> TokenSet:

@@ -69,18 +69,13 @@ class MicrosoftClient(PlatformClient):
             # Someone signed in to another Microsoft account picks the one that has the ads.
             "prompt": "select_account",
         }
-        if code_challenge:
-            params |= {"code_challenge": code_challenge, "code_challenge_method": "S256"}
-        if login_hint:
-            params["login_hint"] = login_hint
+        params |= self.sign_in_hints(code_challenge, login_hint)
         return f"{microsoft.authorize_url}?{urlencode(params)}"
 
     def exchange_code(
         self, *, code: str, redirect_uri: str, code_verifier: str | None = None
     ) -> TokenSet:
-        form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
-        if code_verifier:
-            form["code_verifier"] = code_verifier
+        form = self.code_form(code, redirect_uri, code_verifier)
         tokens = self._token_request(form)
         require_scope(tokens)
         user = call("POST", "User/Query", tokens, {"UserId": None})["User"]
