@@ -1,6 +1,7 @@
 'use strict';
 
 const { hookTrigger } = require('./hook');
+const { CLIENT } = require('../lib/shapes');
 
 module.exports = hookTrigger({
   key: 'client_offboarded',
@@ -10,17 +11,7 @@ module.exports = hookTrigger({
     "Triggers when removing your access from a client's accounts is settled: each grant removed, left to remove by hand, or failed.",
   sample: {
     offboarding_id: 'Of5Rk2Nw8Lq3Xt7Vb9Hm',
-    client: {
-      id: 'kq3Xw9ZpT2mLr8Vb1NcY',
-      name: 'Jane Doe',
-      email: 'jane@example.com',
-      company: "Jane's Bakery",
-      website: 'janesbakery.example',
-      language: 'English',
-      type: 'Client',
-      created: 1764547200000,
-      metadata: {},
-    },
+    client: CLIENT,
     link_id: null,
     service: null,
     reason: 'agency',

@@ -1,6 +1,7 @@
 'use strict';
 
 const { hookTrigger } = require('./hook');
+const { CLIENT } = require('../lib/shapes');
 
 module.exports = hookTrigger({
   key: 'grant_drifted',
@@ -10,17 +11,7 @@ module.exports = hookTrigger({
     "Triggers when a daily re-check finds your access to a client's asset removed, or its role lowered or raised, by someone else.",
   sample: {
     link_id: 'ccXFZzXwyB35IXNFMW6N',
-    client: {
-      id: 'kq3Xw9ZpT2mLr8Vb1NcY',
-      name: 'Jane Doe',
-      email: 'jane@example.com',
-      company: "Jane's Bakery",
-      website: 'janesbakery.example',
-      language: 'English',
-      type: 'Client',
-      created: 1764547200000,
-      metadata: {},
-    },
+    client: CLIENT,
     grant: {
       native_id: 'customers/1234567890',
       name: "Jane's Bakery Ads",
