@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from agencyaccess.platforms import sandbox_codes
 from agencyaccess.platforms.base import TokenSet
 from agencyaccess.platforms.linkedin.config import SANDBOX_CLIENT_ID
 from agencyaccess.platforms.linkedin.sandbox import world
@@ -34,33 +34,23 @@ def _now() -> float:
 
 
 def new_code(person: world.Person, redirect_uri: str, scopes: Iterable[str]) -> str:
-    code = "AQT" + secrets.token_urlsafe(32)
-    SandboxRecord.objects.create(
-        platform=PLATFORM,
-        kind="code",
-        key=code,
-        data={
-            "person": person.key,
-            "redirect_uri": redirect_uri,
-            "scopes": sorted(scopes),
-            "expires": _now() + CODE_SECONDS,
-        },
+    return sandbox_codes.issue(
+        PLATFORM,
+        "AQT" + secrets.token_urlsafe(32),
+        person=person.key,
+        redirect_uri=redirect_uri,
+        lifetime=CODE_SECONDS,
+        scopes=sorted(scopes),
     )
-    return code
 
 
 def redeem_code(code: str, redirect_uri: str) -> "Token | None":
     """A token for a code, once; None for a code that is unknown, used, expired or was issued
     for another redirect URI (LinkedIn answers all of them alike)."""
-    with transaction.atomic():
-        record = _records("code").select_for_update().filter(key=code).first()
-        if record is None:
-            return None
-        record.delete()
-    data = record.data
-    if data["redirect_uri"] != redirect_uri or data["expires"] < _now():
+    issued = sandbox_codes.redeem(PLATFORM, code, redirect_uri)
+    if isinstance(issued, sandbox_codes.Refused):
         return None
-    return issue_token(world.PEOPLE[data["person"]], data["scopes"])
+    return issue_token(world.PEOPLE[issued.person], issued.data["scopes"])
 
 
 @dataclass(frozen=True)

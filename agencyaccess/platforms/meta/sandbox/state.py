@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from agencyaccess.platforms import sandbox_codes
 from agencyaccess.platforms.base import TokenSet
 from agencyaccess.platforms.meta.config import SANDBOX_APP_ID
 from agencyaccess.platforms.meta.sandbox import errors, world
@@ -38,44 +39,37 @@ def _now() -> float:
 def new_code(
     person: world.Person, redirect_uri: str, granted: Iterable[str], declined: Iterable[str]
 ) -> str:
-    code = "AQ" + secrets.token_urlsafe(32)
-    SandboxRecord.objects.create(
-        platform=PLATFORM,
-        kind="code",
-        key=code,
-        data={
-            "person": person.key,
-            "redirect_uri": redirect_uri,
-            "granted": sorted(granted),
-            "declined": sorted(declined),
-            "expires": _now() + CODE_SECONDS,
-            "used": False,
-        },
+    return sandbox_codes.issue(
+        PLATFORM,
+        "AQ" + secrets.token_urlsafe(32),
+        person=person.key,
+        redirect_uri=redirect_uri,
+        lifetime=CODE_SECONDS,
+        granted=sorted(granted),
+        declined=sorted(declined),
     )
-    return code
 
 
 def redeem_code(code: str, redirect_uri: str) -> "Token":
     """A short-lived token for a code, once (facebook-login/guides/advanced/manual-flow)."""
-    with transaction.atomic():
-        record = _records("code").select_for_update().filter(key=code).first()
-        if record is None:
+    match sandbox_codes.redeem(PLATFORM, code, redirect_uri):
+        case sandbox_codes.Code(person=person, data=data):
+            return issue_token(
+                world.PEOPLE[person], data["granted"], data["declined"], SHORT_LIVED_SECONDS
+            )
+        case sandbox_codes.Refused.UNKNOWN:
             raise errors.invalid_parameter("Invalid verification code format.")
-        if record.data["used"]:
+        case sandbox_codes.Refused.USED:
             raise errors.GraphError(100, "This authorization code has been used.", subcode=36009)
-        if record.data["redirect_uri"] != redirect_uri:
+        case sandbox_codes.Refused.REDIRECT_URI:
             raise errors.GraphError(
                 100,
                 "Error validating verification code. Please make sure your redirect_uri is "
                 "identical to the one you used in the OAuth dialog request",
                 subcode=36008,
             )
-        if record.data["expires"] < _now():
+        case _:
             raise errors.GraphError(100, "This authorization code has expired.", subcode=36007)
-        record.data["used"] = True
-        record.save(update_fields=["data"])
-    person = world.PEOPLE[record.data["person"]]
-    return issue_token(person, record.data["granted"], record.data["declined"], SHORT_LIVED_SECONDS)
 
 
 # Tokens ----------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from agencyaccess.platforms import sandbox_codes
 from agencyaccess.platforms.base import TokenSet
 from agencyaccess.platforms.microsoft.config import MANAGE_SCOPE, OFFLINE_SCOPE
 from agencyaccess.platforms.microsoft.sandbox import world
@@ -49,40 +50,31 @@ def _iso(moment: datetime) -> str:
 
 
 def new_code(person: world.Person, redirect_uri: str, scopes: Iterable[str], challenge: str) -> str:
-    code = "M.C5" + secrets.token_urlsafe(32)
-    SandboxRecord.objects.create(
-        platform=PLATFORM,
-        kind="code",
-        key=code,
-        data={
-            "person": person.key,
-            "redirect_uri": redirect_uri,
-            "scopes": sorted(scopes),
-            "challenge": challenge,
-            "expires": _now() + CODE_SECONDS,
-            "used": False,
-        },
+    return sandbox_codes.issue(
+        PLATFORM,
+        "M.C5" + secrets.token_urlsafe(32),
+        person=person.key,
+        redirect_uri=redirect_uri,
+        lifetime=CODE_SECONDS,
+        scopes=sorted(scopes),
+        challenge=challenge,
     )
-    return code
 
 
 def redeem_code(code: str, redirect_uri: str, verifier: str) -> dict[str, Any]:
     """Tokens for a code, once, with the PKCE verifier when the sign-in sent a challenge."""
-    with transaction.atomic():
-        record = _records("code").select_for_update().filter(key=code).first()
-        if record is None or record.data["used"] or record.data["expires"] < _now():
-            raise OAuthError(
-                "invalid_grant", "AADSTS70008: The provided authorization code has expired."
-            )
-        if record.data["redirect_uri"] != redirect_uri:
-            raise OAuthError(
-                "invalid_grant", "AADSTS50148: The redirect_uri does not match the one used."
-            )
-        if record.data["challenge"] and record.data["challenge"] != _s256(verifier):
-            raise OAuthError("invalid_grant", "AADSTS501481: The Code_Verifier does not match.")
-        record.data["used"] = True
-        record.save(update_fields=["data"])
-    return issue_tokens(world.PEOPLE[record.data["person"]], record.data["scopes"])
+    issued = sandbox_codes.redeem(PLATFORM, code, redirect_uri)
+    if issued is sandbox_codes.Refused.REDIRECT_URI:
+        raise OAuthError(
+            "invalid_grant", "AADSTS50148: The redirect_uri does not match the one used."
+        )
+    if isinstance(issued, sandbox_codes.Refused):
+        raise OAuthError(
+            "invalid_grant", "AADSTS70008: The provided authorization code has expired."
+        )
+    if issued.data["challenge"] and issued.data["challenge"] != _s256(verifier):
+        raise OAuthError("invalid_grant", "AADSTS501481: The Code_Verifier does not match.")
+    return issue_tokens(world.PEOPLE[issued.person], issued.data["scopes"])
 
 
 def _s256(verifier: str) -> str:

@@ -3,15 +3,16 @@ world: authorization codes, tokens and partner shares (SandboxRecord rows of pla
 
 import secrets
 
-from django.db import transaction
 from django.db.models import QuerySet
 
+from agencyaccess.platforms import sandbox_codes
 from agencyaccess.platforms.base import TokenSet
 from agencyaccess.platforms.models import SandboxRecord
 from agencyaccess.platforms.tiktok.sandbox import world
 
 PLATFORM = "tiktok"
 SCOPES = (1, 2, 4, 10)  # what the sandbox app was approved for (ids as TikTok returns them)
+CODE_SECONDS = 60 * 60  # an auth_code is good for one hour, once (docs/platforms/tiktok.md#sign-in)
 
 
 def _records(kind: str) -> QuerySet[SandboxRecord]:
@@ -19,24 +20,22 @@ def _records(kind: str) -> QuerySet[SandboxRecord]:
 
 
 def new_code(person: world.Person, redirect_uri: str) -> str:
-    code = secrets.token_hex(20)
-    SandboxRecord.objects.create(
-        platform=PLATFORM,
-        kind="code",
-        key=code,
-        data={"person": person.key, "redirect_uri": redirect_uri},
+    return sandbox_codes.issue(
+        PLATFORM,
+        secrets.token_hex(20),
+        person=person.key,
+        redirect_uri=redirect_uri,
+        lifetime=CODE_SECONDS,
     )
-    return code
 
 
 def redeem_code(code: str) -> str | None:
-    """The access token for a code, once; None for a code unknown or used."""
-    with transaction.atomic():
-        record = _records("code").select_for_update().filter(key=code).first()
-        if record is None:
-            return None
-        record.delete()
-    return issue_token(world.PEOPLE[record.data["person"]])
+    """The access token for a code, once; None for a code unknown, used or expired (TikTok's
+    exchange sends no redirect URI)."""
+    issued = sandbox_codes.redeem(PLATFORM, code, redirect_uri=None)
+    if isinstance(issued, sandbox_codes.Refused):
+        return None
+    return issue_token(world.PEOPLE[issued.person])
 
 
 def issue_token(person: world.Person) -> str:
