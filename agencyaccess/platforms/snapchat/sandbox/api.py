@@ -135,7 +135,7 @@ def my_organizations(request: HttpRequest, person: world.Person) -> JsonResponse
     with_accounts = request.GET.get("with_ad_accounts") == "true"
     found = []
     for organization, member_id in state.organizations_of(person):
-        entity = {
+        entity: dict[str, Any] = {
             "id": organization,
             "name": world.ORGANIZATIONS[organization],
             "type": "ENTERPRISE",

@@ -2,6 +2,7 @@
 code flow, with refresh tokens (docs/platforms/snapchat.md#sign-in)."""
 
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -83,16 +84,15 @@ def token(request: HttpRequest) -> JsonResponse:
     ):
         return oauth_error("invalid_client", "Invalid client credentials.", 401)
     grant_type = form.get("grant_type")
+    tokens: dict[str, Any] | sandbox_codes.Refused | None
     if grant_type == "authorization_code":
         tokens = state.redeem_code(form.get("code", ""), form.get("redirect_uri", ""))
-        if isinstance(tokens, sandbox_codes.Refused):
-            return oauth_error("invalid_grant", "Invalid authorization code.")
     elif grant_type == "refresh_token":
         tokens = state.refresh_tokens(form.get("refresh_token", ""))
-        if tokens is None:
-            return oauth_error("invalid_grant", "Invalid refresh token.")
     else:
         return oauth_error("unsupported_grant_type", "Unsupported grant type.")
+    if tokens is None or isinstance(tokens, sandbox_codes.Refused):
+        return oauth_error("invalid_grant", "Invalid authorization code or refresh token.")
     return JsonResponse(tokens)
 
 
