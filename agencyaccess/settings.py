@@ -368,6 +368,11 @@ MICROSOFT_URLS = {
     name: env(f"MICROSOFT_{name.upper()}_URL")
     for name in ("authorize", "token", "customer_management")
 }
+SNAPCHAT_CLIENT_ID = env("SNAPCHAT_CLIENT_ID")  # an OAuth app of Snap Business Manager
+SNAPCHAT_CLIENT_SECRET = env("SNAPCHAT_CLIENT_SECRET")
+SNAPCHAT_URLS = {
+    name: env(f"SNAPCHAT_{name.upper()}_URL") for name in ("authorize", "token", "ads")
+}
 
 # E-mail. With EMAIL_HOST set, mail goes out by SMTP; without it, every message is kept as an
 # .eml file under EMAIL_FILE_PATH (0600) and its path printed, so a demo shows what would have

@@ -425,23 +425,36 @@ PLATFORMS: tuple[Platform, ...] = (
     Platform(
         "snapchat",
         "Snapchat",
+        # The agency's person joins the client's organization by invitation, with the level's
+        # organization or ad account role (docs/platforms/snapchat.md); native roles are the
+        # Marketing API's role types.
         (
-            _guided(
+            Service(
                 "Snapchat Ads",
                 "snapchat_ads",
-                (L("ADMIN"), L("GENERAL"), L("CREATIVE"), L("REPORTS")),
-                "REPORTS",
-                "GENERAL",
+                (
+                    L("ADMIN", "admin"),
+                    L("GENERAL", "general"),
+                    L("CREATIVE", "creative"),
+                    L("REPORTS", "reports"),
+                ),
+                read_only="REPORTS",
+                default="GENERAL",
+                grant=GrantModel.CLIENT_INVITES,
+                connector="snapchat_ads",
             ),
-            _guided(
+            Service(
                 "Snapchat Business",
                 "snapchat_business",
-                (L("ADMIN"), L("MEMBER")),
-                "MEMBER",
-                "MEMBER",
+                (L("ADMIN", "admin"), L("MEMBER", "member")),
+                read_only="MEMBER",
+                default="MEMBER",
+                grant=GrantModel.CLIENT_INVITES,
+                connector="snapchat_business",
             ),
         ),
         (EMAIL,),
+        oauth=True,
     ),
     _email_platform(
         "reddit",

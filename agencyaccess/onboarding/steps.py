@@ -163,23 +163,6 @@ GUIDES: Mapping[str, Guide] = {
             "MEMBER": pgettext_lazy("Clarity role", "Team member"),
         },
     ),
-    # developers.snap.com/api/marketing-api/Ads-API/roles (ad account and organization roles)
-    "snapchat_ads": Guide(
-        start_url="https://business.snapchat.com/",
-        roles={
-            "ADMIN": pgettext_lazy("Snapchat ad account role", "Admin"),
-            "GENERAL": pgettext_lazy("Snapchat ad account role", "General"),
-            "CREATIVE": pgettext_lazy("Snapchat ad account role", "Creative"),
-            "REPORTS": pgettext_lazy("Snapchat ad account role", "Reports"),
-        },
-    ),
-    "snapchat_business": Guide(
-        start_url="https://business.snapchat.com/",
-        roles={
-            "ADMIN": pgettext_lazy("Snapchat organization role", "Admin"),
-            "MEMBER": pgettext_lazy("Snapchat organization role", "Member"),
-        },
-    ),
     # Reddit Ads help (manage members in your business)
     "reddit_ads": Guide(
         start_url="https://ads.reddit.com/",

@@ -1,0 +1,29 @@
+"""What `agencyaccess check_platform snapchat` checks beyond the sign-in and its scope: that
+the Marketing API answers the app (an app not allowed on it is refused there, not at sign-in)
+and the agency's person it knows, whose e-mail address clients invite, with the organizations
+they belong to (docs/platforms/snapchat.md#checking-a-setup). Read-only calls."""
+
+from collections.abc import Sequence
+
+from agencyaccess.platforms.base import Check, ConnectorError, TokenSet
+from agencyaccess.platforms.snapchat.api import call, entities
+
+
+def platform_checks(tokens: TokenSet) -> Sequence[Check]:
+    try:
+        me = call("GET", "me", tokens)["me"]
+        answer = call("GET", "me/organizations", tokens)
+        organizations = entities(answer, "organizations", "organization")
+    except ConnectorError as e:
+        refusal = f"{e.platform_code or 'refused'}, HTTP {e.http_status or '?'}"
+        return [Check("Marketing API (/v1/me)", False, f"the API refused the sign-in ({refusal})")]
+    email = me.get("email") or ""
+    names = ", ".join(sorted(o.get("name") or o["id"] for o in organizations))
+    return [
+        Check(
+            "Agency's person (/v1/me)",
+            bool(email),
+            f"clients invite {email}" if email else "no e-mail address: clients cannot invite it",
+        ),
+        Check("Organizations (/v1/me/organizations)", True, names or "none yet"),
+    ]

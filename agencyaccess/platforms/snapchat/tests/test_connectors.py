@@ -1,0 +1,213 @@
+"""The Snapchat connectors over HTTP against the sandbox: listing what the client may share,
+the invitation to the client's organization with its roles, following it until the agency's
+person accepts, and removing it (docs/platforms/snapchat.md)."""
+
+import pytest
+
+from agencyaccess.lib import http
+from agencyaccess.platforms.base import (
+    ConnectorError,
+    GrantRef,
+    GrantState,
+    InsufficientRights,
+    MissingScope,
+    RateLimited,
+    TokenExpired,
+    TokenSet,
+)
+from agencyaccess.platforms.snapchat.connectors import CONNECTORS, ref_parts
+from agencyaccess.platforms.snapchat.sandbox import issue_sandbox_tokens, state, world
+from agencyaccess.platforms.snapchat.tests.cast import (
+    LIVE_SANDBOX,
+    accept,
+    agency,
+    asking,
+    pick,
+    ref,
+)
+
+pytestmark = LIVE_SANDBOX
+BUSINESS, ADS = CONNECTORS
+
+
+def test_listing_says_what_an_organization_admin_can_share(clara: TokenSet):
+    organizations = BUSINESS.list_assets(clara, "snapchat_business")
+    assert {(o.name, o.grantable) for o in organizations} == {
+        ("Clara Bikes", True),
+        ("Northwind Outdoor", False),
+    }
+    accounts = ADS.list_assets(clara, "snapchat_ads")
+    main = pick(accounts, world.MAIN_ACCOUNT)
+    assert (main.name, main.parent_id, main.parent_name, main.grantable) == (
+        "Clara Bikes - Main",
+        world.CLIENT_ORG,
+        "Clara Bikes",
+        True,
+    )
+    brand = pick(accounts, world.BRAND_ACCOUNT)  # Clara only has Reports there
+    assert not brand.grantable and "admin" in brand.not_grantable_reason
+
+
+def test_a_member_who_is_not_admin_sees_their_account_but_cannot_share_it(sandbox: str):
+    sam = issue_sandbox_tokens("sam")
+    [main] = ADS.list_assets(sam, "snapchat_ads")
+    assert main.external_id == world.MAIN_ACCOUNT and not main.grantable
+    # Asked anyway, Snapchat refuses and the message says who can.
+    with pytest.raises(InsufficientRights, match="admin of the organization"):
+        ADS.grant(sam, asking("snapchat_ads", main, "REPORTS", agency()))
+
+
+def test_an_ad_account_role_waits_for_the_invitation_to_be_accepted(
+    clara: TokenSet, alex: TokenSet
+):
+    main = pick(ADS.list_assets(clara, "snapchat_ads"), world.MAIN_ACCOUNT)
+    request = asking("snapchat_ads", main, "GENERAL", agency(alex))
+
+    outcome = ADS.grant(clara, request)
+
+    assert outcome.state == GrantState.PENDING_AGENCY
+    assert "alex@demo-agency.example" in outcome.message
+    organization, member_id, role_id = ref_parts(outcome.native_ref)
+    assert organization == world.CLIENT_ORG
+    invited = state.member(member_id)
+    assert invited is not None and invited["member_status"] == "INVITED"
+    # The prerequisite organization role and the level's ad account role, given at once.
+    assert {(r["type"], r.get("ad_account_id")) for r in state.roles_of(member_id)} == {
+        ("member", None),
+        ("general", world.MAIN_ACCOUNT),
+    }
+    kept = ref(request, outcome)
+    assert ADS.verify(kept, client_tokens=clara).state == GrantState.PENDING_AGENCY
+    assert ADS.verify(kept).state == GrantState.PENDING_AGENCY  # the agency's side sees nothing yet
+
+    accept(outcome)  # the agency's person accepts Snapchat's e-mail
+
+    assert ADS.verify(kept, client_tokens=clara).state == GrantState.ACTIVE
+    assert ADS.verify(kept).state == GrantState.ACTIVE  # the agency now sees the account
+    # Asking again finds the member and the role rather than inviting twice.
+    again = ADS.grant(clara, request)
+    assert (again.state, again.native_ref) == (GrantState.ACTIVE, outcome.native_ref)
+
+    assert ADS.revoke(kept, client_tokens=clara).state == GrantState.REVOKED
+    assert ADS.verify(kept, client_tokens=clara).state == GrantState.REVOKED
+    assert state.member(member_id) is not None  # only the ad account role went
+    assert role_id not in {r["id"] for r in state.roles_of(member_id)}
+    # Revoking what is already gone is done, not an error.
+    assert ADS.revoke(kept, client_tokens=clara).state == GrantState.REVOKED
+
+
+def test_organization_membership_with_its_role_and_leaving(clara: TokenSet):
+    [organization] = [o for o in BUSINESS.list_assets(clara, "snapchat_business") if o.grantable]
+    request = asking("snapchat_business", organization, "ADMIN", agency())
+
+    outcome = BUSINESS.grant(clara, request)
+
+    assert outcome.state == GrantState.PENDING_AGENCY
+    _organization, member_id, _role = ref_parts(outcome.native_ref)
+    assert [r["type"] for r in state.roles_of(member_id)] == ["admin"]
+    accept(outcome)
+    kept = ref(request, outcome)
+    assert BUSINESS.verify(kept, client_tokens=clara).state == GrantState.ACTIVE
+
+    assert BUSINESS.revoke(kept, client_tokens=clara).state == GrantState.REVOKED
+    assert state.member(member_id) is None  # left the organization, roles and all
+    assert BUSINESS.verify(kept, client_tokens=clara).state == GrantState.REVOKED
+
+
+def test_both_services_share_one_member(clara: TokenSet):
+    business = BUSINESS.grant(
+        clara,
+        asking(
+            "snapchat_business",
+            BUSINESS.list_assets(clara, "snapchat_business")[0],
+            "MEMBER",
+            agency(),
+        ),
+    )
+    main = pick(ADS.list_assets(clara, "snapchat_ads"), world.MAIN_ACCOUNT)
+    ads = ADS.grant(clara, asking("snapchat_ads", main, "REPORTS", agency()))
+    assert ref_parts(business.native_ref)[1] == ref_parts(ads.native_ref)[1]
+    member_id = ref_parts(ads.native_ref)[1]
+    assert sorted(r["type"] for r in state.roles_of(member_id)) == ["member", "reports"]
+
+
+def test_removing_the_member_in_business_manager_shows_as_revoked(clara: TokenSet):
+    main = pick(ADS.list_assets(clara, "snapchat_ads"), world.MAIN_ACCOUNT)
+    request = asking("snapchat_ads", main, "CREATIVE", agency())
+    outcome = ADS.grant(clara, request)
+    state.remove_member(ref_parts(outcome.native_ref)[1])
+
+    assert ADS.verify(ref(request, outcome), client_tokens=clara).state == GrantState.REVOKED
+
+
+def test_revoking_without_the_clients_sign_in_says_what_to_do(clara: TokenSet):
+    main = pick(ADS.list_assets(clara, "snapchat_ads"), world.MAIN_ACCOUNT)
+    request = asking("snapchat_ads", main, "REPORTS", agency())
+    outcome = ADS.revoke(ref(request, ADS.grant(clara, request)))
+    assert outcome.state == GrantState.MANUAL_REQUIRED
+    assert "Business Manager" in outcome.message and "alex@demo-agency.example" in outcome.message
+
+
+def test_checking_needs_a_sign_in(sandbox: str):
+    kept = GrantRef(
+        "snapchat_ads",
+        world.MAIN_ACCOUNT,
+        f"organizations/{world.CLIENT_ORG}/members/m/roles/r",
+        "general",
+        agency(),
+    )
+    with pytest.raises(TokenExpired, match="needs a Snapchat sign-in"):
+        ADS.verify(kept)
+
+
+def test_an_agency_without_an_email_cannot_be_invited(clara: TokenSet):
+    main = pick(ADS.list_assets(clara, "snapchat_ads"), world.MAIN_ACCOUNT)
+    nobody = agency()
+    request = asking("snapchat_ads", main, "REPORTS", type(nobody)(account_id="x"))
+    with pytest.raises(ConnectorError, match="no e-mail address"):
+        ADS.grant(clara, request)
+
+
+def test_an_expired_sign_in_and_the_rate_limit_say_what_to_do(sandbox: str):
+    with pytest.raises(TokenExpired) as expired:
+        ADS.list_assets(issue_sandbox_tokens("ed"), "snapchat_ads")
+    assert expired.value.http_status == 401
+    assert "connect Snapchat again" in expired.value.message
+
+    with pytest.raises(RateLimited) as limited:
+        ADS.list_assets(issue_sandbox_tokens("rita"), "snapchat_ads")
+    assert not limited.value.permanent and limited.value.retry_after
+
+
+def test_a_sign_in_without_the_marketing_scope_is_refused_before_any_call(sandbox: str):
+    tokens = issue_sandbox_tokens("clara", declined=["snapchat-marketing-api"])
+    with pytest.raises(MissingScope):
+        ADS.list_assets(tokens, "snapchat_ads")
+
+
+def test_the_calls_one_grant_makes(clara: TokenSet, monkeypatch):
+    """What docs/platforms/snapchat.md#granting counts: a first ad account grant 5 calls, one
+    for a member already there 2 or 3."""
+    main = pick(ADS.list_assets(clara, "snapchat_ads"), world.MAIN_ACCOUNT)
+    sent: list[str] = []
+    request = http.request
+
+    def counted(method: str, url: str, **kwargs):
+        sent.append(f"{method} {url.split('/v1/')[1].split('/', 2)[0]}")
+        return request(method, url, **kwargs)
+
+    monkeypatch.setattr(http, "request", counted)
+
+    ADS.grant(clara, asking("snapchat_ads", main, "GENERAL", agency()))
+    assert sent == [
+        "GET organizations",  # its members: is the agency's person there already?
+        "POST organizations",  # members: the invitation
+        "GET members",  # the member's roles
+        "POST organizations",  # roles: the organization role member
+        "POST organizations",  # roles: the ad account role
+    ]
+    sent.clear()
+    promo = pick(ADS.list_assets(clara, "snapchat_ads"), world.PROMO_ACCOUNT)
+    sent.clear()
+    ADS.grant(clara, asking("snapchat_ads", promo, "REPORTS", agency()))
+    assert sent == ["GET organizations", "GET members", "POST organizations"]
