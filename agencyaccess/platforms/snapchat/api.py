@@ -11,6 +11,7 @@ it is: 401 a sign-in to refresh or redo, 403 no rights on what was named, 429 th
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ from agencyaccess.platforms.snapchat.config import MARKETING_SCOPE, snapchat_set
 # The limits are 10 requests a second per token and 20 per app; a 429 sends no Retry-After
 # (developers.snap.com/api/marketing-api/Ads-API/rate-limits).
 RATE_LIMIT_SECONDS = 5.0
+PAGE_SIZE = 1000  # the most a list's `limit` may ask
 NOT_FOUND = "E3004"  # "Entity does not exist or you do not have permission to access it"
 
 
@@ -67,6 +69,35 @@ def call(
     if not response.is_success or str(answer.get("request_status", "")).upper() == "ERROR":
         raise error_from(answer, response.status_code)
     return answer
+
+
+def listed(
+    path: str, tokens: TokenSet, plural: str, singular: str, params: Mapping[str, str] = {}
+) -> list[dict[str, Any]]:
+    """Every entity of a list, page after page: asked in the largest pages Snap serves, the
+    next one named by `paging.next_link` (docs/platforms/snapchat.md#calls)."""
+    found: list[dict[str, Any]] = []
+    query = {**params, "limit": str(PAGE_SIZE)}
+    while True:
+        answer = call("GET", path, tokens, params=query)
+        found += entities(answer, plural, singular)
+        next_link = (answer.get("paging") or {}).get("next_link")
+        if not next_link:
+            return found
+        path, query = _within_api(str(next_link))
+
+
+def _within_api(link: str) -> tuple[str, dict[str, str]]:
+    """A next page's path and query; a link off the API's own address is refused, so the
+    person's token never goes anywhere else."""
+    base = snapchat_settings().api_url + "/"
+    url = urlsplit(link)
+    if not link.startswith(base) or url.fragment:
+        raise ConnectorError(
+            _("Snapchat sent an answer we could not read. Please try again later."),
+            permanent=False,
+        )
+    return url.path.removeprefix(urlsplit(base).path), dict(parse_qsl(url.query))
 
 
 def entities(answer: Mapping[str, Any], plural: str, singular: str) -> list[dict[str, Any]]:

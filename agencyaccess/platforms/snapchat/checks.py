@@ -6,14 +6,13 @@ they belong to (docs/platforms/snapchat.md#checking-a-setup). Read-only calls.""
 from collections.abc import Sequence
 
 from agencyaccess.platforms.base import Check, ConnectorError, TokenSet
-from agencyaccess.platforms.snapchat.api import call, entities
+from agencyaccess.platforms.snapchat.api import call, listed
 
 
 def platform_checks(tokens: TokenSet) -> Sequence[Check]:
     try:
         me = call("GET", "me", tokens)["me"]
-        answer = call("GET", "me/organizations", tokens)
-        organizations = entities(answer, "organizations", "organization")
+        organizations = listed("me/organizations", tokens, "organizations", "organization")
     except ConnectorError as e:
         refusal = f"{e.platform_code or 'refused'}, HTTP {e.http_status or '?'}"
         return [Check("Marketing API (/v1/me)", False, f"the API refused the sign-in ({refusal})")]

@@ -28,7 +28,7 @@ from agencyaccess.platforms.base import (
     TokenExpired,
     TokenSet,
 )
-from agencyaccess.platforms.snapchat.api import NOT_FOUND, call, entities, require_scope
+from agencyaccess.platforms.snapchat.api import NOT_FOUND, call, entities, listed, require_scope
 from agencyaccess.platforms.snapchat.config import MARKETING_SCOPE, snapchat_settings
 
 ADMIN = "admin"  # the organization role that adds members and assigns roles
@@ -266,8 +266,8 @@ def ref_parts(native_ref: str) -> tuple[str, str, str]:
 
 def _organizations(tokens: TokenSet) -> list[dict[str, Any]]:
     """The signed-in person's organizations, each with its ad accounts."""
-    answer = call("GET", "me/organizations", tokens, params={"with_ad_accounts": "true"})
-    return entities(answer, "organizations", "organization")
+    params = {"with_ad_accounts": "true"}
+    return listed("me/organizations", tokens, "organizations", "organization", params)
 
 
 def _my_organization_roles(tokens: TokenSet, organization: Mapping[str, Any]) -> set[str]:
@@ -280,9 +280,7 @@ def _my_organization_roles(tokens: TokenSet, organization: Mapping[str, Any]) ->
 
 
 def _members(tokens: TokenSet, organization: str) -> list[dict[str, Any]]:
-    return entities(
-        call("GET", f"organizations/{organization}/members", tokens), "members", "member"
-    )
+    return listed(f"organizations/{organization}/members", tokens, "members", "member")
 
 
 def _member_by_email(tokens: TokenSet, organization: str, email: str) -> dict[str, Any] | None:
@@ -297,7 +295,7 @@ def _member_by_id(tokens: TokenSet, organization: str, member_id: str) -> dict[s
 
 
 def _roles_of(tokens: TokenSet, member_id: str) -> list[dict[str, Any]]:
-    return entities(call("GET", f"members/{member_id}/roles", tokens), "roles", "role")
+    return listed(f"members/{member_id}/roles", tokens, "roles", "role")
 
 
 def _container(role: Mapping[str, Any]) -> str:

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from agencyaccess.platforms.snapchat.sandbox import state, world
 
 ADMIN = "admin"
+MIN_PAGE, MAX_PAGE = 50, 1000  # the `limit` a list accepts
 NOT_FOUND = (
     "Error code: E3004, message: Entity does not exist or you do not have permission to access it"
 )
@@ -44,6 +45,27 @@ def _success(**fields: Any) -> JsonResponse:
 
 def _wrapped(singular: str, entities: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"sub_request_status": "SUCCESS", singular: entity} for entity in entities]
+
+
+def _listed(request: HttpRequest, plural: str, singular: str, entities: list[Any]) -> JsonResponse:
+    """A list, in pages of `limit` when the caller asks one (50 to 1,000), the next page named
+    by `paging.next_link` with a `cursor` (docs/platforms/snapchat.md#calls)."""
+    if "limit" not in request.GET:
+        return _success(**{plural: _wrapped(singular, entities)})
+    try:
+        limit = int(request.GET["limit"])
+        start = int(request.GET.get("cursor") or 0)
+    except ValueError:
+        raise SnapError(400, "limit and cursor must be numbers.") from None
+    if not MIN_PAGE <= limit <= MAX_PAGE or start < 0:
+        raise SnapError(400, f"limit must be between {MIN_PAGE} and {MAX_PAGE}.")
+    paging: dict[str, str] = {}
+    if start + limit < len(entities):
+        query = request.GET.copy()
+        query["cursor"] = str(start + limit)
+        paging["next_link"] = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    page = entities[start : start + limit]
+    return _success(paging=paging, **{plural: _wrapped(singular, page)})
 
 
 def _refused_item(plural: str, reason: str, status: int = 400) -> SnapError:
@@ -146,7 +168,7 @@ def my_organizations(request: HttpRequest, person: world.Person) -> JsonResponse
         if with_accounts:
             entity["ad_accounts"] = _ad_accounts_seen(member_id, organization)
         found.append(entity)
-    return _success(organizations=_wrapped("organization", found))
+    return _listed(request, "organizations", "organization", found)
 
 
 def _ad_accounts_seen(member_id: str, organization: str) -> list[dict[str, Any]]:
@@ -163,7 +185,7 @@ def _ad_accounts_seen(member_id: str, organization: str) -> list[dict[str, Any]]
 
 def list_members(request: HttpRequest, person: world.Person, organization: str) -> JsonResponse:
     _membership(person, organization)
-    return _success(members=_wrapped("member", state.members_of(organization)))
+    return _listed(request, "members", "member", state.members_of(organization))
 
 
 def create_members(request: HttpRequest, person: world.Person, organization: str) -> JsonResponse:
@@ -193,7 +215,7 @@ def member_roles(request: HttpRequest, person: world.Person, member_id: str) -> 
     if found is None:
         raise _refused_item("roles", NOT_FOUND, status=200)
     _membership(person, found["organization_id"])
-    return _success(roles=_wrapped("role", state.roles_of(member_id)))
+    return _listed(request, "roles", "role", state.roles_of(member_id))
 
 
 def create_roles(request: HttpRequest, person: world.Person, organization: str) -> JsonResponse:

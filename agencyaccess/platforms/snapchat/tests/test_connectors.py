@@ -15,7 +15,9 @@ from agencyaccess.platforms.base import (
     TokenExpired,
     TokenSet,
 )
+from agencyaccess.platforms.snapchat import api as snapchat_api
 from agencyaccess.platforms.snapchat.connectors import CONNECTORS, ref_parts
+from agencyaccess.platforms.snapchat.sandbox import api as sandbox_api
 from agencyaccess.platforms.snapchat.sandbox import issue_sandbox_tokens, state, world
 from agencyaccess.platforms.snapchat.tests.cast import (
     LIVE_SANDBOX,
@@ -46,6 +48,33 @@ def test_listing_says_what_an_organization_admin_can_share(clara: TokenSet):
     )
     brand = pick(accounts, world.BRAND_ACCOUNT)  # Clara only has Reports there
     assert not brand.grantable and "admin" in brand.not_grantable_reason
+
+
+def test_lists_are_read_page_after_page(clara: TokenSet, monkeypatch: pytest.MonkeyPatch):
+    """Pages of one: each of Clara's two organizations comes from its own page."""
+    monkeypatch.setattr(sandbox_api, "MIN_PAGE", 1)
+    monkeypatch.setattr(snapchat_api, "PAGE_SIZE", 1)
+    pages: list[dict[str, str]] = []
+    request = http.request
+
+    def counted(method: str, url: str, **kwargs):
+        if url.endswith("/me/organizations"):
+            pages.append(kwargs["params"])
+        return request(method, url, **kwargs)
+
+    monkeypatch.setattr(http, "request", counted)
+    organizations = BUSINESS.list_assets(clara, "snapchat_business")
+    assert {o.name for o in organizations} == {"Clara Bikes", "Northwind Outdoor"}
+    assert [page.get("cursor") for page in pages] == [None, "1"]
+    assert {page["limit"] for page in pages} == {"1"}
+
+
+def test_a_next_page_off_the_api_is_not_followed(clara: TokenSet, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(
+        snapchat_api, "call", lambda *a, **k: {"paging": {"next_link": "https://evil.test/v1/x"}}
+    )
+    with pytest.raises(ConnectorError, match="could not read"):
+        snapchat_api.listed("me/organizations", clara, "organizations", "organization")
 
 
 def test_a_member_who_is_not_admin_sees_their_account_but_cannot_share_it(sandbox: str):

@@ -26,6 +26,14 @@ def test_answers_wrap_each_entity_with_its_status(clara: TokenSet):
     assert set(first["member"]) >= {"id", "email", "organization_id", "member_status"}
 
 
+def test_a_page_size_outside_what_snap_serves_is_refused(clara: TokenSet):
+    for limit in ("10", "5000", "many"):
+        refused = ads("GET", "me/organizations", clara, params={"limit": limit})
+        assert refused.status_code == 400 and refused.json()["request_status"] == "ERROR"
+    page = ads("GET", "me/organizations", clara, params={"limit": "50"}).json()
+    assert len(page["organizations"]) == 2 and "next_link" not in page["paging"]
+
+
 def test_without_a_valid_token_the_answer_is_401(sandbox: str):
     assert ads("GET", "me", None).status_code == 401
     refused = ads("GET", "me", issue_sandbox_tokens("ed"))
