@@ -82,7 +82,8 @@ class HubSpotPartner(ServiceConnector):
             raise TokenExpired(
                 _(
                     "Checking this access needs the client's HubSpot sign-in, which is no longer "
-                    "kept. The client can connect HubSpot again on their link."
+                    "kept. The agency can see in HubSpot whether it is a user of the client's "
+                    "account, and as what."
                 )
             )
         hub, user_id = _ref_parts(ref.native_ref)

@@ -2,7 +2,9 @@
 installed in) and the dated token, introspection and revocation endpoints
 (docs/platforms/hubspot.md#sign-in)."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -73,75 +75,69 @@ def redirect_to(uri: str, params: Mapping[str, str]) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{uri}{'&' if '?' in uri else '?'}{urlencode(params)}")
 
 
-def _app_authenticated(form: QueryDict) -> None:
-    if (form.get("client_id"), form.get("client_secret")) != (
-        SANDBOX_CLIENT_ID,
-        SANDBOX_CLIENT_SECRET,
-    ):
-        raise OAuthError("invalid_client", "BAD_CLIENT_ID", "missing or unknown client id", 401)
+def token_endpoint(
+    view: Callable[[QueryDict], dict[str, Any] | None],
+) -> Callable[..., HttpResponse]:
+    """A form POST under the token endpoint: the app authenticates with its id and secret in
+    the body, a refusal is an OAuth error body, no answer is a 204."""
+
+    @csrf_exempt
+    @require_POST
+    @wraps(view)
+    def wrapper(request: HttpRequest) -> HttpResponse:
+        checked = contract.exchange(request)
+        form = request.POST
+        try:
+            if (form.get("client_id"), form.get("client_secret")) != (
+                SANDBOX_CLIENT_ID,
+                SANDBOX_CLIENT_SECRET,
+            ):
+                raise OAuthError(
+                    "invalid_client", "BAD_CLIENT_ID", "missing or unknown client id", 401
+                )
+            body = view(form)
+        except OAuthError as e:
+            return checked(JsonResponse(e.body(), status=e.http_status))
+        return checked(HttpResponse(status=204) if body is None else JsonResponse(body))
+
+    return wrapper
 
 
-@csrf_exempt
-@require_POST
-def token(request: HttpRequest) -> HttpResponse:
-    checked = contract.exchange(request)
-    form = request.POST
-    try:
-        _app_authenticated(form)
-        grant_type = form.get("grant_type")
-        if grant_type == "authorization_code":
-            tokens = state.redeem_code(form.get("code", ""), form.get("redirect_uri", ""))
-        elif grant_type == "refresh_token":
-            tokens = state.refresh_tokens(form.get("refresh_token", ""))
-        else:
-            raise OAuthError("unsupported_grant_type", "BAD_GRANT_TYPE", "unsupported grant_type")
-    except OAuthError as e:
-        return checked(JsonResponse(e.body(), status=e.http_status))
-    return checked(JsonResponse(tokens))
+@token_endpoint
+def token(form: QueryDict) -> dict[str, Any]:
+    grant_type = form.get("grant_type")
+    if grant_type == "authorization_code":
+        return state.redeem_code(form.get("code", ""), form.get("redirect_uri", ""))
+    if grant_type == "refresh_token":
+        return state.refresh_tokens(form.get("refresh_token", ""))
+    raise OAuthError("unsupported_grant_type", "BAD_GRANT_TYPE", "unsupported grant_type")
 
 
-@csrf_exempt
-@require_POST
-def introspect(request: HttpRequest) -> HttpResponse:
+@token_endpoint
+def introspect(form: QueryDict) -> dict[str, Any]:
     """What the token is for; an unknown or expired one is only `{"active": false}`."""
-    checked = contract.exchange(request)
-    try:
-        _app_authenticated(request.POST)
-    except OAuthError as e:
-        return checked(JsonResponse(e.body(), status=e.http_status))
-    access = request.POST.get("token", "")
+    access = form.get("token", "")
     found = state.token_of(access)
     if found is None or found["seconds_left"] < 0:
-        return checked(JsonResponse({"active": False}))
+        return {"active": False}
     person = world.PEOPLE[found["person"]]
-    return checked(
-        JsonResponse(
-            {
-                "active": True,
-                "token": access,
-                "token_type": "bearer",
-                "token_use": "access_token",
-                "client_id": SANDBOX_CLIENT_ID,
-                "app_id": 1000001,
-                "hub_id": person.hub_id,
-                "hub_domain": world.HUBS[person.hub_id].domain,
-                "user_id": person.user_id,
-                "user": person.email,
-                "scopes": found["scopes"],
-                "expires_in": int(found["seconds_left"]),
-                "is_private_distribution": False,
-            }
-        )
-    )
+    return {
+        "active": True,
+        "token": access,
+        "token_type": "bearer",
+        "token_use": "access_token",
+        "client_id": SANDBOX_CLIENT_ID,
+        "app_id": 1000001,
+        "hub_id": person.hub_id,
+        "hub_domain": world.HUBS[person.hub_id].domain,
+        "user_id": person.user_id,
+        "user": person.email,
+        "scopes": found["scopes"],
+        "expires_in": int(found["seconds_left"]),
+        "is_private_distribution": False,
+    }
 
 
-@csrf_exempt
-@require_POST
-def revoke(request: HttpRequest) -> HttpResponse:
-    checked = contract.exchange(request)
-    try:
-        _app_authenticated(request.POST)
-    except OAuthError as e:
-        return checked(JsonResponse(e.body(), status=e.http_status))
-    state.revoke_refresh(request.POST.get("token", ""))
-    return checked(HttpResponse(status=204))
+@token_endpoint
+def revoke(form: QueryDict) -> None:
+    state.revoke_refresh(form.get("token", ""))
