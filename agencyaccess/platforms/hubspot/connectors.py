@@ -40,7 +40,7 @@ class HubSpotPartner(ServiceConnector):
     required_scopes = frozenset(SCOPES)
 
     def list_assets(self, tokens: TokenSet, service_key: str) -> Sequence[Asset]:
-        """The one account the sign-in was installed in, with its permission sets."""
+        """The one account the sign-in was installed in: a HubSpot token acts in one account."""
         require_scopes(tokens)
         info = token_info(tokens)
         return [

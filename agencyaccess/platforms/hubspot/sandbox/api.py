@@ -115,9 +115,7 @@ def roles(request: HttpRequest, person: world.Person) -> tuple[int, Any]:
 
 @endpoint
 def users(request: HttpRequest, person: world.Person) -> tuple[int, Any]:
-    """POST: create a user, with a permission set or none; GET: list the account's users."""
-    if request.method == "GET":
-        return 200, {"results": state.users_of(person.hub_id)}
+    """POST: create a user, with a permission set or none."""
     if request.method != "POST":
         raise ApiError(405, "VALIDATION_ERROR", "Method not allowed.")
     body = json_body(request)
