@@ -507,12 +507,20 @@ PLATFORMS: tuple[Platform, ...] = (
         "hubspot",
         "HubSpot",
         (
-            _guided(
+            Service(
                 "HubSpot Partner",
                 "hubspot_partner",
-                (L("SUPER_ADMIN"), L("STANDARD"), L("VIEW_ONLY")),
-                "VIEW_ONLY",
-                "STANDARD",
+                # Native roles: HubSpot's superAdmin flag, and the names of the client's own
+                # permission sets the connector assigns (docs/platforms/hubspot.md#levels).
+                (
+                    L("SUPER_ADMIN", "superAdmin"),
+                    L("STANDARD", "Standard"),
+                    L("VIEW_ONLY", "View only"),
+                ),
+                read_only="VIEW_ONLY",
+                default="STANDARD",
+                grant=GrantModel.DIRECT,  # the agency's e-mail is a user of the account at once
+                connector="hubspot_partner",
             ),
         ),
         (
@@ -521,6 +529,7 @@ PLATFORMS: tuple[Platform, ...] = (
                 "partner_id", "HubSpot partner account ID", FieldKind.DIGITS, required=False
             ),
         ),
+        oauth=True,
     ),
     _email_platform(
         "klaviyo",

@@ -198,15 +198,6 @@ GUIDES: Mapping[str, Guide] = {
         form=CollaboratorCodeForm,
         agency_note="Client shared collaborator code {answer}: request access from your Partner Dashboard (Stores, Add store, Request access).",
     ),
-    # knowledge.hubspot.com (add and manage users)
-    "hubspot_partner": Guide(
-        start_url="https://app.hubspot.com/",
-        roles={
-            "SUPER_ADMIN": pgettext_lazy("HubSpot permissions", "Super Admin"),
-            "STANDARD": pgettext_lazy("HubSpot permissions", "Edit access without Super Admin"),
-            "VIEW_ONLY": pgettext_lazy("HubSpot permissions", "View-only"),
-        },
-    ),
     # help.klaviyo.com/hc/en-us/articles/360053547071
     "klaviyo": Guide(
         start_url="https://www.klaviyo.com/login",

@@ -5,7 +5,7 @@ Everything outside a platform's package reaches it through this module (a test w
 imports): its sign-in, its connectors, the agency's sign-in, whether its sandbox stands in.
 """
 
-from agencyaccess.platforms import google, linkedin, meta, microsoft, snapchat, tiktok
+from agencyaccess.platforms import google, hubspot, linkedin, meta, microsoft, snapchat, tiktok
 from agencyaccess.platforms.base import (
     Check,
     ConnectorError,
@@ -25,6 +25,7 @@ INTEGRATIONS: dict[str, Integration] = {
         linkedin.INTEGRATION,
         microsoft.INTEGRATION,
         snapchat.INTEGRATION,
+        hubspot.INTEGRATION,
     )
 }
 

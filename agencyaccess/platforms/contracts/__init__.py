@@ -4,7 +4,8 @@ them) cannot drift from the vendors.
 
 The definitions come from the vendors' client libraries, installed with the test dependencies
 only: Google's discovery documents (google-api-python-client), the Google Ads API's messages and
-error enums (google-ads) and the Graph API's objects and edges (facebook-business). A production
+error enums (google-ads), the Graph API's objects and edges (facebook-business) and HubSpot's
+user provisioning and OAuth models (hubspot-api-client). A production
 install has none of them, so the checks run only where PLATFORM_CONTRACTS is on: the test suite
 turns it on (conftest.py).
 

@@ -114,9 +114,10 @@ class ListTests(AccountsPageTestCase):
         self.assertContains(r, 'action="/connected-accounts/linkedin/connect/"')
         self.assertContains(r, 'action="/connected-accounts/microsoft/connect/"')
         self.assertContains(r, 'action="/connected-accounts/snapchat/connect/"')
+        self.assertContains(r, 'action="/connected-accounts/hubspot/connect/"')
         self.assertNotContains(r, 'action="/connected-accounts/pinterest/connect/"')
         self.assertContains(r, 'href="/connected-accounts/pinterest/add/"')
-        self.assertContains(r, ">Sandbox</span>", count=6)
+        self.assertContains(r, ">Sandbox</span>", count=7)
 
     def test_each_account_says_where_it_stands(self):
         self.sign_in(self.google_a, google_tokens())

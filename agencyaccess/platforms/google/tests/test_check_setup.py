@@ -150,7 +150,7 @@ def test_another_agencys_account_is_not_found(agency):
 @pytest.mark.parametrize(
     ("platform", "error"),
     [
-        ("Hubspot", "HubSpot is granted by guided steps: it has no API to check"),
+        ("Klaviyo", "Klaviyo is granted by guided steps: it has no API to check"),
         ("Myspace", 'unknown platform "Myspace"'),
     ],
 )

@@ -1,0 +1,143 @@
+"""The sandbox's HubSpot OAuth: the app's install page (the person picks the account it is
+installed in) and the dated token, introspection and revocation endpoints
+(docs/platforms/hubspot.md#sign-in)."""
+
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from agencyaccess.platforms.hubspot.config import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SCOPES
+from agencyaccess.platforms.hubspot.sandbox import contract, state, world
+from agencyaccess.platforms.hubspot.sandbox.state import OAuthError
+
+TEMPLATE = "platforms/hubspot/sandbox_install.html"
+PASSED_ON = ("client_id", "redirect_uri", "scope", "state")
+
+
+class InstallError(Exception):
+    """A request the install page refuses on its own, without redirecting back."""
+
+
+@csrf_exempt  # HubSpot's page, not ours: it has no CSRF token of this site to check
+@require_http_methods(["GET", "POST"])
+def authorize(request: HttpRequest) -> HttpResponse:
+    params = request.POST if request.method == "POST" else request.GET
+    try:
+        scopes = requested_scopes(params)
+        if request.method == "POST":
+            return answer(request.POST, scopes)
+    except InstallError as e:
+        return render(request, TEMPLATE, {"error": str(e)}, status=400)
+    return render(
+        request,
+        TEMPLATE,
+        {
+            "people": [(p, world.HUBS[p.hub_id]) for p in world.PEOPLE.values()],
+            "scopes": scopes,
+            "params": {name: params[name] for name in PASSED_ON if name in params},
+        },
+    )
+
+
+def requested_scopes(params: QueryDict) -> list[str]:
+    if params.get("client_id") != SANDBOX_CLIENT_ID:
+        raise InstallError("Couldn't complete the connection: the app's client ID is unknown.")
+    if not params.get("redirect_uri", "").startswith(settings.SITE_URL + "/"):
+        raise InstallError("Couldn't complete the connection: the redirect URL does not match.")
+    scopes = params.get("scope", "").split()
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown or not scopes:
+        raise InstallError(f"Couldn't complete the connection: invalid scopes {' '.join(unknown)}")
+    return scopes
+
+
+def answer(form: QueryDict, scopes: list[str]) -> HttpResponse:
+    redirect_uri = form.get("redirect_uri", "")
+    passed_on = {"state": form.get("state", "")} if form.get("state") else {}
+    if form.get("action") != "connect":
+        return redirect_to(redirect_uri, {"error": "access_denied", **passed_on})
+    person = world.PEOPLE.get(form.get("person", ""))
+    if person is None:
+        raise InstallError("Choose an account.")
+    return redirect_to(
+        redirect_uri, {"code": state.new_code(person, redirect_uri, scopes), **passed_on}
+    )
+
+
+def redirect_to(uri: str, params: Mapping[str, str]) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{uri}{'&' if '?' in uri else '?'}{urlencode(params)}")
+
+
+def token_endpoint(
+    view: Callable[[QueryDict], dict[str, Any] | None],
+) -> Callable[..., HttpResponse]:
+    """A form POST under the token endpoint: the app authenticates with its id and secret in
+    the body, a refusal is an OAuth error body, no answer is a 204."""
+
+    @csrf_exempt
+    @require_POST
+    @wraps(view)
+    def wrapper(request: HttpRequest) -> HttpResponse:
+        checked = contract.exchange(request)
+        form = request.POST
+        try:
+            if (form.get("client_id"), form.get("client_secret")) != (
+                SANDBOX_CLIENT_ID,
+                SANDBOX_CLIENT_SECRET,
+            ):
+                raise OAuthError(
+                    "invalid_client", "BAD_CLIENT_ID", "missing or unknown client id", 401
+                )
+            body = view(form)
+        except OAuthError as e:
+            return checked(JsonResponse(e.body(), status=e.http_status))
+        return checked(HttpResponse(status=204) if body is None else JsonResponse(body))
+
+    return wrapper
+
+
+@token_endpoint
+def token(form: QueryDict) -> dict[str, Any]:
+    grant_type = form.get("grant_type")
+    if grant_type == "authorization_code":
+        return state.redeem_code(form.get("code", ""), form.get("redirect_uri", ""))
+    if grant_type == "refresh_token":
+        return state.refresh_tokens(form.get("refresh_token", ""))
+    raise OAuthError("unsupported_grant_type", "BAD_GRANT_TYPE", "unsupported grant_type")
+
+
+@token_endpoint
+def introspect(form: QueryDict) -> dict[str, Any]:
+    """What the token is for; an unknown or expired one is only `{"active": false}`."""
+    access = form.get("token", "")
+    found = state.token_of(access)
+    if found is None or found["seconds_left"] < 0:
+        return {"active": False}
+    person = world.PEOPLE[found["person"]]
+    return {
+        "active": True,
+        "token": access,
+        "token_type": "bearer",
+        "token_use": "access_token",
+        "client_id": SANDBOX_CLIENT_ID,
+        "app_id": 1000001,
+        "hub_id": person.hub_id,
+        "hub_domain": world.HUBS[person.hub_id].domain,
+        "user_id": person.user_id,
+        "user": person.email,
+        "scopes": found["scopes"],
+        "expires_in": int(found["seconds_left"]),
+        "is_private_distribution": False,
+    }
+
+
+@token_endpoint
+def revoke(form: QueryDict) -> None:
+    state.revoke_refresh(form.get("token", ""))
