@@ -25,8 +25,14 @@ from agencyaccess.platforms.base import (
     GrantOutcome,
     GrantRef,
     GrantRequest,
+    TokenSet,
 )
-from agencyaccess.platforms.models import SandboxRecord
+from agencyaccess.platforms.models import (
+    ConnectedAccount,
+    ConnectionMethod,
+    PlatformToken,
+    SandboxRecord,
+)
 
 # The live server answers from its own thread and database connection, so its tests commit and
 # the database is emptied after each. Only the sandbox's app is emptied: flushing every table
@@ -71,6 +77,22 @@ def serve_sandbox(
 
 
 # Grant requests and refs ------------------------------------------------------------------------
+
+
+def connect(agency: Any, platform: str, tokens: TokenSet, **fields: str) -> ConnectedAccount:
+    """The agency's account on a platform signed in with these tokens, with these fields (the
+    ids an agency sets on it): what `check_platform` reads."""
+    account = ConnectedAccount.objects.create(
+        agency=agency,
+        platform=platform,
+        email=tokens.email or "",
+        method=ConnectionMethod.OAUTH,
+        fields=fields,
+    )
+    token = PlatformToken(connected_account=account, platform=platform)
+    token.store(tokens)
+    token.save()
+    return account
 
 
 def pick(assets: Iterable[Asset], external_id: str) -> Asset:

@@ -94,5 +94,15 @@ def shared_assets(bc_id: str, partner_id: str, asset_type: str) -> list[tuple[st
     ]
 
 
+def received_assets(partner_id: str, asset_type: str) -> list[tuple[str, str, str]]:
+    """(sharing BC id, asset id, role) of what partners share with one Business Center."""
+    received = []
+    for record in _records("share").filter(key__contains=f":{partner_id}:").order_by("key"):
+        bc_id, partner, asset_id = record.key.split(":")
+        if partner == partner_id and record.data["asset_type"] == asset_type:
+            received.append((bc_id, asset_id, record.data["role"]))
+    return received
+
+
 def remove_share(bc_id: str, partner_id: str, asset_id: str) -> None:
     _records("share").filter(key=_share_key(bc_id, partner_id, asset_id)).delete()
