@@ -56,4 +56,3 @@ def test_a_member_other_than_the_one_kept_is_named(agency):
         f"  MISSING  Member (OpenID Connect userinfo): the sign-in is {ALEX.urn}, but the "
         "connected account gives roles to urn:li:person:s0m30neEl5e: reconnect the account"
     ) in result.stdout.splitlines()
-

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from agencyaccess.platforms.tiktok.config import SANDBOX_APP_ID, SANDBOX_APP_SECRET
-from agencyaccess.platforms.tiktok.sandbox import state, world
+from agencyaccess.platforms.tiktok.sandbox import contract, state, world
 
 NO_PERMISSION, PARAM_ERROR, RATE_LIMITED, TOKEN_INVALID = 40001, 40002, 40100, 40105
 ROLES = {
@@ -40,10 +40,11 @@ def endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any) -> HttpResponse:
+        checked = contract.exchange(request)  # against TikTok's SDK, in tests
         try:
-            return envelope(0, "OK", view(request, *args))
+            return checked(envelope(0, "OK", view(request, *args)))
         except ApiError as e:
-            return envelope(e.code, e.message)
+            return checked(envelope(e.code, e.message))
 
     return wrapper
 
