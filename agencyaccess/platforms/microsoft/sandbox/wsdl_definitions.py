@@ -1,8 +1,9 @@
 """Customer Management calls held against Microsoft's own definition of the service: the v13
 WSDL the Bing Ads SDK ships (`bingads`, bingads/v13/proxies/production/
 customermanagement_service.xml), whose XML Schema types are the REST API's JSON objects, member
-for member (learn.microsoft.com/advertising/guides/get-started-rest: "the REST API uses the
-same data objects as SOAP").
+for member: the REST reference of each operation
+(learn.microsoft.com/advertising/customer-management-service/<operation>) shows the data objects
+of its SOAP request and response.
 
 Each operation the sandbox serves has its `<Operation>Request` and `<Operation>Response`
 elements; a JSON object may carry only members of its type (a derived type's base included),

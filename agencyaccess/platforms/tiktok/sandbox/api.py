@@ -254,11 +254,11 @@ def asset_admin_get(request: HttpRequest) -> dict[str, Any]:
             "asset_name": world.asset(asset_id)[1].name,  # type: ignore[index]
             "asset_type": asset_type,
             "relation_type": "OWNER_PARTNER",
-            "relation_status": "BOUND",
+            "relation_status": status,
             "owner_bc_name": world.BUSINESS_CENTERS[owner].name,
             field: role,
         }
-        for owner, asset_id, role in state.received_assets(bc.bc_id, asset_type)
+        for owner, asset_id, role, status in state.received_assets(bc.bc_id, asset_type)
     ]
     wanted = filtering(request)
     items = [

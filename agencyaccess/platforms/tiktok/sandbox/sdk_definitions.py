@@ -24,13 +24,12 @@ from agencyaccess.platforms.contracts import violation
 NOT_SENT = frozenset(
     {"access_token", "async_req", "_return_http_data_only", "_preload_content", "_request_timeout"}
 )
-# Calls the connectors make that the SDK does not have, each from TikTok's reference: allowed
-# with whatever they carry, and kept few by a test.
+# Calls the connectors make that the SDK does not have, from TikTok's authentication guide
+# (business-api.tiktok.com/portal/docs?id=1738373164380162), unconfirmed by any definition:
+# allowed with whatever they carry, and kept few by a test (docs/platforms/tiktok.md#contract).
 NOT_IN_SDK = {
-    # "Get authorized user info" (business-api.tiktok.com/portal/docs?id=1739665513181185)
-    ("GET", "/open_api/v1.3/user/info/"),
-    # "Revoke a long-term access token" (business-api.tiktok.com/portal/docs?id=1738373141733378)
-    ("POST", "/open_api/v1.3/oauth2/revoke_token/"),
+    ("GET", "/open_api/v1.3/user/info/"),  # who signed in
+    ("POST", "/open_api/v1.3/oauth2/revoke_token/"),  # ending a long-term token
 }
 ENVELOPE = "InlineResponse200"
 

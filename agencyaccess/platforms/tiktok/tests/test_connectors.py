@@ -10,7 +10,7 @@ from agencyaccess.platforms.base import (
     TokenExpired,
 )
 from agencyaccess.platforms.tiktok.api import pages
-from agencyaccess.platforms.tiktok.sandbox import world
+from agencyaccess.platforms.tiktok.sandbox import state, world
 from agencyaccess.platforms.tiktok.tests.cast import (
     ADS,
     JANES_ADS,
@@ -129,6 +129,14 @@ class AgencySideTests(SandboxTestCase):
         self.client_calls("bc/partner/add/", advertiser_role="ADMIN")
         outcome = ADS.verify(ref)
         self.assertEqual((outcome.state, outcome.native_role), (GrantState.ACTIVE, "ADMIN"))
+
+    def test_a_share_waiting_for_the_agency_to_accept_is_pending(self):
+        ref = self.share()
+        _bc, asset = world.asset(JANES_ADS)  # type: ignore[misc]
+        state.add_share(world.CLIENT_BC_ID, world.AGENCY_BC_ID, asset, "OPERATOR", "PENDING")
+        outcome = ADS.verify(ref)
+        self.assertEqual(outcome.state, GrantState.PENDING_AGENCY)
+        self.assertIn(world.AGENCY_BC_ID, outcome.next_action_url or "")
 
     def test_the_clients_sign_in_still_comes_first(self):
         ref = self.share()

@@ -21,7 +21,7 @@ def refused(check, *args) -> str:
 
 def test_a_share_s_body_is_the_sdk_s_partner_add_body():
     found = sdk.check_request("POST", f"{V}/bc/partner/add/", {}, SHARE | {"advertiser_role": "X"})
-    assert (found.name, found.body) == ("bc_partner_add", "PartnerAddBody")
+    assert found is not None and (found.name, found.body) == ("bc_partner_add", "PartnerAddBody")
     message = refused(sdk.check_request, "POST", f"{V}/bc/partner/add/", {}, SHARE | {"role": "X"})
     assert "PartnerAddBody) has no member role" in message
     assert "requires bc_id" in refused(
