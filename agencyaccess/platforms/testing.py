@@ -8,7 +8,7 @@ passed in by each package's own tests/conftest.py and tests/cast.py.
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -19,6 +19,7 @@ from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 
 from agencyaccess.catalog import service_by_key
 from agencyaccess.lib import http
+from agencyaccess.platforms import contracts
 from agencyaccess.platforms.base import (
     AgencyIdentity,
     Asset,
@@ -93,6 +94,15 @@ def connect(agency: Any, platform: str, tokens: TokenSet, **fields: str) -> Conn
     token.store(tokens)
     token.save()
     return account
+
+
+def refused(check: Callable[..., Any], *args: Any) -> str:
+    """What a contract check says refusing this on purpose: the violation is raised, and
+    handed here rather than to the suite's guard (conftest.py)."""
+    with contracts.expected() as caught, pytest.raises(contracts.ContractViolation) as raised:
+        check(*args)
+    assert caught == [raised.value]
+    return str(raised.value)
 
 
 def pick(assets: Iterable[Asset], external_id: str) -> Asset:

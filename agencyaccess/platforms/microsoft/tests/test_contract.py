@@ -9,16 +9,9 @@ from agencyaccess.platforms import contracts
 from agencyaccess.platforms.microsoft.config import SANDBOX_DEVELOPER_TOKEN
 from agencyaccess.platforms.microsoft.sandbox import contract
 from agencyaccess.platforms.microsoft.sandbox import wsdl_definitions as wsdl
-from agencyaccess.platforms.testing import LIVE_SANDBOX
+from agencyaccess.platforms.testing import LIVE_SANDBOX, refused
 
 LINK = {"Type": "AccountLink", "ClientEntityId": 1, "ManagingCustomerId": 2, "IsBillToClient": True}
-
-
-def refused(check, *args) -> str:
-    with contracts.expected() as caught, pytest.raises(contracts.ContractViolation) as e:
-        check(*args)
-    assert caught == [e.value]
-    return str(e.value)
 
 
 def test_a_link_request_has_only_client_link_members():

@@ -1,22 +1,14 @@
 """The TikTok sandbox held against TikTok's Python SDK: what the SDK's calls and models have
 passes, what they lack is refused, by the checks and by the sandbox over HTTP."""
 
-import pytest
-
 from agencyaccess.platforms import contracts
+from agencyaccess.platforms.testing import refused
 from agencyaccess.platforms.tiktok.sandbox import sdk_definitions as sdk
 from agencyaccess.platforms.tiktok.sandbox import world
 from agencyaccess.platforms.tiktok.tests.cast import SandboxTestCase
 
 V = "/open_api/v1.3"
 SHARE = {"bc_id": "1", "partner_id": "2", "asset_type": "ADVERTISER", "asset_ids": ["3"]}
-
-
-def refused(check, *args) -> str:
-    with contracts.expected() as caught, pytest.raises(contracts.ContractViolation) as e:
-        check(*args)
-    assert caught == [e.value]
-    return str(e.value)
 
 
 def test_a_share_s_body_is_the_sdk_s_partner_add_body():
