@@ -23,9 +23,16 @@ def pytest_configure(config):
     # answer, which a connector waits for with a timeout.
     from agencyaccess.platforms.google.sandbox.contract import preload as preload_google
     from agencyaccess.platforms.meta.sandbox.contract import preload as preload_meta
+    from agencyaccess.platforms.microsoft.sandbox.contract import preload as preload_microsoft
+    from agencyaccess.platforms.tiktok.sandbox.contract import preload as preload_tiktok
 
     if os.environ.get("PYTEST_XDIST_WORKER") or not getattr(config.option, "numprocesses", None):
-        for preload in (preload_google, preload_meta):  # not in xdist's controller
+        for preload in (
+            preload_google,
+            preload_meta,
+            preload_microsoft,
+            preload_tiktok,
+        ):  # not in xdist's controller
             threading.Thread(target=preload, daemon=True).start()
 
 

@@ -287,6 +287,11 @@ class Check:
     detail: str = ""
 
 
+def refusal(error: ConnectorError) -> str:
+    """A platform's refusal on a check line: its own code and the HTTP status."""
+    return f"refused ({error.platform_code or 'error'}, HTTP {error.http_status or '?'})"
+
+
 @dataclass(frozen=True)
 class Integration:
     """Everything one platform package provides to the registry."""
@@ -299,13 +304,14 @@ class Integration:
     sandbox_sign_in: Callable[[str], TokenSet]
     sandbox_agency_person: str
     # Read-only checks of what only this platform knows (Google Ads' developer token, Meta's
-    # app review), given a fresh sign-in of the agency's connected account.
-    platform_checks: Callable[[TokenSet], Sequence[Check]] | None = None
+    # app review, TikTok's Business Center), given a fresh sign-in of the agency's connected
+    # account and the account's fields (the ids the agency set on it).
+    platform_checks: Callable[[TokenSet, Mapping[str, Any]], Sequence[Check]] | None = None
 
-    def check_setup(self, tokens: TokenSet) -> list[Check]:
-        """What works and what is missing for this platform, with the agency's connected account:
-        the configured app refreshes its sign-in, the sign-in holds every connector's scopes, and
-        the platform's own checks. Reads only; grants nothing."""
+    def check_setup(self, tokens: TokenSet, fields: Mapping[str, Any] | None = None) -> list[Check]:
+        """What works and what is missing for this platform, with the agency's connected account
+        (its sign-in and its fields): the configured app refreshes the sign-in, the sign-in holds
+        every connector's scopes, and the platform's own checks. Reads only; grants nothing."""
         try:
             fresh = self.client.refresh(tokens)
         except TokenExpired as e:
@@ -323,7 +329,7 @@ class Integration:
         checks = [Check("App credentials", True, "the configured app refreshed the sign-in")]
         checks += [_scope_check(connector, fresh.scopes) for connector in self.connectors]
         if self.platform_checks is not None:
-            checks += self.platform_checks(fresh)
+            checks += self.platform_checks(fresh, fields or {})
         return checks
 
 

@@ -5,6 +5,9 @@ Everything outside a platform's package reaches it through this module (a test w
 imports): its sign-in, its connectors, the agency's sign-in, whether its sandbox stands in.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from agencyaccess.platforms import google, hubspot, linkedin, meta, microsoft, snapchat, tiktok
 from agencyaccess.platforms.base import (
     Check,
@@ -85,7 +88,10 @@ def mode_check(platform_key: str) -> Check:
     return Check("Mode", True, "real API: the configured app's credentials are used")
 
 
-def check_setup(platform_key: str, tokens: TokenSet) -> list[Check]:
-    """The platform's read-only setup checks with an agency's connected sign-in
-    (`Integration.check_setup`). Raises KeyError for a platform without an API."""
-    return INTEGRATIONS[platform_key].check_setup(tokens)
+def check_setup(
+    platform_key: str, tokens: TokenSet, fields: Mapping[str, Any] | None = None
+) -> list[Check]:
+    """The platform's read-only setup checks with an agency's connected sign-in and the
+    account's fields (`Integration.check_setup`). Raises KeyError for a platform without an
+    API."""
+    return INTEGRATIONS[platform_key].check_setup(tokens, fields)

@@ -8,7 +8,7 @@ passed in by each package's own tests/conftest.py and tests/cast.py.
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -19,14 +19,21 @@ from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 
 from agencyaccess.catalog import service_by_key
 from agencyaccess.lib import http
+from agencyaccess.platforms import contracts
 from agencyaccess.platforms.base import (
     AgencyIdentity,
     Asset,
     GrantOutcome,
     GrantRef,
     GrantRequest,
+    TokenSet,
 )
-from agencyaccess.platforms.models import SandboxRecord
+from agencyaccess.platforms.models import (
+    ConnectedAccount,
+    ConnectionMethod,
+    PlatformToken,
+    SandboxRecord,
+)
 
 # The live server answers from its own thread and database connection, so its tests commit and
 # the database is emptied after each. Only the sandbox's app is emptied: flushing every table
@@ -71,6 +78,31 @@ def serve_sandbox(
 
 
 # Grant requests and refs ------------------------------------------------------------------------
+
+
+def connect(agency: Any, platform: str, tokens: TokenSet, **fields: str) -> ConnectedAccount:
+    """The agency's account on a platform signed in with these tokens, with these fields (the
+    ids an agency sets on it): what `check_platform` reads."""
+    account = ConnectedAccount.objects.create(
+        agency=agency,
+        platform=platform,
+        email=tokens.email or "",
+        method=ConnectionMethod.OAUTH,
+        fields=fields,
+    )
+    token = PlatformToken(connected_account=account, platform=platform)
+    token.store(tokens)
+    token.save()
+    return account
+
+
+def refused(check: Callable[..., Any], *args: Any) -> str:
+    """What a contract check says refusing this on purpose: the violation is raised, and
+    handed here rather than to the suite's guard (conftest.py)."""
+    with contracts.expected() as caught, pytest.raises(contracts.ContractViolation) as raised:
+        check(*args)
+    assert caught == [raised.value]
+    return str(raised.value)
 
 
 def pick(assets: Iterable[Asset], external_id: str) -> Asset:

@@ -2,9 +2,10 @@
 Ads developer token's access level and the manager accounts clients' accounts are linked under
 (docs/platforms/google.md#google-ads). Read-only calls."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from agencyaccess.platforms.base import Check, ConnectorError, TokenSet
+from agencyaccess.platforms.base import Check, ConnectorError, TokenSet, refusal
 from agencyaccess.platforms.google.ads import ADS, CUSTOMER, GoogleAds
 
 # A test-level developer token works on test accounts only; on any other account Google Ads
@@ -12,13 +13,13 @@ from agencyaccess.platforms.google.ads import ADS, CUSTOMER, GoogleAds
 TOKEN_NOT_APPROVED = "DEVELOPER_TOKEN_NOT_APPROVED"  # noqa: S105 (an error code)
 
 
-def platform_checks(tokens: TokenSet) -> Sequence[Check]:
+def platform_checks(tokens: TokenSet, fields: Mapping[str, Any]) -> Sequence[Check]:
     if GoogleAds.required_scopes - tokens.scopes:
         return []  # the scope line already says Google Ads cannot be read
     try:
         answer = ADS.call("GET", "/customers:listAccessibleCustomers", tokens)
     except ConnectorError as e:
-        return [Check("Google Ads accounts", False, _refusal(e))]
+        return [Check("Google Ads accounts", False, refusal(e))]
     ids = sorted(name.removeprefix("customers/") for name in answer.get("resourceNames", []))
     customers: list[dict] = []
     refusals: set[str] = set()
@@ -61,7 +62,3 @@ def _managers(customers: list[dict]) -> Check:
             "manager account, only invited",
         )
     return Check("Google Ads manager accounts", True, ", ".join(ids))
-
-
-def _refusal(error: ConnectorError) -> str:
-    return f"refused ({error.platform_code or 'error'}, HTTP {error.http_status or '?'})"

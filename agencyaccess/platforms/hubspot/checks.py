@@ -2,20 +2,20 @@
 HubSpot itself says of the token (introspection), the account it is for and the scopes HubSpot
 holds for it (docs/platforms/hubspot.md#checking-a-real-setup). Read-only calls."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from agencyaccess.platforms.base import Check, ConnectorError, TokenSet
+from agencyaccess.platforms.base import Check, ConnectorError, TokenSet, refusal
 from agencyaccess.platforms.hubspot.client import token_info
 from agencyaccess.platforms.hubspot.config import SCOPES
 
 
-def platform_checks(tokens: TokenSet) -> Sequence[Check]:
+def platform_checks(tokens: TokenSet, fields: Mapping[str, Any]) -> Sequence[Check]:
     label = "Token introspection"
     try:
         info = token_info(tokens)
     except ConnectorError as e:
-        refusal = f"{e.platform_code or 'error'}, HTTP {e.http_status or '?'}"
-        return [Check(label, False, f"refused ({refusal})")]
+        return [Check(label, False, refusal(e))]
     missing = sorted(set(SCOPES) - info.scopes)
     return [
         Check(

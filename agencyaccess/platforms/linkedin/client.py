@@ -20,7 +20,7 @@ from agencyaccess.platforms.base import (
     TokenSet,
 )
 from agencyaccess.platforms.linkedin.config import linkedin_settings
-from agencyaccess.platforms.linkedin.connectors import CONNECTORS
+from agencyaccess.platforms.linkedin.connectors import CONNECTORS, PERSON_FIELD
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class LinkedInClient(PlatformClient):
         return SignIn(
             email=tokens.email or "",
             name=tokens.name or "",
-            fields={"person_id": tokens.subject_id or ""},
+            fields={PERSON_FIELD: tokens.subject_id or ""},
         )
 
     def _token_call(self, form: Mapping[str, str]) -> dict[str, Any]:
@@ -151,7 +151,7 @@ class LinkedInClient(PlatformClient):
         )
 
     def _tokens(self, answer: Mapping[str, Any]) -> TokenSet:
-        me = self._userinfo(answer["access_token"])
+        me = userinfo(answer["access_token"])
         expires_in = answer.get("expires_in")
         return TokenSet(
             access_token=answer["access_token"],
@@ -166,24 +166,25 @@ class LinkedInClient(PlatformClient):
             name=me.get("name"),
         )
 
-    @staticmethod
-    def _userinfo(access_token: str) -> dict[str, Any]:
-        try:
-            response = http.request(
-                "GET",
-                linkedin_settings().userinfo_url,
-                headers={"Authorization": f"Bearer {access_token}"},
-            )
-        except http.TransportError as e:
-            raise ConnectorError(
-                _("LinkedIn did not answer. Please try again in a moment."), permanent=False
-            ) from e
-        if not response.is_success:
-            raise ConnectorError(
-                _(
-                    "LinkedIn did not tell us who signed in. Please connect LinkedIn again and "
-                    "allow sharing your name and e-mail address."
-                ),
-                http_status=response.status_code,
-            )
-        return dict(response.json())
+
+def userinfo(access_token: str) -> dict[str, Any]:
+    """Who signed in: the OpenID Connect userinfo (`sub`, `name`, `email`)."""
+    try:
+        response = http.request(
+            "GET",
+            linkedin_settings().userinfo_url,
+            headers={"Authorization": f"Bearer {access_token}"},
+        )
+    except http.TransportError as e:
+        raise ConnectorError(
+            _("LinkedIn did not answer. Please try again in a moment."), permanent=False
+        ) from e
+    if not response.is_success:
+        raise ConnectorError(
+            _(
+                "LinkedIn did not tell us who signed in. Please connect LinkedIn again and "
+                "allow sharing your name and e-mail address."
+            ),
+            http_status=response.status_code,
+        )
+    return dict(response.json())

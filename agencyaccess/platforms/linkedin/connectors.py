@@ -26,6 +26,7 @@ from agencyaccess.platforms.linkedin.api import RestLi, key
 ACCOUNT_URN = "urn:li:sponsoredAccount:"
 ORGANIZATION_URN = "urn:li:organization:"
 PERSON_URN = "urn:li:person:"
+PERSON_FIELD = "person_id"  # the connected account's field: the agency's member id
 
 
 class LinkedInConnector(ServiceConnector):
@@ -281,7 +282,7 @@ CONNECTORS: tuple[LinkedInConnector, ...] = (AdAccountsConnector(), CompanyPageC
 def person_urn(agency: AgencyIdentity) -> str:
     """The agency member who receives the role: LinkedIn adds people by person URN only, which
     their own sign-in gives (the OpenID Connect `sub`)."""
-    person = str(agency.fields.get("person_id") or "")
+    person = str(agency.fields.get(PERSON_FIELD) or "")
     if not person and agency.tokens is not None:
         person = agency.tokens.subject_id or ""
     if not person:

@@ -3,23 +3,24 @@ permission is missing (declined by the person, or not available to the app until
 review grants it) and the Business Managers that receive clients' shares
 (docs/platforms/meta.md#sign-in). Read-only calls."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from agencyaccess.platforms.base import Check, ConnectorError, TokenSet
+from agencyaccess.platforms.base import Check, ConnectorError, TokenSet, refusal
 from agencyaccess.platforms.meta.api import Graph
 from agencyaccess.platforms.meta.connectors import CONNECTORS, agency_businesses
 
 NEEDED = frozenset(scope for connector in CONNECTORS for scope in connector.required_scopes)
 
 
-def platform_checks(tokens: TokenSet) -> Sequence[Check]:
+def platform_checks(tokens: TokenSet, fields: Mapping[str, Any]) -> Sequence[Check]:
     try:
         statuses = {
             item["permission"]: item.get("status", "")
             for item in Graph(tokens.access_token).items("me/permissions")
         }
     except ConnectorError as e:
-        return [Check("Permissions (/me/permissions)", False, _refusal(e))]
+        return [Check("Permissions (/me/permissions)", False, refusal(e))]
     checks = [_permissions(statuses)]
     if statuses.get("business_management") == "granted":
         checks.append(_businesses(tokens))
@@ -48,11 +49,7 @@ def _businesses(tokens: TokenSet) -> Check:
     try:
         businesses = agency_businesses(tokens)
     except ConnectorError as e:
-        return Check(label, False, _refusal(e))
+        return Check(label, False, refusal(e))
     if not businesses:
         return Check(label, False, "this person belongs to none: no business can receive shares")
     return Check(label, True, ", ".join(f"{name} ({id_})" for id_, name in businesses))
-
-
-def _refusal(error: ConnectorError) -> str:
-    return f"refused ({error.platform_code or 'error'}, HTTP {error.http_status or '?'})"

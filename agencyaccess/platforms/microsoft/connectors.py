@@ -9,7 +9,7 @@ A link gives the agency's own people the access their roles in the agency give, 
 levels that manage the account; a narrower level (Viewer, Advertiser Campaign Manager) is a user.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -184,13 +184,17 @@ def _asset(account: Mapping[str, Any], roles: Sequence[Mapping[str, Any]]) -> As
 def _role_on(roles: Sequence[Mapping[str, Any]], customer: str, account: str) -> int | None:
     """The user's strongest role on an account of this customer: a role whose AccountIds is
     null covers all the customer's accounts."""
-    held = [
+    return strongest(
         role["RoleId"]
         for role in roles
         if str(role.get("CustomerId")) == customer
         and (role.get("AccountIds") is None or int(account) in role["AccountIds"])
-    ]
-    return min(held, key=lambda r: ROLE_RANK.index(r) if r in ROLE_RANK else 99, default=None)
+    )
+
+
+def strongest(role_ids: Iterable[int]) -> int | None:
+    """The role with the most rights among these RoleIds."""
+    return min(role_ids, key=lambda r: ROLE_RANK.index(r) if r in ROLE_RANK else 99, default=None)
 
 
 def _not_sharing_role() -> str:

@@ -2,6 +2,7 @@
 partner (docs/platforms/tiktok.md)."""
 
 from agencyaccess.platforms.base import Integration
+from agencyaccess.platforms.tiktok.checks import platform_checks
 from agencyaccess.platforms.tiktok.client import TikTokClient
 from agencyaccess.platforms.tiktok.connectors import CONNECTORS
 from agencyaccess.platforms.tiktok.sandbox import issue_sandbox_tokens
@@ -13,4 +14,5 @@ INTEGRATION = Integration(
     sandbox_urls="agencyaccess.platforms.tiktok.sandbox.urls",
     sandbox_sign_in=issue_sandbox_tokens,
     sandbox_agency_person=AGENCY_PERSON,
+    platform_checks=platform_checks,
 )

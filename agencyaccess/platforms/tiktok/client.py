@@ -17,7 +17,7 @@ from agencyaccess.platforms.base import (
 )
 from agencyaccess.platforms.tiktok.api import call
 from agencyaccess.platforms.tiktok.config import tiktok_settings
-from agencyaccess.platforms.tiktok.connectors import business_centers
+from agencyaccess.platforms.tiktok.connectors import BC_FIELD, business_centers
 
 logger = logging.getLogger(__name__)
 
@@ -109,5 +109,5 @@ class TikTokClient(PlatformClient):
         return SignIn(
             email=tokens.email or "",
             name=tokens.name or "",
-            options=Options("business_center_id", centers),
+            options=Options(BC_FIELD, centers),
         )

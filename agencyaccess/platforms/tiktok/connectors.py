@@ -2,14 +2,17 @@
 (docs/platforms/tiktok.md#granting).
 
 The client's Business Center adds the agency's as a partner and shares the asset in one call,
-`bc/partner/add/`; the share is read back with `bc/partner/asset/get/` and cancelled with
+`bc/partner/add/`; the share is read back with `bc/partner/asset/get/` (the client's side) or
+`bc/asset/admin/get/` (the agency's side, once the client's sign-in is gone), and cancelled with
 `bc/partner/asset/delete/`. The same calls share catalogs (asset type CATALOG, `catalog_role`);
 the catalogue offers ad accounts only for now, so one subclass sets the asset type and the role
 field it sends.
 """
 
-from collections.abc import Iterator
-from typing import ClassVar
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
 
@@ -29,7 +32,20 @@ from agencyaccess.platforms.tiktok.api import call, pages
 from agencyaccess.platforms.tiktok.config import tiktok_settings
 
 BC_ADMIN = "ADMIN"  # only a Business Center admin may manage its partners
+BC_FIELD = "business_center_id"  # the catalogue's account field: the agency's Business Center
 SHARED_BY_US = "SHARING"  # `share_type` of the assets a Business Center shares with a partner
+# How `bc/asset/admin/get/` describes an asset a partner shares with the Business Center, and
+# the share's state (docs/platforms/tiktok.md#verifying-and-removing).
+OWNED_BY_PARTNER = "OWNER_PARTNER"
+SHARE_BOUND, SHARE_PENDING = "BOUND", "PENDING"
+
+
+@dataclass(frozen=True)
+class Share:
+    """An asset shared with the agency's Business Center, as TikTok lists it."""
+
+    role: str  # the partner's role on it, e.g. OPERATOR ("" when the listing leaves it out)
+    pending: bool = False  # TikTok holds it until the agency's Business Center accepts
 
 
 def business_centers(tokens: TokenSet) -> Iterator[tuple[str, str, str]]:
@@ -41,7 +57,7 @@ def business_centers(tokens: TokenSet) -> Iterator[tuple[str, str, str]]:
 
 
 def agency_bc_id(agency: AgencyIdentity) -> str:
-    bc_id = str(agency.fields.get("business_center_id") or "")
+    bc_id = str(agency.fields.get(BC_FIELD) or "")
     if not bc_id:
         raise ConnectorError(
             _("The agency has not set its TikTok Business Center ID yet."), permanent=True
@@ -87,24 +103,26 @@ class PartnerShareConnector(ServiceConnector):
                 self.role_field: request.native_role,
             },
         )
-        shared = self._is_shared(tokens, client_bc, partner, request.asset.external_id)
+        share = self._shared_by_client(tokens, client_bc, partner, request.asset.external_id)
         ref = native_ref(client_bc, partner, request.asset.external_id)
-        return self._outcome(shared, ref, partner, request.native_role, granting=True)
+        return self._outcome(share, ref, partner, request.native_role, granting=True)
 
     def verify(self, ref: GrantRef, *, client_tokens: TokenSet | None = None) -> GrantOutcome:
-        if client_tokens is None:
-            # The agency's side lists what partners share with it only through the same
-            # endpoint on its own Business Center; we keep to the documented SHARING view, so
-            # checking needs the client's sign-in (docs/platforms/tiktok.md#verifying).
+        """With the client's sign-in while it is held, else from the agency's own Business
+        Center, which lists what partners share with it."""
+        partner = agency_bc_id(ref.agency)
+        if client_tokens is not None:
+            share = self._shared_by_client(client_tokens, client_bc_of(ref), partner, ref.asset_id)
+        elif ref.agency.tokens is not None:
+            share = self._received_by_agency(ref.agency.tokens, partner, ref.asset_id)
+        else:
             raise TokenExpired(
                 _(
-                    "Checking this access needs the client's TikTok sign-in: ask them to "
-                    "connect TikTok again."
+                    "Checking this access needs a TikTok sign-in: the agency can connect its "
+                    "TikTok For Business account in AgencyAccess."
                 )
             )
-        partner = agency_bc_id(ref.agency)
-        shared = self._is_shared(client_tokens, client_bc_of(ref), partner, ref.asset_id)
-        return self._outcome(shared, ref.native_ref, partner, ref.native_role, granting=False)
+        return self._outcome(share, ref.native_ref, partner, ref.native_role, granting=False)
 
     def revoke(self, ref: GrantRef, *, client_tokens: TokenSet | None = None) -> GrantOutcome:
         if client_tokens is None:
@@ -147,7 +165,10 @@ class PartnerShareConnector(ServiceConnector):
             % {"name": bc_name},
         )
 
-    def _is_shared(self, tokens: TokenSet, client_bc: str, partner: str, asset_id: str) -> bool:
+    def _shared_by_client(
+        self, tokens: TokenSet, client_bc: str, partner: str, asset_id: str
+    ) -> Share | None:
+        """What the client's Business Center shares with the agency's."""
         shared = pages(
             "bc/partner/asset/get/",
             token=tokens.access_token,
@@ -156,21 +177,39 @@ class PartnerShareConnector(ServiceConnector):
             asset_type=self.asset_type,
             share_type=SHARED_BY_US,
         )
-        return any(str(item.get("asset_id")) == asset_id for item in shared)
+        item = _item(shared, asset_id)
+        return Share(str(item.get(self.role_field) or "")) if item is not None else None
+
+    def _received_by_agency(self, tokens: TokenSet, agency_bc: str, asset_id: str) -> Share | None:
+        """What the agency's Business Center holds from partners (its admin's view): a share
+        BOUND is in force, PENDING waits for the agency to accept the partnership."""
+        received = pages(
+            "bc/asset/admin/get/",
+            token=tokens.access_token,
+            bc_id=agency_bc,
+            asset_type=self.asset_type,
+            filtering=json.dumps({"relation_type": OWNED_BY_PARTNER}),
+        )
+        item = _item(received, asset_id)
+        if item is None or item.get("relation_status") not in (SHARE_BOUND, SHARE_PENDING):
+            return None  # UNBOUND, REJECTED or not listed: the client stopped sharing it
+        role = str(item.get(self.role_field) or "")
+        return Share(role, pending=item["relation_status"] == SHARE_PENDING)
 
     def _outcome(
-        self, shared: bool, ref: str, partner: str, native_role: str, *, granting: bool
+        self, share: Share | None, ref: str, partner: str, native_role: str, *, granting: bool
     ) -> GrantOutcome:
-        if shared:
+        if share is not None and not share.pending:
             return GrantOutcome(
                 GrantState.ACTIVE,
                 native_ref=ref,
-                native_role=native_role,
+                native_role=share.role or native_role,  # the role read back shows drift
                 message=_("Shared: the agency's Business Center has access now."),
             )
-        if granting:
-            # TikTok accepted the share but does not list it yet: the agency's Business Center
-            # has to accept the partnership first (docs/platforms/tiktok.md#granting).
+        if granting or share is not None:
+            # TikTok accepted the share but does not list it yet, or lists it as PENDING: the
+            # agency's Business Center has to accept the partnership first
+            # (docs/platforms/tiktok.md#granting).
             return GrantOutcome(
                 GrantState.PENDING_AGENCY,
                 native_ref=ref,
@@ -184,6 +223,10 @@ class PartnerShareConnector(ServiceConnector):
             native_role=native_role,
             message=_("The agency no longer has access to this."),
         )
+
+
+def _item(items: Iterator[dict[str, Any]], asset_id: str) -> Mapping[str, Any] | None:
+    return next((item for item in items if str(item.get("asset_id")) == asset_id), None)
 
 
 class AdAccountsConnector(PartnerShareConnector):

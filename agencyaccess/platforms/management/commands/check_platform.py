@@ -38,7 +38,7 @@ class Command(commands.Command):
             self.stdout.write(f"{connected} ({connected.public_id})")
             token = connected.latest_token()
             assert token is not None  # _signed_in_accounts keeps those with a sign-in
-            for check in registry.check_setup(key, token.token_set()):
+            for check in registry.check_setup(key, token.token_set(), connected.fields):
                 failed += self._print(check)
         if failed:
             raise CommandError(f"{failed} check(s) failed")

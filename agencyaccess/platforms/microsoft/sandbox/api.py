@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from agencyaccess.platforms.microsoft.config import SANDBOX_DEVELOPER_TOKEN
-from agencyaccess.platforms.microsoft.sandbox import state, world
+from agencyaccess.platforms.microsoft.sandbox import contract, state, world
 from agencyaccess.platforms.microsoft.sandbox.faults import (
     USER_IS_NOT_AUTHORIZED,
     USER_NOT_AUTHORIZED,
@@ -35,6 +35,10 @@ def operation(view: Operation) -> Callable[[HttpRequest], HttpResponse]:
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest) -> HttpResponse:
+        checked = contract.exchange(request)  # against the service's WSDL, in tests
+        return checked(answer(request))
+
+    def answer(request: HttpRequest) -> HttpResponse:
         try:
             person = state.caller(
                 request.headers.get("Authorization", "").removeprefix("Bearer "),

@@ -31,13 +31,10 @@ class Fault(Exception):
         return cls(error[0], error[1], status, detail)
 
     def body(self) -> dict[str, Any]:
-        error = {"Code": self.code, "Details": "", "Message": self.message}
-        if self.detail:
-            return {
-                "TrackingId": tracking_id(),
-                "Type": "AdApiFaultDetail",
-                "Errors": [error | {"ErrorCode": "", "Detail": None}],
-            }
+        if self.detail:  # an AdApiError: Detail, and the ErrorCode this service leaves empty
+            error = {"Code": self.code, "Detail": None, "ErrorCode": "", "Message": self.message}
+            return {"TrackingId": tracking_id(), "Type": "AdApiFaultDetail", "Errors": [error]}
+        error = {"Code": self.code, "Details": "", "Message": self.message}  # an OperationError
         return {"TrackingId": tracking_id(), "Type": "ApiFault", "OperationErrors": [error]}
 
 

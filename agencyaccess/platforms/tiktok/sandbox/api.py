@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from agencyaccess.platforms.tiktok.config import SANDBOX_APP_ID, SANDBOX_APP_SECRET
-from agencyaccess.platforms.tiktok.sandbox import state, world
+from agencyaccess.platforms.tiktok.sandbox import contract, state, world
 
 NO_PERMISSION, PARAM_ERROR, RATE_LIMITED, TOKEN_INVALID = 40001, 40002, 40100, 40105
 ROLES = {
@@ -40,10 +40,11 @@ def endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any) -> HttpResponse:
+        checked = contract.exchange(request)  # against TikTok's SDK, in tests
         try:
-            return envelope(0, "OK", view(request, *args))
+            return checked(envelope(0, "OK", view(request, *args)))
         except ApiError as e:
-            return envelope(e.code, e.message)
+            return checked(envelope(e.code, e.message))
 
     return wrapper
 
@@ -105,19 +106,36 @@ def admin_bc(person: world.Person, bc_id: str) -> world.BusinessCenter:
 @endpoint
 def access_token(request: HttpRequest) -> dict[str, Any]:
     params = body(request)
-    if params.get("app_id") != SANDBOX_APP_ID or params.get("secret") != SANDBOX_APP_SECRET:
-        raise ApiError(PARAM_ERROR, "app_id or secret is invalid.")
+    app_credentials(params)
     token = state.redeem_code(str(required(params, "auth_code")))
     if token is None:
         raise ApiError(PARAM_ERROR, "auth_code is invalid or has been used.")
     return {"access_token": token, "scope": list(state.SCOPES), "advertiser_ids": []}
 
 
+def app_credentials(params: Any) -> None:
+    if params.get("app_id") != SANDBOX_APP_ID or params.get("secret") != SANDBOX_APP_SECRET:
+        raise ApiError(PARAM_ERROR, "app_id or secret is invalid.")
+
+
+@endpoint
+def advertiser_get(request: HttpRequest) -> dict[str, Any]:
+    """The advertisers that authorized the app: here, those of the caller's Business Centers."""
+    person = caller(request)
+    app_credentials(request.GET)
+    advertisers = [
+        {"advertiser_id": item.asset_id, "advertiser_name": item.name}
+        for bc_id, _role in person.roles
+        for item in world.BUSINESS_CENTERS[bc_id].assets
+        if item.asset_type == "ADVERTISER"
+    ]
+    return {"list": advertisers}
+
+
 @endpoint
 def revoke_token(request: HttpRequest) -> dict[str, Any]:
     params = body(request)
-    if params.get("app_id") != SANDBOX_APP_ID or params.get("secret") != SANDBOX_APP_SECRET:
-        raise ApiError(PARAM_ERROR, "app_id or secret is invalid.")
+    app_credentials(params)
     state.revoke_token(str(required(params, "access_token")))
     return {}
 
@@ -207,3 +225,56 @@ def partner_asset_get(request: HttpRequest) -> dict[str, Any]:
         for asset_id, role in state.shared_assets(bc.bc_id, partner, asset_type)
     ]
     return paged(request, items)
+
+
+@endpoint
+def asset_admin_get(request: HttpRequest) -> dict[str, Any]:
+    """An admin's view of every asset of the Business Center: its own (OWNER_BC) and those
+    partners share with it (OWNER_PARTNER), each with the state of the relation."""
+    person = caller(request)
+    bc = admin_bc(person, required(request.GET, "bc_id"))
+    asset_type = required(request.GET, "asset_type")
+    field = ROLES.get(asset_type, ("", (), ""))[0]
+    own = [
+        {
+            "asset_id": item.asset_id,
+            "asset_name": item.name,
+            "asset_type": item.asset_type,
+            "relation_type": "OWNER_BC",
+            "relation_status": "BOUND",
+            "owner_bc_name": bc.name,
+            field: "ADMIN",
+        }
+        for item in bc.assets
+        if item.asset_type == asset_type
+    ]
+    received = [
+        {
+            "asset_id": asset_id,
+            "asset_name": world.asset(asset_id)[1].name,  # type: ignore[index]
+            "asset_type": asset_type,
+            "relation_type": "OWNER_PARTNER",
+            "relation_status": status,
+            "owner_bc_name": world.BUSINESS_CENTERS[owner].name,
+            field: role,
+        }
+        for owner, asset_id, role, status in state.received_assets(bc.bc_id, asset_type)
+    ]
+    wanted = filtering(request)
+    items = [
+        item
+        for item in own + received
+        if all(item.get(key) == value for key, value in wanted.items() if key != "keyword")
+    ]
+    return paged(request, items)
+
+
+def filtering(request: HttpRequest) -> dict[str, Any]:
+    """The `filtering` query parameter: a JSON object."""
+    try:
+        wanted = json.loads(request.GET.get("filtering") or "{}")
+    except ValueError as e:
+        raise ApiError(PARAM_ERROR, "filtering: Not a valid JSON.") from e
+    if not isinstance(wanted, dict):
+        raise ApiError(PARAM_ERROR, "filtering: Not a valid JSON object.")
+    return wanted

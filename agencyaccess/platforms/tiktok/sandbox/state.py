@@ -74,12 +74,15 @@ def _share_key(bc_id: str, partner_id: str, asset_id: str) -> str:
     return f"{bc_id}:{partner_id}:{asset_id}"
 
 
-def add_share(bc_id: str, partner_id: str, asset: world.FakeAsset, role: str) -> None:
+def add_share(
+    bc_id: str, partner_id: str, asset: world.FakeAsset, role: str, status: str = "BOUND"
+) -> None:
+    """A share in force (BOUND), or PENDING until the partner accepts (tests set that)."""
     SandboxRecord.objects.update_or_create(
         platform=PLATFORM,
         kind="share",
         key=_share_key(bc_id, partner_id, asset.asset_id),
-        defaults={"data": {"asset_type": asset.asset_type, "role": role}},
+        defaults={"data": {"asset_type": asset.asset_type, "role": role, "status": status}},
     )
 
 
@@ -91,6 +94,18 @@ def shared_assets(bc_id: str, partner_id: str, asset_type: str) -> list[tuple[st
         for record in _records("share").filter(key__startswith=prefix).order_by("key")
         if record.data["asset_type"] == asset_type
     ]
+
+
+def received_assets(partner_id: str, asset_type: str) -> list[tuple[str, str, str, str]]:
+    """(sharing BC id, asset id, role, status) of what partners share with one Business
+    Center."""
+    received = []
+    for record in _records("share").filter(key__contains=f":{partner_id}:").order_by("key"):
+        bc_id, partner, asset_id = record.key.split(":")
+        if partner == partner_id and record.data["asset_type"] == asset_type:
+            status = record.data.get("status", "BOUND")  # rows made before statuses were kept
+            received.append((bc_id, asset_id, record.data["role"], status))
+    return received
 
 
 def remove_share(bc_id: str, partner_id: str, asset_id: str) -> None:

@@ -27,9 +27,11 @@ API = "open_api/v1.3/"
 ENDPOINTS = {
     "oauth2/access_token/": api.access_token,
     "oauth2/revoke_token/": api.revoke_token,
+    "oauth2/advertiser/get/": api.advertiser_get,
     "user/info/": api.user_info,
     "bc/get/": api.bc_get,
     "bc/asset/get/": api.bc_asset_get,
+    "bc/asset/admin/get/": api.asset_admin_get,
     "bc/partner/add/": api.partner_add,
     "bc/partner/asset/get/": api.partner_asset_get,
     "bc/partner/asset/delete/": api.partner_asset_delete,

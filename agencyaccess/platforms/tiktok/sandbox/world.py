@@ -68,6 +68,7 @@ PEOPLE = {
             ((CLIENT_BC_ID, "ADMIN"), (OTHER_BC_ID, "STANDARD")),
         ),
         Person("ada", "Ada Agency", "ada@agency.example", ((AGENCY_BC_ID, "ADMIN"),)),
+        Person("sol", "Sol Standard", "sol@agency.example", ((AGENCY_BC_ID, "STANDARD"),)),
         Person(
             "rex", "Rex Revoked", "rex@example.com", ((CLIENT_BC_ID, "ADMIN"),), Behaviour.REVOKED
         ),

@@ -1,5 +1,7 @@
 """A live server running the TikTok sandbox, and the TikTok connector pointed at it over HTTP."""
 
+from dataclasses import replace
+
 from agencyaccess.platforms.base import AgencyIdentity, Asset, GrantRef, GrantRequest, TokenSet
 from agencyaccess.platforms.testing import OneConnectionLiveServerTestCase
 from agencyaccess.platforms.testing import pick as asset_named
@@ -16,6 +18,7 @@ __all__ = [
     "asset_named",
     "grant_request",
     "ref_of",
+    "signed_in_agency",
 ]
 
 AGENCY = AgencyIdentity(account_id="tt_a", fields={"business_center_id": world.AGENCY_BC_ID})
@@ -45,5 +48,15 @@ def grant_request(
     return GrantRequest("tiktok_ads", asset, agency, role, role)
 
 
-def ref_of(native_ref: str, asset_id: str = JANES_ADS, role: str = "OPERATOR") -> GrantRef:
-    return GrantRef("tiktok_ads", asset_id, native_ref, role, AGENCY)
+def ref_of(
+    native_ref: str,
+    asset_id: str = JANES_ADS,
+    role: str = "OPERATOR",
+    agency: AgencyIdentity = AGENCY,
+) -> GrantRef:
+    return GrantRef("tiktok_ads", asset_id, native_ref, role, agency)
+
+
+def signed_in_agency(person: str = world.AGENCY_PERSON) -> AgencyIdentity:
+    """The agency's account with its own TikTok sign-in, as re-verification holds it."""
+    return replace(AGENCY, tokens=issue_sandbox_tokens(person))

@@ -1,5 +1,6 @@
 """The sandbox answers as TikTok does: its envelope, its paging, its checks."""
 
+from agencyaccess.platforms import contracts
 from agencyaccess.platforms.tiktok.sandbox import world
 from agencyaccess.platforms.tiktok.tests.cast import SandboxTestCase
 
@@ -19,14 +20,16 @@ class SandboxTests(SandboxTestCase):
         self.assertEqual(body["code"], 40002)
 
     def test_share_type_is_required(self):
-        body = self.http.get(
-            "/sandbox/tiktok/open_api/v1.3/bc/partner/asset/get/",
-            params={
-                "bc_id": world.CLIENT_BC_ID,
-                "partner_id": world.AGENCY_BC_ID,
-                "asset_type": "ADVERTISER",
-            },
-            headers={"Access-Token": self.tokens().access_token},
-        ).json()
+        with contracts.expected() as refused:  # TikTok's SDK requires it too
+            body = self.http.get(
+                "/sandbox/tiktok/open_api/v1.3/bc/partner/asset/get/",
+                params={
+                    "bc_id": world.CLIENT_BC_ID,
+                    "partner_id": world.AGENCY_BC_ID,
+                    "asset_type": "ADVERTISER",
+                },
+                headers={"Access-Token": self.tokens().access_token},
+            ).json()
         self.assertEqual(body["code"], 40002)
+        self.assertEqual(len(refused), 1)
         self.assertIn("share_type", body["message"])
