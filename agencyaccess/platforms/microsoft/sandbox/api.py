@@ -386,10 +386,10 @@ def accept_invitation(request: HttpRequest, number: int, person_key: str) -> Jso
 def unlinking(request: HttpRequest, managing: int, account: int, status: str) -> JsonResponse:
     """Microsoft works on an unlink: the link is UnlinkPending, then UnlinkInProgress."""
     link = state.link_of(managing, account)
-    moved = link is not None and status in UNLINKING
-    if moved:
-        state.save_link(link | {"Status": status})
-    return JsonResponse({"success": moved}, status=200 if moved else 404)
+    if link is None or status not in UNLINKING:
+        return JsonResponse({"success": False}, status=404)
+    state.save_link(link | {"Status": status})
+    return JsonResponse({"success": True})
 
 
 @csrf_exempt
