@@ -65,12 +65,12 @@ def cursor_page(request: HttpRequest, elements: list[dict[str, Any]]) -> dict[st
     """A page of a search paged by cursor (adAccounts from version 202401): `pageSize`
     (default 100) and `pageToken`; `metadata.nextPageToken` while more remain, and no `paging`
     (marketing/integrations/ads/cursor-based-pagination). `start` and `count` play no part."""
-    size = int(request.GET.get("pageSize", 100))
     token = request.GET.get("pageToken", "")
     try:
+        size = int(request.GET.get("pageSize", 100))
         start = int(base64.urlsafe_b64decode(token).decode()) if token else 0
     except ValueError as e:
-        raise bad_request(f"Invalid pageToken: {token}") from e
+        raise bad_request("Invalid pageSize or pageToken.") from e
     answer: dict[str, Any] = {"elements": elements[start : start + size], "metadata": {}}
     if start + size < len(elements):
         answer["metadata"]["nextPageToken"] = base64.urlsafe_b64encode(
