@@ -191,6 +191,7 @@ class PlatformClient(abc.ABC):
 
     platform: ClassVar[str]  # the catalogue's platform key
     supports_pkce: ClassVar[bool] = False
+    code_param: ClassVar[str] = "code"  # the callback's parameter carrying the code (RFC 6749)
 
     @abc.abstractmethod
     def config(self) -> OAuthConfig:

@@ -111,12 +111,13 @@ def callback(request: HttpRequest, platform: str) -> HttpResponse:
     if flow.get("language"):
         translation.activate(flow["language"])
     handler: Handler = import_string(HANDLERS[flow["purpose"]])
-    if "error" in request.GET or "code" not in request.GET:
+    code = request.GET.get(client.code_param)
+    if "error" in request.GET or not code:
         # The person declined on the consent screen (or the platform said why not).
         return handler(request, flow["payload"], None, _("The sign-in was cancelled."))
     try:
         tokens = client.exchange_code(
-            code=request.GET["code"],
+            code=code,
             redirect_uri=callback_uri(platform),
             code_verifier=flow["verifier"],
         )

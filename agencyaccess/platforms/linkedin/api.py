@@ -8,7 +8,7 @@ Rest.li envelopes, `{"status", "serviceErrorCode", "code", "message"}`
 `ConnectorError` subclasses, with a message a client can act on.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -31,6 +31,14 @@ def key(**parts: str) -> str:
     """A Rest.li 2.0 compound key, `(account:urn%3Ali%3A…,user:urn%3Ali%3A…)`: the URNs inside
     it URL-encoded, as LinkedIn requires (shared/api-guide/concepts/urns)."""
     return "(" + ",".join(f"{name}:{quote(value, safe='')}" for name, value in parts.items()) + ")"
+
+
+def restli_list(values: Iterable[str]) -> str:
+    """A Rest.li 2.0 list for a query parameter, `List(1,urn%3Ali%3A…)`: each value encoded, the
+    list's own `(`, `,` and `)` not, as LinkedIn requires of a parameter that is not a resource
+    key (shared/api-guide/concepts/protocol-version). Sent as written: a `params` dict would
+    encode them."""
+    return "List(" + ",".join(quote(value, safe="") for value in values) + ")"
 
 
 class RestLi:
@@ -59,6 +67,18 @@ class RestLi:
             total = (page.get("paging") or {}).get("total")
             params["start"] += len(found)
             if not found or total is None or params["start"] >= total:
+                return
+
+    def search(self, path: str, **params: Any) -> Iterator[dict[str, Any]]:
+        """Every element of a search paged by cursor, as adAccounts is from version 202401:
+        `pageSize`, then each answer's `metadata.nextPageToken` as `pageToken` until there is
+        none (marketing/integrations/ads/cursor-based-pagination)."""
+        params = {"pageSize": PAGE_SIZE, **params}
+        while True:
+            page = self.get(path, **params)
+            yield from page.get("elements") or []
+            params["pageToken"] = (page.get("metadata") or {}).get("nextPageToken")
+            if not params["pageToken"]:
                 return
 
     def call(

@@ -21,7 +21,7 @@ from agencyaccess.platforms.base import (
     TokenExpired,
     TokenSet,
 )
-from agencyaccess.platforms.linkedin.api import RestLi, key
+from agencyaccess.platforms.linkedin.api import RestLi, key, restli_list
 
 ACCOUNT_URN = "urn:li:sponsoredAccount:"
 ORGANIZATION_URN = "urn:li:organization:"
@@ -79,7 +79,7 @@ class AdAccountsConnector(LinkedInConnector):
         }
         accounts = {
             f"{ACCOUNT_URN}{account['id']}": account
-            for account in api.elements("adAccounts", q="search")
+            for account in api.search("adAccounts", q="search")
         }
         return [self._asset(urn, role, accounts.get(urn) or {}) for urn, role in roles.items()]
 
@@ -201,7 +201,7 @@ class CompanyPageConnector(LinkedInConnector):
         ids = sorted(org_ids)
         if not ids:
             return {}
-        answer = api.get("organizations", ids=f"List({','.join(ids)})")
+        answer = api.get(f"organizations?ids={restli_list(ids)}")
         return {
             org_id: str(org.get("localizedName") or org_id)
             for org_id, org in (answer.get("results") or {}).items()

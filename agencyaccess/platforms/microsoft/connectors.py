@@ -9,7 +9,8 @@ A link gives the agency's own people the access their roles in the agency give, 
 levels that manage the account; a narrower level (Viewer, Advertiser Campaign Manager) is a user.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,13 +37,16 @@ LINK_LEVELS = frozenset({"SUPER_ADMIN", "STANDARD"})
 SUPER_ADMIN, STANDARD = 41, 203  # RoleId values (docs/platforms/microsoft.md#roles)
 SHARING_ROLES = frozenset({SUPER_ADMIN, STANDARD})  # may invite users and accept link requests
 ROLE_RANK = (SUPER_ADMIN, STANDARD, 16, 33, 100)  # most rights first
-PAGE = {"Index": 0, "Size": 1000}  # the largest page Customer Management serves
+PAGE = {"Index": 0, "Size": 1000}  # the largest page SearchAccounts serves
+LINKS_PAGE = {"Index": 0, "Size": 100}  # the largest page SearchClientLinks serves (paging)
+LINK_NAME_LENGTH = 40  # ClientLink.Name holds at most 40 characters
 
 # ClientLinkStatus values and what they mean for the grant (§ client link lifecycle).
 LINK_ACTIVE = frozenset({"Active", "UnlinkCanceled", "UnlinkFailed"})
 LINK_FINISHING = frozenset({"LinkAccepted", "LinkInProgress"})
 LINK_FAILED = frozenset({"LinkDeclined", "LinkFailed"})
 LINK_LIVE = LINK_ACTIVE | LINK_FINISHING | {"LinkPending"}
+LINK_ENDING = frozenset({"UnlinkPending", "UnlinkInProgress"})  # still a link, being ended
 
 
 class MicrosoftAds(ServiceConnector):
@@ -62,7 +66,9 @@ class MicrosoftAds(ServiceConnector):
                 "PageInfo": PAGE,
             },
         ).get("Accounts", [])
-        return [_asset(account, me.get("CustomerRoles") or []) for account in accounts]
+        # Read once per customer, and only where the person may share.
+        number_of = functools.cache(functools.partial(_customer_number, tokens))
+        return [_asset(account, me.get("CustomerRoles") or [], number_of) for account in accounts]
 
     def grant(self, tokens: TokenSet, request: GrantRequest) -> GrantOutcome:
         require_scope(tokens)
@@ -91,6 +97,8 @@ class MicrosoftAds(ServiceConnector):
         native_ref = link_ref(manager, account)
         try:
             link = _client_link(agency, manager, account)
+            if link is not None and link.get("Status") in LINK_ENDING:
+                raise _still_unlinking()
             if link is None or link.get("Status") not in LINK_LIVE:
                 _add_link(agency, manager, request)
                 link = _client_link(agency, manager, account)
@@ -129,12 +137,10 @@ class MicrosoftAds(ServiceConnector):
                         "FirstName": first,
                         "LastName": last,
                         "Email": email,
-                        "CustomerId": int(customer),
+                        "CustomerId": customer,
                         "RoleId": role,
                         # A customer-level role covers every account; the others name theirs.
-                        "AccountIds": None
-                        if role == SUPER_ADMIN
-                        else [int(request.asset.external_id)],
+                        "AccountIds": None if role == SUPER_ADMIN else [request.asset.external_id],
                         "Lcid": "EnglishUS",
                     }
                 },
@@ -165,7 +171,18 @@ def _ref_parts(native_ref: str) -> tuple[str, str]:
 # Listing
 
 
-def _asset(account: Mapping[str, Any], roles: Sequence[Mapping[str, Any]]) -> Asset:
+def _customer_number(tokens: TokenSet, customer: str) -> str:
+    """The customer's Number, which a request to manage one of its accounts must name
+    (ClientLink.ClientEntityCustomerNumber); the account search does not answer it."""
+    answer = call("POST", "Customer/Query", tokens, {"CustomerId": customer})
+    return str((answer.get("Customer") or {}).get("Number") or "")
+
+
+def _asset(
+    account: Mapping[str, Any],
+    roles: Sequence[Mapping[str, Any]],
+    number_of: Callable[[str], str],
+) -> Asset:
     account_id = str(account["Id"])
     customer = str(account.get("ParentCustomerId") or "")
     role = _role_on(roles, customer, account_id)
@@ -177,24 +194,41 @@ def _asset(account: Mapping[str, Any], roles: Sequence[Mapping[str, Any]]) -> As
         parent_id=customer,
         grantable=grantable,
         not_grantable_reason="" if grantable else _not_sharing_role(),
-        metadata={"customer_id": customer, "number": account.get("Number", ""), "role": role},
+        metadata={
+            "customer_id": customer,
+            "customer_number": number_of(customer) if grantable else "",
+            "number": account.get("Number", ""),
+            "role": role,
+        },
     )
 
 
 def _role_on(roles: Sequence[Mapping[str, Any]], customer: str, account: str) -> int | None:
-    """The user's strongest role on an account of this customer: a role whose AccountIds is
-    null covers all the customer's accounts."""
-    return strongest(
-        role["RoleId"]
-        for role in roles
-        if str(role.get("CustomerId")) == customer
-        and (role.get("AccountIds") is None or int(account) in role["AccountIds"])
-    )
+    """The user's strongest role on an account of this customer."""
+    return strongest(role["RoleId"] for role in _roles_covering(roles, customer, account))
 
 
 def strongest(role_ids: Iterable[int]) -> int | None:
     """The role with the most rights among these RoleIds."""
     return min(role_ids, key=lambda r: ROLE_RANK.index(r) if r in ROLE_RANK else 99, default=None)
+
+
+def _roles_covering(
+    roles: Sequence[Mapping[str, Any]], customer: str, account: str
+) -> list[Mapping[str, Any]]:
+    """The CustomerRoles giving access to an account of this customer. Ids are longs, which
+    the REST API writes as JSON strings; a role without AccountIds (null, or an empty list
+    for a Super Admin) covers all the customer's accounts."""
+    return [
+        role
+        for role in roles
+        if str(role.get("CustomerId")) == customer
+        and (_customer_level(role) or account in {str(i) for i in role["AccountIds"]})
+    ]
+
+
+def _customer_level(role: Mapping[str, Any]) -> bool:
+    return not role.get("AccountIds")
 
 
 def _not_sharing_role() -> str:
@@ -218,7 +252,11 @@ def _client_link(tokens: TokenSet, manager: str, account: str) -> dict[str, Any]
         "POST",
         "ClientLinks/Search",
         tokens,
-        {"Predicates": [_equals("ClientAccountId", account)], "Ordering": None, "PageInfo": PAGE},
+        {
+            "Predicates": [_equals("ClientAccountId", account)],
+            "Ordering": None,
+            "PageInfo": LINKS_PAGE,
+        },
     ).get("ClientLinks", [])
     return next((lk for lk in links if str(lk.get("ManagingCustomerId")) == manager), None)
 
@@ -232,11 +270,13 @@ def _add_link(agency: TokenSet, manager: str, request: GrantRequest) -> None:
             "ClientLinks": [
                 {
                     "Type": "AccountLink",
-                    "ClientEntityId": int(request.asset.external_id),
-                    "ManagingCustomerId": int(manager),
+                    "ClientEntityId": request.asset.external_id,
+                    # Required for an account link: the number of the account's customer.
+                    "ClientEntityCustomerNumber": request.asset.metadata.get("customer_number"),
+                    "ManagingCustomerId": manager,
                     # The client keeps paying Microsoft directly (required for account links).
                     "IsBillToClient": True,
-                    "Name": request.asset.name,
+                    "Name": request.asset.name[:LINK_NAME_LENGTH],
                     # The client accepts here at once; no e-mail about a request they just made.
                     "SuppressNotification": True,
                 }
@@ -352,6 +392,16 @@ def _unlink(ref: GrantRef) -> GrantOutcome:
     return _revoked(ref.native_ref)
 
 
+def _still_unlinking() -> ConnectorError:
+    return ConnectorError(
+        _(
+            "Microsoft Advertising is still ending an earlier link between the agency and this "
+            "account. Please try again in a few minutes."
+        ),
+        permanent=False,
+    )
+
+
 def _agency_must_connect(manager: str, request: GrantRequest) -> GrantOutcome:
     return GrantOutcome(
         GrantState.MANUAL_REQUIRED,
@@ -390,7 +440,7 @@ def _invitations(tokens: TokenSet, customer: str) -> list[dict[str, Any]]:
         "POST",
         "UserInvitations/Search",
         tokens,
-        {"Predicates": [{"Field": "CustomerId", "Operator": "In", "Value": customer}]},
+        {"Predicates": [_equals("CustomerId", customer)]},
     )
     return answer.get("UserInvitations") or []
 
@@ -399,7 +449,9 @@ def _expired(invitation: Mapping[str, Any]) -> bool:
     expires = str(invitation.get("ExpirationDate") or "")
     if not expires:
         return False
-    return datetime.fromisoformat(expires.replace("Z", "+00:00")) < datetime.now(UTC)
+    moment = datetime.fromisoformat(expires.replace("Z", "+00:00"))
+    # The value is in UTC, with or without an offset written (userinvitation).
+    return moment.replace(tzinfo=moment.tzinfo or UTC) < datetime.now(UTC)
 
 
 def _invitee_name(agency: AgencyIdentity) -> tuple[str, str]:
@@ -430,7 +482,7 @@ def _invited(native_ref: str, native_role: str, email: str) -> GrantOutcome:
 def _verify_invitation(ref: GrantRef, client_tokens: TokenSet | None) -> GrantOutcome:
     customer, invitation_id = _ref_parts(ref.native_ref)
     agency = ref.agency.tokens
-    if agency is not None and _agency_user_on(agency, customer, ref.asset_id) is not None:
+    if agency is not None and _agency_roles_on(agency, customer, ref.asset_id) is not None:
         return GrantOutcome(
             GrantState.ACTIVE,
             native_ref=ref.native_ref,
@@ -471,21 +523,24 @@ def _accepted(ref: GrantRef) -> GrantOutcome:
     )
 
 
-def _agency_user_on(agency: TokenSet, customer: str, account: str) -> dict[str, Any] | None:
-    """The agency's own user, when it holds a role on the client's account."""
+def _agency_roles_on(
+    agency: TokenSet, customer: str, account: str
+) -> tuple[str, list[Mapping[str, Any]]] | None:
+    """The agency's own user id and the roles it holds on the client's account, if any."""
     me = call("POST", "User/Query", agency, {"UserId": None})
-    if _role_on(me.get("CustomerRoles") or [], customer, account) is None:
-        return None
-    return me["User"]
+    roles = _roles_covering(me.get("CustomerRoles") or [], customer, account)
+    return (str(me["User"]["Id"]), roles) if roles else None
 
 
 def _remove_user(ref: GrantRef, client_tokens: TokenSet | None) -> GrantOutcome:
-    """An accepted invitation is a user of the client's customer, deleted with the client's
-    sign-in; a pending invitation has no API to withdraw it."""
+    """An accepted invitation gave the agency's user a role in the client's customer, which
+    the client's sign-in takes back with UpdateUserRoles: that touches this customer only,
+    where DeleteUser would delete the user itself. A pending invitation has no API to withdraw
+    it."""
     customer, _invitation = _ref_parts(ref.native_ref)
     agency = ref.agency.tokens
-    user = _agency_user_on(agency, customer, ref.asset_id) if agency else None
-    if user is None or client_tokens is None:
+    held = _agency_roles_on(agency, customer, ref.asset_id) if agency else None
+    if held is None or client_tokens is None:
         return GrantOutcome(
             GrantState.MANUAL_REQUIRED,
             native_ref=ref.native_ref,
@@ -497,15 +552,22 @@ def _remove_user(ref: GrantRef, client_tokens: TokenSet | None) -> GrantOutcome:
             % {"email": ref.agency.email},
         )
     require_scope(client_tokens)
-    # DeleteUser checks the user's TimeStamp, read by the client (who administers the user).
-    seen = call("POST", "User/Query", client_tokens, {"UserId": user["Id"]})["User"]
-    call(
-        "DELETE",
-        "User",
-        client_tokens,
-        {"UserId": user["Id"], "TimeStamp": seen.get("TimeStamp")},
-        customer_id=customer,
-    )
+    user, roles = held
+    for role in roles:
+        # A customer-level role is taken back from the customer, an account role from the
+        # account (updateuserroles, Remarks).
+        scope = (
+            {"DeleteCustomerIds": [customer]}
+            if _customer_level(role)
+            else {"DeleteAccountIds": [ref.asset_id]}
+        )
+        call(
+            "PUT",
+            "UserRoles",
+            client_tokens,
+            {"CustomerId": customer, "UserId": user, "DeleteRoleId": role["RoleId"], **scope},
+            customer_id=customer,
+        )
     return _revoked(ref.native_ref)
 
 

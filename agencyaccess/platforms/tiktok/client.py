@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 class TikTokClient(PlatformClient):
     platform = "tiktok"
     supports_pkce = False  # the authorization takes app_id, state and redirect_uri only
+    code_param = "auth_code"  # the redirect brings `auth_code` and `state`
 
     def config(self) -> OAuthConfig:
         tiktok = tiktok_settings()

@@ -1,9 +1,11 @@
 """The sandbox's Marketing API: the Rest.li resources the LinkedIn connectors call, with the
 headers, keys, paging, rights and errors LinkedIn documents (docs/platforms/linkedin.md)."""
 
+import base64
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from django.http import HttpRequest
 
@@ -57,6 +59,24 @@ def page(request: HttpRequest, elements: list[dict[str, Any]]) -> dict[str, Any]
         "elements": elements[start : start + count],
         "paging": {"start": start, "count": count, "total": len(elements), "links": []},
     }
+
+
+def cursor_page(request: HttpRequest, elements: list[dict[str, Any]]) -> dict[str, Any]:
+    """A page of a search paged by cursor (adAccounts from version 202401): `pageSize`
+    (default 100) and `pageToken`; `metadata.nextPageToken` while more remain, and no `paging`
+    (marketing/integrations/ads/cursor-based-pagination). `start` and `count` play no part."""
+    token = request.GET.get("pageToken", "")
+    try:
+        size = int(request.GET.get("pageSize", 100))
+        start = int(base64.urlsafe_b64decode(token).decode()) if token else 0
+    except ValueError as e:
+        raise bad_request("Invalid pageSize or pageToken.") from e
+    answer: dict[str, Any] = {"elements": elements[start : start + size], "metadata": {}}
+    if start + size < len(elements):
+        answer["metadata"]["nextPageToken"] = base64.urlsafe_b64encode(
+            str(start + size).encode()
+        ).decode()
+    return answer
 
 
 def parse_key(raw: str) -> dict[str, str]:
@@ -155,7 +175,7 @@ def ad_accounts(request: HttpRequest) -> Mapping[str, Any]:
     if request.GET.get("q") != "search":
         raise bad_request(f"Unknown finder: {request.GET.get('q')}")
     mine = [world.AD_ACCOUNTS[row[0]] for row in state.account_users(person_id=token.person.id)]
-    return page(
+    return cursor_page(
         request,
         [{"id": int(a.id), "name": a.name, "status": a.status, "reference": ""} for a in mine],
     )
@@ -239,15 +259,26 @@ def organization_acl(request: HttpRequest, raw_key: str) -> Mapping[str, Any] | 
     return None
 
 
+def _raw_param(request: HttpRequest, name: str) -> str:
+    """A query parameter as it was sent, before any decoding."""
+    for pair in request.META.get("QUERY_STRING", "").split("&"):
+        key, _, value = pair.partition("=")
+        if key == name:
+            return value
+    return ""
+
+
 @restli_view
 def organizations(request: HttpRequest) -> Mapping[str, Any]:
-    """BATCH_GET `ids=List(1,2)`: the organizations' names."""
+    """BATCH_GET `ids=List(1,2)`: the organizations' names. The list is read as sent: its
+    `(`, `,` and `)` must not be encoded, only the values (shared/api-guide/concepts/
+    protocol-version), so `List%281%2C2%29` is refused."""
     authenticate(request, needs=("r_organization_admin", "rw_organization_admin"))
-    raw = request.GET.get("ids", "")
+    raw = _raw_param(request, "ids")
     if not (raw.startswith("List(") and raw.endswith(")")):
         raise bad_request("ids must be a Rest.li 2.0 list: ids=List(1,2)")
     results, errors = {}, {}
-    for org_id in filter(None, raw[5:-1].split(",")):
+    for org_id in (unquote(i) for i in filter(None, raw[5:-1].split(","))):
         organization = world.ORGANIZATIONS.get(org_id)
         if organization is None:
             errors[org_id] = {"status": 404, "message": f"Not found: {ORGANIZATION + org_id}"}

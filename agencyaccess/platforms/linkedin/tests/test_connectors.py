@@ -3,8 +3,10 @@ sandbox, over HTTP."""
 
 from unittest import mock
 
+import httpx
 import pytest
 
+from agencyaccess.lib import http
 from agencyaccess.platforms.base import (
     ConnectorError,
     GrantState,
@@ -45,9 +47,25 @@ def test_ad_accounts_are_listed_with_names_and_whether_jane_can_add_people(jane:
 
 
 def test_listing_follows_the_pages(jane: TokenSet):
-    with mock.patch.object(api, "PAGE_SIZE", 1):
+    sent: list[httpx.URL] = []
+    request = http.request
+
+    def recorded(method: str, url: str, **kwargs):
+        answer = request(method, url, **kwargs)
+        sent.append(answer.request.url)
+        return answer
+
+    with mock.patch.object(api, "PAGE_SIZE", 1), mock.patch.object(http, "request", recorded):
         assets = ADS.list_assets(jane, "linkedin_ads")
-    assert len(assets) == 3
+
+    assert [a.name for a in assets] == ["Jane Co - Main", "Jane Co - Brand", "Jane Co - Archive"]
+    # adAccounts pages by cursor (version 202401 and later), adAccountUsers by offset.
+    searches = [url.params for url in sent if url.path.endswith("/adAccounts")]
+    assert [(p.get("pageSize"), "pageToken" in p, "start" in p) for p in searches] == [
+        ("1", False, False),
+        ("1", True, False),
+        ("1", True, False),
+    ]
 
 
 def test_granting_an_ad_account_gives_alex_the_role_at_once(jane: TokenSet):

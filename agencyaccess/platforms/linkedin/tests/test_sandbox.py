@@ -49,3 +49,20 @@ def test_organization_roles_cannot_be_deleted_only_revoked(jane: TokenSet, sandb
 def test_the_sandbox_is_off_once_linkedin_is_configured(sandbox: str, settings):
     settings.LINKEDIN_CLIENT_ID = "real-app"
     assert httpx.get(f"{sandbox}/sandbox/linkedin/v2/userinfo").status_code == 404
+
+
+def test_a_batch_get_list_is_sent_with_its_parentheses_and_commas_as_they_are(
+    jane: TokenSet, sandbox: str
+):
+    def names(query: str) -> httpx.Response:
+        return httpx.get(
+            f"{sandbox}/sandbox/linkedin/rest/organizations?{query}",
+            headers={
+                "Authorization": f"Bearer {jane.access_token}",
+                "LinkedIn-Version": "202611",
+                "X-Restli-Protocol-Version": "2.0.0",
+            },
+        )
+
+    assert set(names("ids=List(2414001,2414002)").json()["results"]) == {"2414001", "2414002"}
+    assert names("ids=List%282414001%2C2414002%29").status_code == 400

@@ -8,11 +8,17 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from agencyaccess.platforms.microsoft.config import SANDBOX_DEVELOPER_TOKEN
 from agencyaccess.platforms.microsoft.sandbox import contract, state, world
 from agencyaccess.platforms.microsoft.sandbox.faults import (
+    CLIENT_LINK_FIELD_INVALID,
+    INVALID_PREDICATE,
+    LINK_PAIR_MISMATCH,
+    NAME_TOO_LONG,
+    PAGE_INFO_INVALID,
     USER_IS_NOT_AUTHORIZED,
     USER_NOT_AUTHORIZED,
     Fault,
@@ -20,6 +26,9 @@ from agencyaccess.platforms.microsoft.sandbox.faults import (
 )
 
 MAX_LINKS_PER_CALL = 10
+MAX_ACCOUNTS_PAGE, MAX_LINKS_PAGE = 1000, 100  # the largest PageInfo.Size of each (paging)
+MAX_LINK_NAME = 40  # ClientLink.Name
+UNLINKING = frozenset({"UnlinkPending", "UnlinkInProgress"})  # what Microsoft moves on its own
 # What each side of a link may set: the agency cancels a request or asks to end a link; the
 # client may only accept or decline (updateclientlinks).
 AGENCY_MOVES = {"LinkPending": {"LinkCanceled"}, "Active": {"UnlinkRequested"}}
@@ -75,8 +84,9 @@ def may_share(person: world.Person, customer_id: int, account_id: int | None = N
 
 
 def user_json(person: world.Person) -> dict[str, Any]:
+    """Longs (ids) are JSON strings in the REST API's answers; ints stay numbers."""
     return {
-        "Id": person.user_id,
+        "Id": str(person.user_id),
         "UserName": person.email,
         "ContactInfo": {"Email": person.email},
         "Name": {"FirstName": person.first_name, "LastName": person.last_name},
@@ -90,13 +100,21 @@ def customer_roles(person: world.Person) -> list[dict[str, Any]]:
     return [
         {
             "RoleId": role.role_id,
-            "CustomerId": role.customer_id,
-            "AccountIds": None if role.account_ids is None else list(role.account_ids),
+            "CustomerId": str(role.customer_id),
+            "AccountIds": _account_ids(role),
             "LinkedAccountIds": None,
             "CustomerLinkPermission": None,
         }
         for role in state.roles_of(person)
     ]
+
+
+def _account_ids(role: world.Role) -> list[str] | None:
+    """A customer-level role has no AccountIds: null, or an empty list for a Super Admin (the
+    reference says they are "not returned"; the sandbox answers both ways)."""
+    if role.account_ids is not None:
+        return [str(account) for account in role.account_ids]
+    return [] if role.role_id == world.SUPER_ADMIN else None
 
 
 @operation
@@ -117,23 +135,49 @@ def _administers(admin: world.Person, target: world.Person) -> bool:
 
 
 @operation
-def delete_user(person: world.Person, body: dict[str, Any]) -> Mapping[str, Any]:
-    """DELETE User: a Super Admin removes a user from their customer, with its TimeStamp."""
+def update_user_roles(person: world.Person, body: dict[str, Any]) -> Mapping[str, Any]:
+    """PUT UserRoles, deleting a role of a user of the customer: from the customer
+    (DeleteCustomerIds) or from some of its accounts (DeleteAccountIds). Only a Super Admin or
+    Standard User of the customer may; a Standard User not the Super Admin role."""
+    customer = int(body.get("CustomerId") or 0)
     target = world.PEOPLE_BY_ID.get(int(body.get("UserId") or 0))
-    if target is None or not _administers(person, target):
+    role_id = body.get("DeleteRoleId")
+    held = roles_on(person, customer)
+    if (
+        target is None
+        or not roles_on(target, customer)
+        or not held & world.SHARING_ROLES
+        or (role_id == world.SUPER_ADMIN and world.SUPER_ADMIN not in held)
+    ):
         raise Fault.of(USER_NOT_AUTHORIZED)
-    if body.get("TimeStamp") != user_json(target)["TimeStamp"]:
-        raise Fault(100, "The TimeStamp is missing or does not match the user's.")
-    for role in state.roles_of(person):
-        if role.role_id == world.SUPER_ADMIN:
-            state.remove_roles(target, role.customer_id)
-    return {}
+    if customer in {int(c) for c in body.get("DeleteCustomerIds") or []}:
+        state.take_back_role(target, customer, role_id, None)
+    if accounts := {int(a) for a in body.get("DeleteAccountIds") or []}:
+        state.take_back_role(target, customer, role_id, accounts)
+    return {"LastModifiedTime": timezone.now().strftime("%Y-%m-%dT%H:%M:%S.%f")}
+
+
+@operation
+def get_customer(person: world.Person, body: dict[str, Any]) -> Mapping[str, Any]:
+    """POST Customer/Query: a customer the caller has a role in, with its Number."""
+    customer = int(body.get("CustomerId") or 0)
+    if customer not in world.CUSTOMERS or not roles_on(person, customer):
+        raise Fault.of(USER_IS_NOT_AUTHORIZED)
+    return {
+        "Customer": {
+            "Id": str(customer),
+            "Name": world.CUSTOMERS[customer],
+            "Number": world.CUSTOMER_NUMBERS[customer],
+            "CustomerLifeCycleStatus": "Active",
+        }
+    }
 
 
 @operation
 def search_accounts(person: world.Person, body: dict[str, Any]) -> Mapping[str, Any]:
     """POST Accounts/Search with a UserId predicate: the accounts that user has a role on."""
     predicate = _predicate(body, "UserId")
+    _page_size(body, MAX_ACCOUNTS_PAGE)
     if int(predicate) != person.user_id:
         raise Fault.of(USER_IS_NOT_AUTHORIZED)
     accounts = [
@@ -144,10 +188,10 @@ def search_accounts(person: world.Person, body: dict[str, Any]) -> Mapping[str, 
     return {
         "Accounts": [
             {
-                "Id": account.id,
+                "Id": str(account.id),
                 "Name": account.name,
                 "Number": account.number,
-                "ParentCustomerId": account.customer_id,
+                "ParentCustomerId": str(account.customer_id),
                 "AccountLifeCycleStatus": "Active",
                 "CurrencyCode": "EUR",
             }
@@ -157,10 +201,20 @@ def search_accounts(person: world.Person, body: dict[str, Any]) -> Mapping[str, 
 
 
 def _predicate(body: Mapping[str, Any], field: str) -> str:
+    """The value searched for; every predicate the connector sends is an Equals one (the only
+    operator some fields take, predicate Remarks)."""
     for predicate in body.get("Predicates") or []:
         if predicate.get("Field") == field:
+            if predicate.get("Operator") != "Equals":
+                raise Fault.of(INVALID_PREDICATE)
             return str(predicate.get("Value", ""))
-    raise Fault(100, f"The {field} predicate is required.")
+    raise Fault(474, "Required search predicate is missing.")
+
+
+def _page_size(body: Mapping[str, Any], maximum: int) -> None:
+    size = (body.get("PageInfo") or {}).get("Size")
+    if not isinstance(size, int) or not 0 < size <= maximum:
+        raise Fault.of(PAGE_INFO_INVALID)
 
 
 # Client links ----------------------------------------------------------------------------------
@@ -181,10 +235,14 @@ def add_client_links(person: world.Person, body: dict[str, Any]) -> Mapping[str,
         if account is None or link.get("IsBillToClient") is None:
             partial.append([operation_error(USER_IS_NOT_AUTHORIZED)])
             continue
+        if refused := _link_field_refused(link, account):
+            partial.append([operation_error(refused)])
+            continue
         state.save_link(
             {
                 "Type": link.get("Type") or "AccountLink",
                 "ClientEntityId": account.id,
+                "ClientEntityCustomerNumber": link["ClientEntityCustomerNumber"],
                 "ClientEntityNumber": account.number,
                 "ClientEntityName": account.name,
                 "ManagingCustomerId": managing,
@@ -203,11 +261,25 @@ def add_client_links(person: world.Person, body: dict[str, Any]) -> Mapping[str,
     return {"OperationErrors": [], "PartialErrors": partial}
 
 
+def _link_field_refused(link: Mapping[str, Any], account: world.Account) -> tuple[int, str] | None:
+    """An account link names the account's customer by Number, and its Name has at most 40
+    characters (clientlink)."""
+    number = link.get("ClientEntityCustomerNumber")
+    if not number:
+        return CLIENT_LINK_FIELD_INVALID
+    if number != world.CUSTOMER_NUMBERS[account.customer_id]:
+        return LINK_PAIR_MISMATCH
+    if len(link.get("Name") or "") > MAX_LINK_NAME:
+        return NAME_TOO_LONG
+    return None
+
+
 @operation
 def search_client_links(person: world.Person, body: dict[str, Any]) -> Mapping[str, Any]:
     """POST ClientLinks/Search by ClientAccountId: the latest link of each managing customer,
     for the client's sharers and the managing customers' alike."""
     account = world.ACCOUNTS.get(int(_predicate(body, "ClientAccountId") or 0))
+    _page_size(body, MAX_LINKS_PAGE)
     if account is None:
         return {"ClientLinks": []}
     client_side = may_share(person, account.customer_id, account.id)
@@ -271,11 +343,13 @@ def send_user_invitation(person: world.Person, body: dict[str, Any]) -> Mapping[
             "CustomerId": customer,
             "RoleId": role,
             # A customer-level role ignores AccountIds (userinvitation).
-            "AccountIds": None if role == world.SUPER_ADMIN else invitation.get("AccountIds"),
+            "AccountIds": None
+            if role == world.SUPER_ADMIN
+            else [int(a) for a in invitation.get("AccountIds") or []],
             "Lcid": invitation["Lcid"],
         }
     )
-    return {"UserInvitationId": number}
+    return {"UserInvitationId": str(number)}
 
 
 @operation
@@ -285,7 +359,20 @@ def search_user_invitations(person: world.Person, body: dict[str, Any]) -> Mappi
     customer = int(_predicate(body, "CustomerId") or 0)
     if not may_share(person, customer):
         raise Fault.of(USER_NOT_AUTHORIZED)
-    return {"UserInvitations": state.invitations_of(customer)}
+    return {"UserInvitations": [_invitation_json(i) for i in state.invitations_of(customer)]}
+
+
+def _invitation_json(invitation: Mapping[str, Any]) -> dict[str, Any]:
+    """Longs as strings; ExpirationDate in UTC written without an offset, as a .NET date
+    comes out (the reference says UTC and shows no format)."""
+    return dict(invitation) | {
+        "Id": str(invitation["Id"]),
+        "CustomerId": str(invitation["CustomerId"]),
+        "AccountIds": None
+        if invitation["AccountIds"] is None
+        else [str(a) for a in invitation["AccountIds"]],
+        "ExpirationDate": invitation["ExpirationDate"].removesuffix("Z"),
+    }
 
 
 # Test hooks: what people do in Microsoft Advertising's own pages -------------------------------
@@ -297,6 +384,16 @@ def accept_invitation(request: HttpRequest, number: int, person_key: str) -> Jso
     person = world.PEOPLE.get(person_key)
     accepted = person is not None and state.accept_invitation(number, person)
     return JsonResponse({"success": accepted}, status=200 if accepted else 404)
+
+
+@csrf_exempt
+def unlinking(request: HttpRequest, managing: int, account: int, status: str) -> JsonResponse:
+    """Microsoft works on an unlink: the link is UnlinkPending, then UnlinkInProgress."""
+    link = state.link_of(managing, account)
+    if link is None or status not in UNLINKING:
+        return JsonResponse({"success": False}, status=404)
+    state.save_link(link | {"Status": status})
+    return JsonResponse({"success": True})
 
 
 @csrf_exempt

@@ -18,7 +18,8 @@ from agencyaccess.platforms import contracts
 REST_ROOT = "/CustomerManagement/v13/"
 OPERATIONS = {
     ("POST", "User/Query"): "GetUser",
-    ("DELETE", "User"): "DeleteUser",
+    ("POST", "Customer/Query"): "GetCustomer",
+    ("PUT", "UserRoles"): "UpdateUserRoles",
     ("POST", "Accounts/Search"): "SearchAccounts",
     ("POST", "ClientLinks"): "AddClientLinks",
     ("PUT", "ClientLinks"): "UpdateClientLinks",

@@ -17,6 +17,17 @@ CALL_RATE_EXCEEDED = (
     "You have exceeded the number of calls that you are allowed to make in a given time period.",
 )
 USER_NOT_AUTHORIZED = (1001, "The user is not authorized to perform this action.")
+NAME_TOO_LONG = (211, "The specified name is too long.")
+INVALID_PREDICATE = (
+    3030,
+    "The Predicate passed in the search is invalid. For example you used an invalid predicate "
+    "operator for a valid predicate field.",
+)
+PAGE_INFO_INVALID = (3080, "Page Info must be present and have index greater than 0 (zero).")
+# Named by the ClientLink reference without a published numeric code: the sandbox answers the
+# generic invalid-request code with the name in the message.
+CLIENT_LINK_FIELD_INVALID = (100, "ClientLinkFieldInvalid: ClientEntityCustomerNumber is required.")
+LINK_PAIR_MISMATCH = (100, "LinkPairMismatch: the account is not one of that customer's.")
 
 
 @dataclass

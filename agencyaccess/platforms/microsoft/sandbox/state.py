@@ -32,6 +32,7 @@ CODE_SECONDS = 10 * 60
 ACCESS_SECONDS = 60 * 60  # the identity platform's usual access token lifetime
 INVITATION_DAYS = 30  # invitations expire after 30 days (userinvitation)
 LINK_DAYS = 30  # a pending link request expires after 30 days (clientlinkstatus)
+LINK_LONGS = frozenset({"ClientEntityId", "ManagingCustomerId", "LastModifiedByUserId"})
 
 
 def _records(kind: str) -> QuerySet[SandboxRecord]:
@@ -171,8 +172,24 @@ def _ids(values: list[int] | None) -> tuple[int, ...] | None:
     return None if values is None else tuple(values)
 
 
-def remove_roles(person: world.Person, customer_id: int) -> None:
-    _records("role").filter(key=f"{person.key}:{customer_id}").delete()
+def take_back_role(
+    person: world.Person, customer_id: int, role_id: object, accounts: set[int] | None
+) -> None:
+    """UpdateUserRoles' deletion: the role from the customer (`accounts` None) or from some of
+    its accounts. A customer-level role keeps every account (updateuserroles, Remarks)."""
+    record = (
+        _records("role").filter(key=f"{person.key}:{customer_id}", data__RoleId=role_id).first()
+    )
+    if record is None or (accounts is not None and record.data["AccountIds"] is None):
+        return
+    remaining = (
+        [] if accounts is None else [a for a in record.data["AccountIds"] if a not in accounts]
+    )
+    if remaining:
+        record.data["AccountIds"] = remaining
+        record.save(update_fields=["data"])
+    else:
+        record.delete()
 
 
 # Client links ----------------------------------------------------------------------------------
@@ -195,8 +212,13 @@ def link_of(managing: int, account: int) -> dict[str, Any] | None:
 
 
 def public(link: dict[str, Any]) -> dict[str, Any]:
-    """A ClientLink as the API shows it, without the sandbox's own bookkeeping."""
-    return {key: value for key, value in link.items() if not key.startswith("_")}
+    """A ClientLink as the API shows it, without the sandbox's own bookkeeping, its longs as
+    JSON strings as the REST API writes them."""
+    return {
+        key: str(value) if key in LINK_LONGS and value is not None else value
+        for key, value in link.items()
+        if not key.startswith("_")
+    }
 
 
 def save_link(link: dict[str, Any]) -> dict[str, Any]:

@@ -44,7 +44,8 @@ urlpatterns = [
     path(f"{OAUTH}/authorize", sandbox_only(oauth.authorize), name="microsoft-sandbox-authorize"),
     path(f"{OAUTH}/token", sandbox_only(oauth.token), name="microsoft-sandbox-token"),
     path(f"{CM}/User/Query", sandbox_only(api.get_user)),
-    path(f"{CM}/User", sandbox_only(by_method(DELETE=api.delete_user))),
+    path(f"{CM}/UserRoles", sandbox_only(by_method(PUT=api.update_user_roles))),
+    path(f"{CM}/Customer/Query", sandbox_only(api.get_customer)),
     path(f"{CM}/Accounts/Search", sandbox_only(api.search_accounts)),
     path(
         f"{CM}/ClientLinks",
@@ -58,4 +59,8 @@ urlpatterns = [
         sandbox_only(api.accept_invitation),
     ),
     path("testapi/invitations/<int:number>/expire/", sandbox_only(api.expire_invitation)),
+    path(
+        "testapi/clientlinks/<int:managing>/<int:account>/<str:status>/",
+        sandbox_only(api.unlinking),
+    ),
 ]

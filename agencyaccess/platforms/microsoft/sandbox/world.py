@@ -63,6 +63,10 @@ CUSTOMERS: Mapping[int, str] = {
     AGENCY_CUSTOMER_ID: "Demo Agency",
 }
 
+CUSTOMER_NUMBERS: Mapping[int, str] = {  # ten alphanumeric characters (customer)
+    customer: f"CN{customer:08d}" for customer in CUSTOMERS
+}
+
 ACCOUNTS: Mapping[int, Account] = {
     account.id: account
     for account in (

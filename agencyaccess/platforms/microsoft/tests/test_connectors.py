@@ -2,6 +2,8 @@
 (request, acceptance, the finishing step, unlinking) and the user invitation
 (docs/platforms/microsoft.md)."""
 
+import dataclasses
+
 import pytest
 
 from agencyaccess.lib import http
@@ -16,8 +18,9 @@ from agencyaccess.platforms.base import (
     TokenExpired,
     TokenSet,
 )
+from agencyaccess.platforms.microsoft.api import call
 from agencyaccess.platforms.microsoft.connectors import CONNECTORS
-from agencyaccess.platforms.microsoft.sandbox import issue_sandbox_tokens
+from agencyaccess.platforms.microsoft.sandbox import issue_sandbox_tokens, world
 from agencyaccess.platforms.microsoft.tests.cast import (
     LIVE_SANDBOX,
     SEARCH,
@@ -44,9 +47,16 @@ def test_listing_says_which_accounts_the_person_can_share(clara: TokenSet):
         "2000001",
         True,
     )
+    assert search.metadata["customer_number"] == world.CUSTOMER_NUMBERS[world.CLIENT_CUSTOMER_ID]
     viewed = pick(assets, "1800003")
     assert not viewed.grantable
     assert "Super Admin or a Standard User" in viewed.not_grantable_reason
+
+
+def test_an_account_role_names_its_accounts_as_strings(sandbox: str):
+    """Sam is Standard User of one account only: its id comes back as a JSON string."""
+    assets = ADS.list_assets(issue_sandbox_tokens("sam"), "microsoft_ads")
+    assert [(a.external_id, a.grantable) for a in assets] == [(SEARCH, True)]
 
 
 def test_a_viewer_sees_accounts_but_cannot_share_them(sandbox: str):
@@ -93,6 +103,53 @@ def test_a_link_nobody_could_accept_waits_for_the_client_and_can_be_canceled(
     assert ADS.verify(kept).state == GrantState.PENDING_CLIENT
     assert ADS.revoke(kept).state == GrantState.REVOKED  # the agency cancels its request
     assert ADS.verify(kept).state == GrantState.REVOKED
+
+
+def test_a_long_account_name_is_cut_to_the_links_40_characters(clara: TokenSet, alex: TokenSet):
+    asset = pick(ADS.list_assets(clara, "microsoft_ads"), SEARCH)
+    named = dataclasses.replace(asset, name="Clara Bikes - Search - Brand and generic terms")
+
+    outcome = ADS.grant(clara, asking(named, "STANDARD", linking(alex)))
+
+    assert outcome.state == GrantState.PENDING_REVIEW
+
+
+def test_no_new_link_is_asked_for_while_microsoft_ends_the_last_one(
+    clara: TokenSet, alex: TokenSet
+):
+    asset = pick(ADS.list_assets(clara, "microsoft_ads"), SEARCH)
+    request = asking(asset, "STANDARD", linking(alex))
+    ADS.grant(clara, request)
+    assert hook(f"clientlinks/3000001/{SEARCH}/UnlinkInProgress/").json() == {"success": True}
+
+    with pytest.raises(ConnectorError, match="still ending") as raised:
+        ADS.grant(clara, request)
+
+    assert not raised.value.permanent
+    # The unlink goes on: no second request was made in its place.
+    unlinking = GrantRef(
+        "microsoft_ads", SEARCH, f"customers/3000001/clientlinks/{SEARCH}", "203", linking(alex)
+    )
+    assert ADS.verify(unlinking).state == GrantState.REVOKED
+
+
+def test_a_super_admin_invitation_is_taken_back_from_the_client_customer_only(
+    clara: TokenSet, alex: TokenSet
+):
+    asset = pick(ADS.list_assets(clara, "microsoft_ads"), SEARCH)
+    request = asking(asset, "SUPER_ADMIN", agency(alex))
+    outcome = ADS.grant(clara, request)
+    hook(f"invitations/{invitation_number(outcome)}/accept/alex/")
+    kept = ref(request, outcome)
+    assert ADS.verify(kept).state == GrantState.ACTIVE
+
+    assert ADS.revoke(kept, client_tokens=clara).state == GrantState.REVOKED
+
+    assert ADS.verify(kept, client_tokens=clara).state == GrantState.REVOKED
+    assert ADS.verify(kept).state == GrantState.PENDING_AGENCY  # no role left for Alex there
+    # Alex keeps his own customer: UpdateUserRoles touched the client's only.
+    roles = call("POST", "User/Query", alex, {"UserId": None})["CustomerRoles"]
+    assert [role["CustomerId"] for role in roles] == [str(world.AGENCY_CUSTOMER_ID)]
 
 
 def test_a_link_needs_the_agencys_sign_in(clara: TokenSet):

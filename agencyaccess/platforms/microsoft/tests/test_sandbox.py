@@ -35,8 +35,9 @@ def call(
 def link(status: str = "LinkPending", **fields: Any) -> dict[str, Any]:
     return {
         "Type": "AccountLink",
-        "ClientEntityId": int(SEARCH),
-        "ManagingCustomerId": world.AGENCY_CUSTOMER_ID,
+        "ClientEntityId": SEARCH,
+        "ClientEntityCustomerNumber": world.CUSTOMER_NUMBERS[world.CLIENT_CUSTOMER_ID],
+        "ManagingCustomerId": str(world.AGENCY_CUSTOMER_ID),
         "IsBillToClient": True,
         "Status": status,
         **fields,
@@ -70,6 +71,43 @@ def test_a_client_may_only_accept_or_decline(sandbox: str, clara: TokenSet, alex
     assert accepted.json()["PartialErrors"] == [None]
 
 
+def test_an_account_link_names_the_accounts_customer_and_a_short_name(sandbox: str, alex: TokenSet):
+    links = [
+        link(ClientEntityCustomerNumber=None),
+        link(ClientEntityCustomerNumber=world.CUSTOMER_NUMBERS[world.AGENCY_CUSTOMER_ID]),
+        link(Name="x" * 41),
+    ]
+
+    answer = call(sandbox, "POST", "ClientLinks", alex, {"ClientLinks": links})
+
+    refused = [errors[0]["Message"] for errors in answer.json()["PartialErrors"]]
+    assert refused[0].startswith("ClientLinkFieldInvalid")
+    assert refused[1].startswith("LinkPairMismatch")
+    assert refused[2] == "The specified name is too long."
+
+
+def test_client_links_are_searched_100_at_most_at_a_time(sandbox: str, alex: TokenSet):
+    def search(size: int) -> httpx.Response:
+        predicate = {"Field": "ClientAccountId", "Operator": "Equals", "Value": SEARCH}
+        body = {"Predicates": [predicate], "PageInfo": {"Index": 0, "Size": size}}
+        return call(sandbox, "POST", "ClientLinks/Search", alex, body)
+
+    assert search(100).status_code == 200
+    assert search(1000).json()["OperationErrors"][0]["Code"] == 3080
+
+
+def test_longs_are_json_strings_and_a_super_admin_names_no_accounts(sandbox: str, clara: TokenSet):
+    answer = call(sandbox, "POST", "User/Query", clara, {"UserId": None}).json()
+
+    assert answer["User"]["Id"] == str(world.PEOPLE["clara"].user_id)
+    assert answer["CustomerRoles"][0] == answer["CustomerRoles"][0] | {
+        "RoleId": 41,
+        "CustomerId": str(world.CLIENT_CUSTOMER_ID),
+        "AccountIds": [],
+    }
+    assert answer["CustomerRoles"][1]["AccountIds"] == ["1800003"]
+
+
 def test_ten_links_at_most_per_call(sandbox: str, alex: TokenSet):
     answer = call(sandbox, "POST", "ClientLinks", alex, {"ClientLinks": [link()] * 11})
     assert answer.status_code == 400
@@ -77,11 +115,19 @@ def test_ten_links_at_most_per_call(sandbox: str, alex: TokenSet):
 
 def test_invitations_are_for_the_customers_sharers(sandbox: str):
     vic = issue_sandbox_tokens("vic")
-    search = {"Predicates": [{"Field": "CustomerId", "Operator": "In", "Value": "2000001"}]}
+    search = {"Predicates": [{"Field": "CustomerId", "Operator": "Equals", "Value": "2000001"}]}
 
     answer = call(sandbox, "POST", "UserInvitations/Search", vic, search)
 
     assert answer.json()["OperationErrors"][0]["Code"] == 1001
+
+
+def test_invitations_are_searched_by_an_equals_predicate(sandbox: str, clara: TokenSet):
+    search = {"Predicates": [{"Field": "CustomerId", "Operator": "In", "Value": "2000001"}]}
+
+    answer = call(sandbox, "POST", "UserInvitations/Search", clara, search)
+
+    assert answer.json()["OperationErrors"][0]["Code"] == 3030
 
 
 def test_an_invitation_without_a_name_is_refused(sandbox: str, clara: TokenSet):
@@ -98,9 +144,14 @@ def test_an_invitation_without_a_name_is_refused(sandbox: str, clara: TokenSet):
     assert "FirstName" in answer.json()["OperationErrors"][0]["Message"]
 
 
-def test_deleting_a_user_needs_its_time_stamp(sandbox: str, clara: TokenSet):
-    body = {"UserId": world.PEOPLE["vic"].user_id, "TimeStamp": "stale"}
+def test_taking_a_role_back_needs_a_sharer_and_a_super_admin_for_a_super_admin(sandbox: str):
+    body = {
+        "CustomerId": str(world.CLIENT_CUSTOMER_ID),
+        "UserId": str(world.PEOPLE["clara"].user_id),
+        "DeleteRoleId": 41,
+        "DeleteCustomerIds": [str(world.CLIENT_CUSTOMER_ID)],
+    }
 
-    answer = call(sandbox, "DELETE", "User", clara, body)
-
-    assert answer.status_code == 400
+    for person in ("vic", "sam"):  # a Viewer; a Standard User
+        answer = call(sandbox, "PUT", "UserRoles", issue_sandbox_tokens(person), body)
+        assert answer.json()["OperationErrors"][0]["Code"] == 1001

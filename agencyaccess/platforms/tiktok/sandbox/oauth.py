@@ -1,5 +1,5 @@
 """The sandbox's advertiser authorization page: pick a person, and come back to the app with
-`auth_code` (and `code`, its copy) and `state` (docs/platforms/tiktok.md#sign-in)."""
+`auth_code` and `state`, as TikTok documents (docs/platforms/tiktok.md#sign-in)."""
 
 from urllib.parse import urlencode
 
@@ -33,5 +33,5 @@ def authorize(request: HttpRequest) -> HttpResponse:
     if person is None:
         return HttpResponseBadRequest("Pick someone to sign in as.")
     code = state.new_code(person, redirect_uri)
-    query = urlencode({"auth_code": code, "code": code, "state": params.get("state", "")})
+    query = urlencode({"auth_code": code, "state": params.get("state", "")})
     return HttpResponseRedirect(f"{redirect_uri}?{query}")

@@ -1,11 +1,15 @@
 """TikTok's advertiser authorization against the sandbox: the URL, the code exchange, the
 agency's Business Centers, revocation, and the switch to the real API."""
 
+import time
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
+from django.http import HttpResponse
 from django.test import SimpleTestCase, override_settings
 
 from agencyaccess.platforms.base import ConnectorError, TokenExpired
+from agencyaccess.platforms.oauth import HANDLERS, SESSION_KEY
 from agencyaccess.platforms.tiktok import INTEGRATION
 from agencyaccess.platforms.tiktok.connectors import AdAccountsConnector
 from agencyaccess.platforms.tiktok.sandbox import world
@@ -14,8 +18,13 @@ from agencyaccess.platforms.tiktok.tests.cast import CALLBACK_PATH, SandboxTestC
 
 class SignInTests(SandboxTestCase):
     def sign_in(self, person: str) -> str:
+        return parse_qs(urlsplit(self.come_back(person)).query)["auth_code"][0]
+
+    def come_back(self, person: str, state: str = "s1") -> str:
+        """Where the sandbox's authorization sends the browser back: our callback, with what
+        TikTok documents there, `auth_code` and `state`, and nothing else."""
         callback = self.live_server_url + CALLBACK_PATH
-        url = self.client_.authorize_url(state="s1", redirect_uri=callback, scopes=[])
+        url = self.client_.authorize_url(state=state, redirect_uri=callback, scopes=[])
         parts = urlsplit(url)
         form = {name: values[0] for name, values in parse_qs(parts.query).items()}
         self.assertEqual(set(form), {"app_id", "state", "redirect_uri"})
@@ -23,10 +32,34 @@ class SignInTests(SandboxTestCase):
         self.assertContains(page, "Jane Client")
         response = self.client.post(parts.path, {**form, "person": person})
         self.assertEqual(response.status_code, 302)
-        query = parse_qs(urlsplit(response["Location"]).query)
-        self.assertEqual(query["state"], ["s1"])
-        self.assertEqual(query["auth_code"], query["code"])
-        return query["code"][0]
+        back = response["Location"]
+        query = parse_qs(urlsplit(back).query)
+        self.assertEqual(set(query), {"auth_code", "state"})
+        self.assertEqual(query["state"], [state])
+        return back
+
+    def test_our_callback_takes_the_auth_code(self):
+        """The shared callback reads the parameter TikTok's client names (`auth_code`)."""
+        session = self.client.session
+        session[SESSION_KEY] = {
+            "s2": {
+                "platform": "tiktok",
+                "purpose": "agency",
+                "payload": {},
+                "verifier": None,
+                "started": time.time(),
+            }
+        }
+        session.save()
+        back = urlsplit(self.come_back("jane", state="s2"))
+        signed_in = mock.Mock(return_value=HttpResponse("done"))
+
+        with mock.patch(HANDLERS["agency"], signed_in):
+            self.client.get(back.path, parse_qs(back.query))
+
+        _request, _payload, tokens, error = signed_in.call_args.args
+        self.assertIsNone(error)
+        self.assertEqual(tokens.subject_id, "jane")
 
     def test_code_exchange_gives_a_token_that_lists_assets(self):
         code = self.sign_in("jane")
