@@ -223,7 +223,10 @@ class ThreePlatformsJourneyTests(BrowserTestCase, LiveServerBaseTestCase):
             },
         }
         response = self.client.post(
-            "/api/links/create", body, content_type="application/json", headers={"X-Auth": self.alice_key}
+            "/api/links/create",
+            body,
+            content_type="application/json",
+            headers={"X-Auth": self.alice_key},
         )
         self.assertEqual(response.status_code, 200, response.content)
         return Link.objects.get(public_id=response.json()["data"])
