@@ -10,7 +10,7 @@ from django.test import TestCase, override_settings
 
 from agencyaccess.platforms import contracts
 from agencyaccess.platforms.meta.config import SANDBOX_APP_ID, SANDBOX_APP_SECRET
-from agencyaccess.platforms.meta.sandbox import state, world
+from agencyaccess.platforms.meta.sandbox import world
 from agencyaccess.platforms.meta.tests.cast import SandboxTestCase
 
 DIALOG = "/sandbox/meta/v26.0/dialog/oauth"
