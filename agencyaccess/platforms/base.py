@@ -301,6 +301,9 @@ class Integration:
     # Read-only checks of what only this platform knows (Google Ads' developer token, Meta's
     # app review), given a fresh sign-in of the agency's connected account.
     platform_checks: Callable[[TokenSet], Sequence[Check]] | None = None
+    # The sandbox's id for the client person whose assets the benchmarks list and share: Jane
+    # in most sandboxes; a package whose sandbox client is someone else names them.
+    sandbox_client_person: str = "jane"
 
     def check_setup(self, tokens: TokenSet) -> list[Check]:
         """What works and what is missing for this platform, with the agency's connected account:

@@ -13,4 +13,5 @@ INTEGRATION = Integration(
     sandbox_urls="agencyaccess.platforms.microsoft.sandbox.urls",
     sandbox_sign_in=issue_sandbox_tokens,
     sandbox_agency_person=AGENCY_PERSON,
+    sandbox_client_person="clara",
 )
