@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from agencyaccess.accounts.models import User
 from agencyaccess.catalog import platform_by_key
 from agencyaccess.clients.models import Client
+from agencyaccess.links.actions import create_link, parse_services
 from agencyaccess.links.models import Grant, Link
 from agencyaccess.platforms.actions import connect_to_sandbox
 from agencyaccess.platforms.base import GrantState
@@ -207,33 +208,23 @@ class ThreePlatformsJourneyTests(BrowserTestCase, LiveServerBaseTestCase):
         return {(g.service_key, g.asset_id): GrantState(g.state) for g in grants}
 
     def create_link(self) -> Link:
-        """Alice asks Clara, through the API, for TikTok Ads, LinkedIn Ads and Microsoft Ads,
-        each at the catalogue's default level."""
+        """Alice asks Clara for TikTok Ads, LinkedIn Ads and Microsoft Ads, each at the
+        catalogue's default level, as the API's links/create does."""
         services = {
             "TikTok": {"TikTok Ads": "OPERATOR"},
             "LinkedIn": {"LinkedIn Ads": "CAMPAIGN_MANAGER"},
             "Microsoft": {"Microsoft Ads": "STANDARD"},
         }
-        body = {
-            "clientID": self.clara.public_id,
-            "requestedAccounts": {
-                platform: {
-                    service: {
-                        "accessLevel": level,
-                        "requestedAccountLinks": [
-                            {"internalAccountID": self.accounts[platform.lower()].public_id}
-                        ],
-                    }
-                    for service, level in wanted.items()
+        requested = {
+            platform: {
+                service: {
+                    "accessLevel": level,
+                    "requestedAccountLinks": [
+                        {"internalAccountID": self.accounts[platform.lower()].public_id}
+                    ],
                 }
-                for platform, wanted in services.items()
-            },
+                for service, level in wanted.items()
+            }
+            for platform, wanted in services.items()
         }
-        response = self.client.post(
-            "/api/links/create",
-            body,
-            content_type="application/json",
-            headers={"X-Auth": self.alice_key},
-        )
-        self.assertEqual(response.status_code, 200, response.content)
-        return Link.objects.get(public_id=response.json()["data"])
+        return create_link(self.clara, parse_services(self.agency_a.pk, self.clara, requested))
