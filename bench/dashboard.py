@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import secrets
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+import page_timing
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/agencyaccess_bench_dash"
@@ -144,9 +145,6 @@ def measure(args: argparse.Namespace) -> dict:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client as Browser
-    from django.test.utils import CaptureQueriesContext
 
     from agencyaccess.accounts.actions import create_agency
     from agencyaccess.catalog import platform_by_key
@@ -181,19 +179,8 @@ def measure(args: argparse.Namespace) -> dict:
                 url = path.format(**ids[who])
             except KeyError:  # the empty agency has no event to page from
                 continue
-            browser = Browser()
-            browser.force_login(_owner(f"{who}@bench.example"))
-            for _ in range(5):  # warm-up: caches, the session, the first connection
-                _get(browser, url)
-            with CaptureQueriesContext(connection) as queries:
-                _get(browser, url)
-            query_count = len(queries)  # before the next request resets the log
-            times = [_timed(browser, url) for _ in range(args.requests)]
-            row[who] = {
-                "p50_ms": statistics.median(times) * 1000,
-                "p99_ms": _percentile(times, 99) * 1000,
-                "queries": query_count,
-            }
+            browser = page_timing.owner_browser(f"{who}@bench.example")
+            row[who] = page_timing.time_page(browser, url, args.requests, warmup=5)
     return results
 
 
@@ -253,29 +240,6 @@ def _ids_of(agency, some_client: str) -> dict[str, str]:
         middle = events.order_by("-occurred", "-id")[count // 2]
         ids |= {"event": middle.public_id, "link_client": middle.client.public_id}
     return ids
-
-
-def _owner(email: str):
-    from agencyaccess.accounts.models import User
-
-    return User.objects.get(email=email)
-
-
-def _get(browser, url: str) -> None:
-    response = browser.get(url)
-    if response.status_code != 200:
-        raise SystemExit(f"{url}: HTTP {response.status_code}")
-
-
-def _timed(browser, url: str) -> float:
-    started = time.perf_counter()
-    _get(browser, url)
-    return time.perf_counter() - started
-
-
-def _percentile(values: list[float], percent: int) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))]
 
 
 def print_results(name: str, results: dict) -> None:

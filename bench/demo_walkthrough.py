@@ -69,7 +69,7 @@ WALKS = (
         "Hola, María García",
         "¡Gracias! Empezamos con tus campañas esta semana.",
         "customers/5555555555/customerClients/5555555501",  # reached through her manager account
-        "act_400000000000002",  # the share waits for the agency's approval
+        "act_400000000000002",  # shared at once
         "1500,50",
         "Más pedidos de tartas.",
     ),
@@ -87,7 +87,7 @@ WALKS = (
 PROPERTY = "properties/2001"
 PAGE = "500000000000001"
 COLLABORATOR_CODE = "4821"
-AGENCY_SIDE = 'a[href*="/sandbox/google/inbox/"], a[href*="/sandbox/meta/business/"]'
+AGENCY_SIDE = 'a[href*="/sandbox/google/inbox/"]'
 
 
 def main() -> None:
@@ -253,13 +253,10 @@ def check_api(demo: Demo, walk: Walk) -> None:
 
 
 def check_agency_side(demo: Demo) -> None:
-    """The sandbox pages seed_demo prints for the agency answer."""
-    for path in (
-        "/sandbox/google/inbox/?email=ads@demo-agency.example",
-        "/sandbox/meta/business/100000000000001/requests/",
-    ):
-        with urllib.request.urlopen(demo.url + path, timeout=10) as response:
-            print(f"agency side {path}: HTTP {response.status}")
+    """The sandbox page seed_demo prints for the agency answers."""
+    path = "/sandbox/google/inbox/?email=ads@demo-agency.example"
+    with urllib.request.urlopen(demo.url + path, timeout=10) as response:
+        print(f"agency side {path}: HTTP {response.status}")
 
 
 if __name__ == "__main__":

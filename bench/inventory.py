@@ -29,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dashboard
+import page_timing
 
 ROOT = dashboard.ROOT
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/agencyaccess_bench_inventory"
@@ -93,8 +94,6 @@ def measure(args: argparse.Namespace) -> dict:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client as Browser
-    from django.test.utils import CaptureQueriesContext
 
     from agencyaccess.accounts.actions import create_agency
     from agencyaccess.catalog import platform_by_key
@@ -128,21 +127,12 @@ def measure(args: argparse.Namespace) -> dict:
         owner = f"{who}@bench.example"
         some = Grant.objects.filter(agency__name=f"{who} agency").select_related("link__client")
         ids = {"client": some.first().link.client.public_id, "rare": "Asset 000042"}
-        browser = Browser()
-        browser.force_login(_owner(owner))
+        browser = page_timing.owner_browser(owner)
         for page, path in PAGES.items():
             url = path.format(**ids)
-            for _ in range(3):  # warm-up: caches, the session, the first connection
-                dashboard._get(browser, url)
-            with CaptureQueriesContext(connection) as queries:
-                dashboard._get(browser, url)
-            query_count = len(queries)
-            times = [dashboard._timed(browser, url) for _ in range(args.requests)]
-            results["pages"].setdefault(page, {})[who] = {
-                "p50_ms": statistics.median(times) * 1000,
-                "p99_ms": dashboard._percentile(times, 99) * 1000,
-                "queries": query_count,
-            }
+            results["pages"].setdefault(page, {})[who] = page_timing.time_page(
+                browser, url, args.requests, warmup=3
+            )
         results["csv"][who] = time_csv(browser, args.exports)
     return results
 
@@ -228,12 +218,6 @@ def _plain_dump(agency_id: int) -> float:
         while chunk := cursor.fetchmany(2000):
             out.writerows(chunk)
     return time.perf_counter() - started
-
-
-def _owner(email: str):
-    from agencyaccess.accounts.models import User
-
-    return User.objects.get(email=email)
 
 
 def print_results(name: str, results: dict) -> None:

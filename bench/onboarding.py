@@ -8,27 +8,36 @@ the static file's.
 
 The server is the one `make run` starts (bench/demo.py: `agencyaccess serve`, gunicorn as
 serve.gunicorn_command() runs it, and the background worker) on a throwaway database seeded
-with `seed_demo`, plus a client sign-in to the Google sandbox on the English demo link, which
-the asset list needs (`--platform meta`: to the Meta sandbox, and Meta's asset list).
+with `seed_demo`, plus the sandbox's client person (registry.sandbox_client_sign_in) signed in
+to the platform (`--platform`, Google by default: any platform the registry has) on the English
+demo link when it asks for that platform, else on a new link for the same client asking for
+every service of the platform granted through an API, from an account of the demo agency
+connected to the platform's sandbox as the dashboard's "Connect" would.
 
-The asset list lists what Jane's sign-in can share by calling Google, here the sandbox, over
-HTTP: that wait is part of its server time. By default the sandbox is served by a second,
-identical gunicorn (the Google URLs point at it), standing in for Google as a separate
-service: the measured server then spends its threads on its own pages only, and the sandbox's
-share (its calls, their time, its CPU) is reported separately. `--sandbox same` keeps the
-sandbox in the measured server, as the demo runs it; at a concurrency near its thread count
-the pages then wait on calls that wait for a free thread of the same server.
+The asset list lists what the client's sign-in can share by calling the platform, here its
+sandbox, over HTTP: that wait is part of its server time. By default the sandbox is served by a
+second, identical gunicorn, standing in for the platform as a separate service: the measured
+server's SITE_URL is that gunicorn's address, and every platform in sandbox mode calls
+SITE_URL/sandbox/<platform>/. The measured server then spends its threads on its own pages
+only, and the sandbox's share (its calls, their time, its CPU) is reported separately.
+`--sandbox same` keeps the sandbox in the measured server, as the demo runs it; at a
+concurrency near its thread count the pages then wait on calls that wait for a free thread of
+the same server.
 
 `--platform-latency MS` puts a round trip of MS milliseconds between the server and the
-separate sandbox (bench/latency_proxy.py), as between a server and Google: the asset list's
-calls then wait on the network as they do in production.
+separate sandbox (bench/latency_proxy.py), as between a server and the platform: the asset
+list's calls then wait on the network as they do in production.
+
+Last, the client shares one asset (the first the page lets her tick) as the page's form does,
+and the calls that share makes to the platform are counted from the sandbox's access log.
 
     .venv/bin/python bench/onboarding.py [--duration S] [--runs N] [--concurrency N]
-        [--sandbox separate|same] [--platform-latency MS] [--platform google|meta]
+        [--sandbox separate|same] [--platform-latency MS] [--platform KEY]
 """
 
 import argparse
 import gzip
+import html
 import http.client
 import os
 import re
@@ -40,7 +49,7 @@ import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import cpu
 import django
@@ -55,7 +64,7 @@ django.setup()
 
 from agencyaccess.management.commands.serve import Command as ServeCommand  # noqa: E402
 from agencyaccess.management.commands.serve import gunicorn_command  # noqa: E402
-from agencyaccess.platforms.google.config import BASE_URLS  # noqa: E402
+from agencyaccess.platforms import registry  # noqa: E402
 
 PHONE_USER_AGENT = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -69,27 +78,40 @@ PHONE_HEADERS = {
 }
 FIRST_PAGE_BUDGET = 60 * 1024
 TARGET_RATIO = 2.0
-# Jane as each platform's sandbox knows her: the sandbox module issuing her tokens, and her name.
-JANE = {
-    "google": ("agencyaccess.platforms.google.sandbox", "jane@janes-bakery.example"),
-    "meta": ("agencyaccess.platforms.meta.sandbox.state", "jane"),
-}
-# Meta's Graph base URL includes its version (settings.META_API_VERSION, whose default this is).
-META_VERSION = os.environ.get("META_API_VERSION", "v26.0")
-# Jane's sign-in on the link, as the OAuth callback leaves it: kept with the link and
-# remembered in her browser's session, whose key is printed (the asset list needs both).
-SIGN_JANE_IN = """
+# The link whose asset list is measured (BENCH_LINK, the English demo link, when it asks for
+# BENCH_PLATFORM; else a new one for its client asking for every service of the platform with a
+# connector), and the sandbox's client person signed in on it as the OAuth callback leaves it:
+# kept with the link and remembered in her browser's session. Prints the link's id and the
+# session's key (the asset list needs both).
+SIGN_CLIENT_IN = """
+import os
 from django.contrib.sessions.backends.db import SessionStore
-from agencyaccess.links.actions import store_client_token
+from agencyaccess.catalog import platform_by_key
+from agencyaccess.links.actions import create_link, parse_services, store_client_token
 from agencyaccess.links.models import Link
 from agencyaccess.onboarding.views import remember_sign_in
-from {sandbox} import issue_sandbox_tokens
-link = Link.objects.get(public_id={link_id!r})
+from agencyaccess.platforms import registry
+from agencyaccess.platforms.actions import connect_to_sandbox
+
+link = Link.objects.get(public_id=os.environ["BENCH_LINK"])
+platform = platform_by_key(os.environ["BENCH_PLATFORM"])
+if not link.services.filter(platform=platform.key).exists():
+    account = {"internalAccountID": connect_to_sandbox(link.agency, platform).public_id}
+    wanted = {
+        service.name: {"accessLevel": service.default, "requestedAccountLinks": [account]}
+        for service in platform.services
+        if registry.connector_for(service.key)
+    }
+    services = parse_services(link.agency_id, link.client, {platform.name: wanted})
+    link = create_link(link.client, services)
+tokens = registry.sandbox_client_sign_in(platform.key)
 session = SessionStore()
-remember_sign_in(session, store_client_token(link, {platform!r}, issue_sandbox_tokens({jane!r})))
+remember_sign_in(session, store_client_token(link, platform.key, tokens))
 session.create()
-print(session.session_key)
+print(link.public_id, session.session_key)
 """
+# A box the asset list lets the client tick: not disabled, not "select all" (html-escaped).
+SHAREABLE = re.compile(r'<input type="checkbox" name="(\w+)" value="([^"]+)"(?: checked)?>')
 SANDBOX_LOG_FORMAT = "%(r)s %(s)s %(D)s"  # request line, status, microseconds
 
 
@@ -100,7 +122,9 @@ def main() -> None:
     if args.platform_latency:
         proxy = LatencyProxy(sandbox_port, args.platform_latency).start()
         sandbox_url = f"http://127.0.0.1:{proxy.port}"
-    extra_env = sandbox_urls(args.platform, sandbox_url) if args.sandbox == "separate" else {}
+    # Every platform in sandbox mode calls SITE_URL/sandbox/<platform>/: pointing the measured
+    # server's SITE_URL at the separate gunicorn moves all of them there (the pages use paths).
+    extra_env = {"SITE_URL": sandbox_url} if args.sandbox == "separate" else {}
     print_header(args)
     with running_demo(workers=args.workers, extra_env=extra_env) as demo:
         sandbox = (
@@ -111,16 +135,6 @@ def main() -> None:
         finally:
             if sandbox is not None:
                 sandbox.stop()
-
-
-def sandbox_urls(platform: str, sandbox_url: str) -> dict[str, str]:
-    """The settings that point the platform's API calls at the separate sandbox."""
-    if platform == "meta":
-        return {"META_GRAPH_URL": f"{sandbox_url}/sandbox/meta/{META_VERSION}"}
-    return {
-        f"GOOGLE_{name.upper()}_URL": f"{sandbox_url}/sandbox/google/{path}"
-        for name, (_real, path) in BASE_URLS.items()
-    }
 
 
 def parse_args() -> argparse.Namespace:
@@ -140,9 +154,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sandbox", choices=["separate", "same"], default="separate")
     parser.add_argument(
         "--platform",
-        choices=sorted(JANE),
+        choices=sorted(registry.INTEGRATIONS),
         default="google",
-        help="whose asset list is measured (default google)",
+        help="whose asset list and grant are measured (default google)",
     )
     parser.add_argument(
         "--platform-latency",
@@ -206,7 +220,7 @@ class Sandbox:
             start_new_session=True,
         )
         deadline = time.monotonic() + 30
-        while not log.exists() or get(f"http://127.0.0.1:{port}", "/sandbox/google/")[0] != 200:
+        while not log.exists() or get(f"http://127.0.0.1:{port}", "/static/")[0] == 0:
             if time.monotonic() > deadline or process.poll() is not None:
                 raise SystemExit("the sandbox's gunicorn did not start")
             time.sleep(0.2)
@@ -256,23 +270,20 @@ class Run:
 
 
 def bench(demo: Demo, sandbox: Sandbox | None, args: argparse.Namespace) -> None:
-    link = demo.links["English"]
-    link_path = urlsplit(link).path
-    link_id = link_path.strip("/").split("/")[-1]
-    sandbox_module, jane = JANE[args.platform]
-    sign_in = SIGN_JANE_IN.format(
-        sandbox=sandbox_module, link_id=link_id, platform=args.platform, jane=jane
-    )
+    link_path = urlsplit(demo.links["English"]).path
     signed_in = subprocess.run(
-        [*AGENCYACCESS, "shell", "-c", sign_in],
-        env=demo.env,
+        [*AGENCYACCESS, "shell", "-c", SIGN_CLIENT_IN],
+        env=demo.env
+        | {"BENCH_LINK": link_path.strip("/").split("/")[-1], "BENCH_PLATFORM": args.platform},
         cwd=ROOT,
-        check=True,
         capture_output=True,
         text=True,
     )
-    session_key = signed_in.stdout.strip().splitlines()[-1]
+    if signed_in.returncode:
+        raise SystemExit(f"signing the client in to {args.platform} failed:\n{signed_in.stderr}")
+    client_link, session_key = signed_in.stdout.strip().splitlines()[-1].split()
     janes_browser = {"Cookie": f"{global_settings.SESSION_COOKIE_NAME}={session_key}"}
+    asset_list = f"/l/{client_link}/platform/{args.platform}/"
     status, _, page = get(demo.url, link_path)
     stylesheet = next((u for u in Subresources.of(page.decode()).urls if u.endswith(".css")), None)
     if status != 200 or stylesheet is None:
@@ -281,13 +292,13 @@ def bench(demo: Demo, sandbox: Sandbox | None, args: argparse.Namespace) -> None
     pages = {
         "static file": request(urlsplit(stylesheet).path),
         "link page": request(link_path),
-        "asset list": request(f"{link_path}platform/{args.platform}/", janes_browser),
+        "asset list": request(asset_list, janes_browser),
     }
     for name, page_request in pages.items():
         path = page_request.path
         status, _, body = get(demo.url, path, page_request.headers)
         print(f"  {name:<12} GET {path}: HTTP {status}, {len(body):,} bytes")
-        if status != 200 or (name == "asset list" and b"Jane&#x27;s Bakery" not in body):
+        if status != 200 or (name == "asset list" and not SHAREABLE.search(body.decode())):
             raise SystemExit(f"{name}: not the page expected:\n{body[:2000].decode()}")
 
     for page_request in pages.values():
@@ -299,6 +310,8 @@ def bench(demo: Demo, sandbox: Sandbox | None, args: argparse.Namespace) -> None
         for name, page_request in pages.items():
             runs[name].append(measure(demo, gunicorn, sandbox, page_request, args))
     report(runs, sandbox is not None)
+    if sandbox is not None:
+        share_one(demo, sandbox, asset_list, janes_browser)
     errors = demo.server_errors()
     print("\nserver log: " + ("no errors" if not errors else "\n  ".join(["", *errors[:20]])))
     phone_download(demo, link_path)
@@ -415,10 +428,7 @@ def report(runs: dict[str, list[Run]], separate_sandbox: bool) -> None:
         calls = run.sandbox_calls
         per_page = len(calls) / run.result.requests
         sandbox_ms = sum(ms for _, ms in calls) / run.result.requests
-        kinds: dict[str, int] = {}
-        for line, _ in calls:
-            kind = re.sub(r"/\d+", "/{id}", line.split("?")[0].removesuffix(" HTTP/1.1"))
-            kinds[kind] = kinds.get(kind, 0) + 1
+        kinds = call_kinds(calls)
         print(
             f"\n  the asset list's calls to the sandbox (the platform's stand-in), per page:"
             f" {per_page:.1f}"
@@ -428,7 +438,7 @@ def report(runs: dict[str, list[Run]], separate_sandbox: bool) -> None:
             if calls and run.sandbox_cpu is not None
             else "\n  the sandbox logged no calls"
         )
-        for kind, count in sorted(kinds.items(), key=lambda item: -item[1]):
+        for kind, count in kinds.items():
             print(f"    {count / run.result.requests:5.1f} x {kind}")
         own = run.server_cpu / run.result.requests * 1000 if run.server_cpu else float("nan")
         print(
@@ -437,6 +447,54 @@ def report(runs: dict[str, list[Run]], separate_sandbox: bool) -> None:
             f" lib/parallel.py); our own work is {own:.1f} ms CPU per page (listing, checks,"
             f" rendering), and at this load the rest is waiting for the 2 cores"
         )
+
+
+def share_one(demo: Demo, sandbox: Sandbox, path: str, browser: dict[str, str]) -> None:
+    """The client shares the first asset the list lets her tick, as its form posts it, once
+    (her sign-in is forgotten after sharing): the platform calls of the share, less those of
+    listing her assets again (the page lists them before it grants, to check what she ticked),
+    are the calls of one grant."""
+    before = sandbox.log_size()
+    status, headers, body = exchange(demo.url, "GET", path, browser)
+    cookies = [cookie.split(";", 1)[0] for cookie in headers.get_all("Set-Cookie") or []]
+    listing = sandbox.calls(before)
+    page = body.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    ticked = SHAREABLE.search(page)
+    if status != 200 or token is None or ticked is None:
+        raise SystemExit(f"the asset list has nothing to share:\n{page[:2000]}")
+    service, asset = ticked.group(1), html.unescape(ticked.group(2))
+    form = urlencode({service: asset, "csrfmiddlewaretoken": token.group(1)})
+    cookie = "; ".join([browser["Cookie"], *cookies])
+    before = sandbox.log_size()
+    began = time.perf_counter()
+    status, _, _ = exchange(
+        demo.url,
+        "POST",
+        path,
+        {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        form.encode(),
+    )
+    took = (time.perf_counter() - began) * 1000
+    if status != 302:
+        raise SystemExit(f"sharing {service} {asset} answered HTTP {status}")
+    shared = sandbox.calls(before)
+    print(
+        f'\nOne grant, {service} {asset} ("Share what I ticked", {took:.0f} ms):'
+        f" {len(shared)} calls to the platform, {len(listing)} of them listing her assets"
+        f" again (as the asset list does), so {len(shared) - len(listing)} for the grant"
+    )
+    for kind, count in call_kinds(shared).items():
+        print(f"    {count} x {kind}")
+
+
+def call_kinds(calls: list[tuple[str, float]] | tuple[tuple[str, float], ...]) -> dict[str, int]:
+    """How many calls of each kind: method and path, ids and the query left out, most first."""
+    kinds: dict[str, int] = {}
+    for line, _ in calls:
+        kind = re.sub(r"/\d+", "/{id}", line.split("?")[0].removesuffix(" HTTP/1.1"))
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return dict(sorted(kinds.items(), key=lambda item: -item[1]))
 
 
 # -- What a phone downloads -------------------------------------------------------------------
@@ -488,9 +546,9 @@ def phone_download(demo: Demo, link_path: str) -> None:
     off_site = []
     while pending:
         url = pending.pop(0)
-        if url in fetched:
-            continue
         parts = urlsplit(url)
+        if url in fetched or parts.scheme == "data":  # data: URLs are in the page already
+            continue
         if (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
             off_site.append(url)
             continue
@@ -531,15 +589,24 @@ def phone_download(demo: Demo, link_path: str) -> None:
 def get(
     base_url: str, path: str, headers: dict[str, str] | None = None
 ) -> tuple[int, dict[str, str], bytes]:
+    """A GET as a phone's browser sends it; status 0 when nothing answered."""
+    try:
+        status, message, body = exchange(base_url, "GET", path, headers or {})
+    except OSError:
+        return 0, {}, b""
+    return status, {k.lower(): v for k, v in message.items()}, body
+
+
+def exchange(
+    base_url: str, method: str, path: str, headers: dict[str, str], body: bytes | None = None
+) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """One request with a phone browser's headers: the status, the headers, the body."""
     url = urlsplit(base_url)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
     try:
-        conn.request("GET", path, headers=PHONE_HEADERS | (headers or {}))
+        conn.request(method, path, body=body, headers=PHONE_HEADERS | headers)
         response = conn.getresponse()
-        body = response.read()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
-    except OSError:
-        return 0, {}, b""
+        return response.status, response.msg, response.read()
     finally:
         conn.close()
 

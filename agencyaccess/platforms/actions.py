@@ -121,6 +121,18 @@ def store_sign_in(
     return account
 
 
+def connect_to_sandbox(agency: Agency, platform: Platform) -> ConnectedAccount:
+    """A new connected account signed in to the platform's sandbox as its demo agency person,
+    holding what that sign-in says (a Business Center, a manager customer, a member id) as the
+    dashboard's "Connect" would. The sandbox is called over HTTP, so it must be served at
+    SITE_URL. Raises ActionError when the platform has no sandbox standing in."""
+    tokens = registry.sandbox_agency_sign_in(platform.key)
+    if tokens is None:
+        raise ActionError(f"{platform.name} has no sandbox standing in for it here.")
+    signed_in = registry.agency_sign_in(platform.key, tokens)
+    return store_sign_in(agency, platform, None, tokens, signed_in)
+
+
 def disconnect_account(account: ConnectedAccount, *, keep: bool) -> None:
     """Forget the account's sign-in (asking the platform to revoke it first) and, unless
     something still names it (a link, a grant, an access page), the account itself. What

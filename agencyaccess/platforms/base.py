@@ -308,6 +308,9 @@ class Integration:
     # app review, TikTok's Business Center), given a fresh sign-in of the agency's connected
     # account and the account's fields (the ids the agency set on it).
     platform_checks: Callable[[TokenSet, Mapping[str, Any]], Sequence[Check]] | None = None
+    # The sandbox's id for the client person whose assets the benchmarks list and share: Jane
+    # in most sandboxes; a package whose sandbox client is someone else names them.
+    sandbox_client_person: str = "jane"
 
     def check_setup(self, tokens: TokenSet, fields: Mapping[str, Any] | None = None) -> list[Check]:
         """What works and what is missing for this platform, with the agency's connected account

@@ -77,6 +77,15 @@ def sandbox_agency_sign_in(platform_key: str) -> TokenSet | None:
     return integration.sandbox_sign_in(integration.sandbox_agency_person)
 
 
+def sandbox_client_sign_in(platform_key: str) -> TokenSet | None:
+    """The sandbox's client person signed in, without a browser (the benchmarks); None when the
+    platform has no sandbox or its real API is configured."""
+    integration = INTEGRATIONS.get(platform_key)
+    if integration is None or not is_sandbox(platform_key):
+        return None
+    return integration.sandbox_sign_in(integration.sandbox_client_person)
+
+
 def has_api(platform_key: str) -> bool:
     return platform_key in INTEGRATIONS
 

@@ -152,8 +152,7 @@ AgencyAccess demo
 
 Demo links (open one as the client; Google and Meta are local sandboxes):
 {link_lines}
-  The agency's side of the sandboxes: {site}/sandbox/google/inbox/?email={AGENCY_EMAIL}
-                                      {site}/sandbox/meta/business/100000000000001/requests/
+  The agency's side of the Google sandbox: {site}/sandbox/google/inbox/?email={AGENCY_EMAIL}
   E-mails sent are kept in {settings.EMAIL_FILE_PATH}
 """
         )

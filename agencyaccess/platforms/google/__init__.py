@@ -9,7 +9,7 @@ from agencyaccess.platforms.google.checks import platform_checks
 from agencyaccess.platforms.google.client import GoogleClient
 from agencyaccess.platforms.google.merchant_center import GoogleMerchantCenter
 from agencyaccess.platforms.google.sandbox import issue_sandbox_tokens
-from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY
+from agencyaccess.platforms.google.sandbox.world import DEMO_AGENCY, JANE
 from agencyaccess.platforms.google.search_console import GoogleSearchConsole
 from agencyaccess.platforms.google.tag_manager import GoogleTagManager
 
@@ -26,5 +26,6 @@ INTEGRATION = Integration(
     sandbox_urls="agencyaccess.platforms.google.sandbox.urls",
     sandbox_sign_in=issue_sandbox_tokens,
     sandbox_agency_person=DEMO_AGENCY,
+    sandbox_client_person=JANE,
     platform_checks=platform_checks,
 )

@@ -19,12 +19,6 @@ class MetaSettings:
     graph_url: str  # with the version: https://graph.facebook.com/v26.0
     sandbox: bool
 
-    def business_requests_url(self, business_id: str) -> str:
-        """Where the agency approves pending shares (Business Settings > Requests) [infer]."""
-        if self.sandbox:
-            return f"{settings.SITE_URL}/sandbox/meta/business/{business_id}/requests/"
-        return f"https://business.facebook.com/settings/requests?business_id={business_id}"
-
 
 def meta_settings() -> MetaSettings:
     """Read on every call, so tests and the sandbox can redirect Meta. With no app id set, the

@@ -28,9 +28,8 @@ from agencyaccess.platforms.base import (
     TokenSet,
 )
 from agencyaccess.platforms.meta.api import ALREADY_HAS_ACCESS, Graph
-from agencyaccess.platforms.meta.config import meta_settings
 
-SHARE_FIELDS = "id,name,access_status,permitted_tasks"
+SHARE_FIELDS = "id,name,permitted_tasks"
 
 
 class MetaAssetConnector(ServiceConnector):
@@ -123,7 +122,7 @@ class MetaAssetConnector(ServiceConnector):
         never a share a client made (docs/platforms/meta.md#verifying-and-removing)."""
         client_assets = agency.items(f"{business}/{self.client_edge}", fields="id")
         if any(item.get("id") == asset_id for item in client_assets):
-            return {"access_status": "CONFIRMED"}
+            return {"id": business}
         return None
 
     def _outcome(
@@ -138,15 +137,6 @@ class MetaAssetConnector(ServiceConnector):
                 message=_("The agency no longer has access to this."),
             )
         tasks = ",".join(share.get("permitted_tasks") or []) or native_role
-        if share.get("access_status") == "PENDING":
-            return GrantOutcome(
-                GrantState.PENDING_AGENCY,
-                native_ref=ref,
-                native_role=tasks,
-                # The page already says the agency accepts next (onboarding/results.html).
-                message=_("Meta shows the request in the agency's Business Settings."),
-                next_action_url=meta_settings().business_requests_url(business),
-            )
         return GrantOutcome(
             GrantState.ACTIVE,
             native_ref=ref,

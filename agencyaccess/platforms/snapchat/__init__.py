@@ -15,4 +15,5 @@ INTEGRATION = Integration(
     sandbox_sign_in=issue_sandbox_tokens,
     sandbox_agency_person=AGENCY_PERSON,
     platform_checks=platform_checks,
+    sandbox_client_person="clara",
 )

@@ -8,6 +8,8 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from agencyaccess.platforms import registry
 
 SOURCE = Path(__file__).resolve().parents[2]  # the agencyaccess package
@@ -108,3 +110,11 @@ def test_every_platform_package_has_the_same_shape():
         package = SOURCE / "platforms" / platform
         files = {str(p.relative_to(package)) for p in package.rglob("*.py")}
         assert shape <= files, (platform, sorted(shape - files))
+
+
+@pytest.mark.django_db
+def test_every_sandbox_signs_in_its_client_and_agency_people():
+    """The benchmarks and the demo seed sign these people in by the ids the packages name."""
+    for platform in registry.INTEGRATIONS:
+        assert registry.sandbox_client_sign_in(platform), platform
+        assert registry.sandbox_agency_sign_in(platform), platform

@@ -182,7 +182,9 @@ def issue_sandbox_tokens(person_key: str, *, declined: Iterable[str] = ()) -> To
 class Share:
     asset: world.FakeAsset
     business: world.Business
-    access_status: str  # "CONFIRMED" or "PENDING"
+    # "PENDING" while the partner's own access request waits for the owner, else "CONFIRMED":
+    # an owner's share is confirmed at once (docs/platforms/meta.md#sharing).
+    access_status: str
     permitted_tasks: tuple[str, ...]
     requested: float
     updated: float
@@ -226,7 +228,7 @@ def add_share(asset: world.FakeAsset, business_id: str, tasks: Iterable[str]) ->
     data = {
         "asset": asset.id,
         "business": business_id,
-        "access_status": "PENDING" if asset.share_needs_approval else "CONFIRMED",
+        "access_status": "CONFIRMED",
         "permitted_tasks": list(tasks),
         "requested": now,
         "updated": now,
@@ -279,23 +281,6 @@ def set_share_tasks(asset_id: str, business_id: str, tasks: Iterable[str]) -> bo
         return False
     record.data |= {"permitted_tasks": list(tasks), "updated": _now()}
     record.save(update_fields=["data"])
-    return True
-
-
-def approve_share(asset_id: str, business_id: str) -> bool:
-    """The agency accepts a pending share; False when there is none to accept."""
-    with transaction.atomic():
-        record = (
-            _records("share")
-            .select_for_update()
-            .filter(key=_share_key(asset_id, business_id), data__access_status="PENDING")
-            .first()
-        )
-        # The agency's own requests wait for the owner, not for the agency.
-        if record is None or record.data.get("agency_request"):
-            return False
-        record.data |= {"access_status": "CONFIRMED", "updated": _now()}
-        record.save(update_fields=["data"])
     return True
 
 

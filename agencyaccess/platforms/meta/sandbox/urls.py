@@ -1,5 +1,5 @@
 """The Meta sandbox, mounted at /sandbox/meta/: Facebook Login and the Graph API under their
-real paths (the version first, as on graph.facebook.com), plus the agency's approval page.
+real paths (the version first, as on graph.facebook.com).
 Asset ids are slugs ("act_1…", "5000…"): anything else, a NUL byte say, which PostgreSQL refuses
 in a query with an error, is a 404 before the view runs."""
 
@@ -7,10 +7,10 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import path, re_path
+from django.urls import re_path
 
 from agencyaccess.platforms.meta.config import meta_settings
-from agencyaccess.platforms.meta.sandbox import api, approvals, oauth
+from agencyaccess.platforms.meta.sandbox import api, oauth
 
 VERSION = r"(?P<version>v\d+\.\d+)"
 NODE = r"(?P<node>[A-Za-z0-9_]+)"
@@ -18,7 +18,7 @@ NODE = r"(?P<node>[A-Za-z0-9_]+)"
 
 def sandbox_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """The sandbox exists only while Meta is not configured, as Google's does: once META_APP_ID
-    is set, its fake login, Graph API and approval pages answer 404 (anyone could otherwise
+    is set, its fake login and Graph API answer 404 (anyone could otherwise
     fill the database with its codes and tokens, or show a fake Facebook login on this site)."""
 
     @wraps(view)  # keeps csrf_exempt
@@ -45,25 +45,5 @@ urlpatterns = [
     re_path(rf"^{VERSION}/me$", sandbox_only(api.me), name="meta-sandbox-me"),
     re_path(
         rf"^{VERSION}/{NODE}/(?P<edge>[a-z_]+)$", sandbox_only(api.edge), name="meta-sandbox-edge"
-    ),
-    path(
-        "business/<str:business_id>/requests/",
-        sandbox_only(approvals.requests_page),
-        name="meta-sandbox-requests",
-    ),
-    path(
-        "business/<str:business_id>/requests/<slug:asset_id>/approve/",
-        sandbox_only(approvals.approve),
-        name="meta-sandbox-approve",
-    ),
-    path(
-        "testapi/business/<str:business_id>/requests/",
-        sandbox_only(approvals.requests_json),
-        name="meta-sandbox-requests-json",
-    ),
-    path(
-        "testapi/business/<str:business_id>/requests/<slug:asset_id>/approve/",
-        sandbox_only(approvals.approve_json),
-        name="meta-sandbox-approve-json",
     ),
 ]

@@ -71,7 +71,6 @@ class FakeAsset:
     name: str
     business: str = ""  # the owning business; "" for a personal ad account or a lone Page
     fields: Mapping[str, object] = field(default_factory=dict)  # more Graph fields
-    share_needs_approval: bool = False  # shares stay PENDING until the agency approves
 
 
 BUSINESSES = {
@@ -86,23 +85,16 @@ BUSINESSES = {
 }
 
 
-def _ad_account(
-    number: str, name: str, business: str = "", *, share_needs_approval: bool = False
-) -> FakeAsset:
+def _ad_account(number: str, name: str, business: str = "") -> FakeAsset:
     fields = {"account_id": number, "account_status": 1, "currency": "EUR"}
-    return FakeAsset(f"act_{number}", "ad_account", name, business, fields, share_needs_approval)
+    return FakeAsset(f"act_{number}", "ad_account", name, business, fields)
 
 
 ASSETS = {
     a.id: a
     for a in (
         _ad_account("400000000000001", "Jane's Bakery - Main", "300000000000001"),
-        _ad_account(
-            "400000000000002",
-            "Jane's Bakery - Promotions",
-            "300000000000001",
-            share_needs_approval=True,
-        ),
+        _ad_account("400000000000002", "Jane's Bakery - Promotions", "300000000000001"),
         _ad_account("400000000000003", "Jane Doe (personal)"),
         _ad_account("400000000000004", "Jane's Bakery - Weddings", "300000000000001"),
         _ad_account("430000000000001", "Jane's Café - Main", "300000000000004"),

@@ -60,12 +60,6 @@ class SandboxTestCase(OneConnectionLiveServerTestCase):
     def tokens(self, person: str = "jane", *, declined: Iterable[str] = ()) -> TokenSet:
         return issue_sandbox_tokens(person, declined=declined)
 
-    def approve_in_sandbox(self, asset_id: str) -> None:
-        response = self.http.post(
-            f"/sandbox/meta/testapi/business/{world.AGENCY_BUSINESS_ID}/requests/{asset_id}/approve/"
-        )
-        self.assertEqual(response.json(), {"success": True})
-
 
 def grant_request(
     connector: MetaAssetConnector, asset: Asset, level: str, agency: AgencyIdentity = AGENCY

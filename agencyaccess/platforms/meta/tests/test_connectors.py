@@ -178,26 +178,6 @@ class AdAccountTests(SandboxTestCase):
         self.assertEqual(outcome.state, GrantState.ACTIVE)
         self.assertEqual(outcome.native_role, "MANAGE,ADVERTISE,ANALYZE")  # the existing share
 
-    def test_a_pending_share_is_active_once_the_agency_approves_it(self):
-        tokens = self.tokens()
-        promotions = asset_named(ADS.list_assets(tokens, "meta_ads"), "act_400000000000002")
-        request = grant_request(ADS, promotions, "MANAGE")
-        outcome = ADS.grant(tokens, request)
-        self.assertEqual(outcome.state, GrantState.PENDING_AGENCY)
-        self.assertIn("Business Settings", outcome.message)
-        self.assertEqual(
-            outcome.next_action_url,
-            f"{self.live_server_url}/sandbox/meta/business/100000000000001/requests/",
-        )
-        self.assertEqual(ADS.grant(tokens, request).state, GrantState.PENDING_AGENCY)
-        on_agency_side = ref_of(request, outcome, replace(AGENCY, tokens=self.tokens("alex")))
-
-        self.approve_in_sandbox("act_400000000000002")
-
-        verified = ADS.verify(ref_of(request, outcome), client_tokens=tokens)
-        self.assertEqual(verified.state, GrantState.ACTIVE)
-        self.assertEqual(ADS.verify(on_agency_side).state, GrantState.ACTIVE)
-
     def test_the_agency_s_own_waiting_request_is_not_read_as_a_share(self):
         """pending_client_ad_accounts lists what the agency asked for, waiting for the client:
         seen from the agency's side that is no access, not a share waiting for the agency."""

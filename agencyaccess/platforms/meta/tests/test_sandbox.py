@@ -1,4 +1,4 @@
-"""The Meta sandbox itself: its consent page, its approval page, and Graph's protocol details
+"""The Meta sandbox itself: its consent page, and Graph's protocol details
 (error envelope, rate-limit headers, token inspection) where the connector relies on them."""
 
 import json
@@ -10,11 +10,10 @@ from django.test import TestCase, override_settings
 
 from agencyaccess.platforms import contracts
 from agencyaccess.platforms.meta.config import SANDBOX_APP_ID, SANDBOX_APP_SECRET
-from agencyaccess.platforms.meta.sandbox import state, world
+from agencyaccess.platforms.meta.sandbox import world
 from agencyaccess.platforms.meta.tests.cast import SandboxTestCase
 
 DIALOG = "/sandbox/meta/v26.0/dialog/oauth"
-REQUESTS = "/sandbox/meta/business/100000000000001/requests/"
 
 
 @override_settings(SITE_URL="http://testserver", META_URLS={"authorize": "", "graph": ""})
@@ -34,8 +33,6 @@ class OffWithARealAppTests(TestCase):
             "consent dialog": self.client.get(DIALOG, dialog),
             "token endpoint": self.client.post("/sandbox/meta/v26.0/oauth/access_token", token),
             "Graph API": self.client.get("/sandbox/meta/v26.0/me"),
-            "approval page": self.client.get(REQUESTS),
-            "test API": self.client.get("/sandbox/meta/testapi/business/100000000000001/requests/"),
         }
         return {name: response.status_code for name, response in answers.items()}
 
@@ -127,37 +124,6 @@ class ConsentPageTests(SandboxTestCase):
         self.assertIn("ads_management", tokens.scopes)
 
 
-class ApprovalPageTests(SandboxTestCase):
-    def setUp(self) -> None:
-        super().setUp()
-        state.add_share(world.ASSETS["act_400000000000002"], "100000000000001", ["ANALYZE"])
-
-    def test_it_lists_what_waits_and_what_is_shared(self):
-        page = self.client.get(REQUESTS).content.decode()
-        self.assertIn("Meta sandbox", page)
-        self.assertIn("Jane&#x27;s Bakery - Promotions", page)  # waiting
-        self.assertIn("Jane&#x27;s Bakery - Main", page)  # shared from the start
-
-    def test_approving_confirms_the_share(self):
-        response = self.client.post(f"{REQUESTS}act_400000000000002/approve/")
-        self.assertRedirects(response, REQUESTS)
-        share = state.share_of("act_400000000000002", "100000000000001")
-        assert share is not None
-        self.assertEqual(share.access_status, "CONFIRMED")
-
-    def test_the_test_api_lists_and_approves(self):
-        api = "/sandbox/meta/testapi/business/100000000000001/requests/"
-        waiting = self.http.get(api).json()["data"]
-        self.assertEqual([w["asset_id"] for w in waiting], ["act_400000000000002"])
-        approve = f"{api}act_400000000000002/approve/"
-        self.assertEqual(self.http.post(approve).json(), {"success": True})
-        self.assertEqual(self.http.get(api).json(), {"data": []})
-        self.assertEqual(self.http.post(approve).status_code, 404)
-
-    def test_an_unknown_business_has_no_page(self):
-        self.assertEqual(self.client.get("/sandbox/meta/business/999/requests/").status_code, 404)
-
-
 class GraphProtocolTests(SandboxTestCase):
     def graph(self, method: str, path: str, token: str = "", **params: str) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -226,9 +192,6 @@ class GraphProtocolTests(SandboxTestCase):
         self.assertEqual(listed("client_pages", "id"), [])
         [request] = listed("pending_client_pages", "page")
         self.assertEqual(request["page"]["id"], "500000000000001")
-        # The request waits for Jane, not for the agency: its Requests page does not show it.
-        waiting = self.http.get(f"/sandbox/meta/testapi/business/{agency}/requests/").json()
-        self.assertEqual(waiting, {"data": []})
 
     def test_asking_twice_for_access_is_error_3944(self):
         agency, alex = world.AGENCY_BUSINESS_ID, self.tokens("alex").access_token
