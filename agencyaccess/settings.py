@@ -368,6 +368,9 @@ MICROSOFT_URLS = {
     name: env(f"MICROSOFT_{name.upper()}_URL")
     for name in ("authorize", "token", "customer_management")
 }
+PINTEREST_CLIENT_ID = env("PINTEREST_CLIENT_ID")  # the Pinterest app (developers.pinterest.com/apps)
+PINTEREST_CLIENT_SECRET = env("PINTEREST_CLIENT_SECRET")
+PINTEREST_URLS = {name: env(f"PINTEREST_{name.upper()}_URL") for name in ("authorize", "api")}
 
 # E-mail. With EMAIL_HOST set, mail goes out by SMTP; without it, every message is kept as an
 # .eml file under EMAIL_FILE_PATH (0600) and its path printed, so a demo shows what would have

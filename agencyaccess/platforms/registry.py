@@ -5,7 +5,7 @@ Everything outside a platform's package reaches it through this module (a test w
 imports): its sign-in, its connectors, the agency's sign-in, whether its sandbox stands in.
 """
 
-from agencyaccess.platforms import google, linkedin, meta, microsoft, tiktok
+from agencyaccess.platforms import google, linkedin, meta, microsoft, pinterest, tiktok
 from agencyaccess.platforms.base import (
     Check,
     ConnectorError,
@@ -24,6 +24,7 @@ INTEGRATIONS: dict[str, Integration] = {
         tiktok.INTEGRATION,
         linkedin.INTEGRATION,
         microsoft.INTEGRATION,
+        pinterest.INTEGRATION,
     )
 }
 
