@@ -368,7 +368,7 @@ MICROSOFT_URLS = {
     name: env(f"MICROSOFT_{name.upper()}_URL")
     for name in ("authorize", "token", "customer_management")
 }
-PINTEREST_CLIENT_ID = env("PINTEREST_CLIENT_ID")  # the Pinterest app (developers.pinterest.com/apps)
+PINTEREST_CLIENT_ID = env("PINTEREST_CLIENT_ID")  # developers.pinterest.com/apps
 PINTEREST_CLIENT_SECRET = env("PINTEREST_CLIENT_SECRET")
 PINTEREST_URLS = {name: env(f"PINTEREST_{name.upper()}_URL") for name in ("authorize", "api")}
 

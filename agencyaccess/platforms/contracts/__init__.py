@@ -4,13 +4,14 @@ them) cannot drift from the vendors.
 
 The definitions come from the vendors' client libraries, installed with the test dependencies
 only: Google's discovery documents (google-api-python-client), the Google Ads API's messages and
-error enums (google-ads) and the Graph API's objects and edges (facebook-business). A production
+error enums (google-ads), the Graph API's objects and edges (facebook-business) and Pinterest API
+v5's operations and models (Pinterest-Generated-Client). A production
 install has none of them, so the checks run only where PLATFORM_CONTRACTS is on: the test suite
 turns it on (conftest.py).
 
 This module keeps what every platform shares: the switch and the record of violations. Each
-platform's checks live in its own sandbox (platforms/google/sandbox/contract.py,
-platforms/meta/sandbox/contract.py), with the readers of its vendor's definitions beside them.
+platform's checks live in its own sandbox (platforms/<google|meta|pinterest>/sandbox/contract.py),
+with the readers of its vendor's definitions beside them.
 A sandbox calls its `contract.exchange(request)` once per request, and the function it returns
 on its answer. A request the vendor does not define is answered with the vendor's own refusal
 (Google's 400, Graph's error 100); an answer it does not define raises (a 500: the sandbox is

@@ -9,17 +9,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 
 from agencyaccess.platforms.pinterest.config import pinterest_settings
-from agencyaccess.platforms.pinterest.sandbox import api, oauth
+from agencyaccess.platforms.pinterest.sandbox import api, contract, oauth
 
 
 def sandbox_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The sandbox exists only while Pinterest is not configured, as the others' do."""
+    """The sandbox exists only while Pinterest is not configured, as the others' do; what it
+    receives and answers is held against Pinterest's definitions in the tests (contract.py)."""
 
     @wraps(view)  # keeps csrf_exempt
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not pinterest_settings().sandbox:
             raise Http404("The Pinterest sandbox is off: this installation uses Pinterest.")
-        return view(request, *args, **kwargs)
+        checked = contract.exchange(request)
+        return checked(view(request, *args, **kwargs))
 
     wrapper.csrf_exempt = True  # type: ignore[attr-defined]
     return wrapper
