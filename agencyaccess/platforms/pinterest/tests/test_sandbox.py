@@ -18,6 +18,17 @@ def api(sandbox: str, method: str, path: str, tokens: TokenSet | None, **kwargs)
     )
 
 
+def invite_the_agency(sandbox: str, tokens: TokenSet) -> str:
+    """A partner invite from Paula's business to the agency's: its id."""
+    body = {
+        "business_role": "PARTNER",
+        "invite_type": "PARTNER_INVITE",
+        "partners": [world.AGENCY_BUSINESS],
+    }
+    r = api(sandbox, "POST", f"businesses/{world.CLIENT_BUSINESS}/invites", tokens, json=body)
+    return r.json()["items"][0]["invite"]["id"]
+
+
 def test_no_token_is_authentication_failed(sandbox: str):
     r = api(sandbox, "GET", "businesses/employers", None)
     assert (r.status_code, r.json()) == (401, {"code": 2, "message": "Authentication failed."})
@@ -38,17 +49,7 @@ def test_lists_are_paged_with_a_bookmark(paula: TokenSet, sandbox: str):
 
 
 def test_an_unknown_permission_is_an_invalid_request(paula: TokenSet, sandbox: str):
-    invite = api(
-        sandbox,
-        "POST",
-        f"businesses/{world.CLIENT_BUSINESS}/invites",
-        paula,
-        json={
-            "business_role": "PARTNER",
-            "invite_type": "PARTNER_INVITE",
-            "partners": [world.AGENCY_BUSINESS],
-        },
-    ).json()["items"][0]["invite"]["id"]
+    invite = invite_the_agency(sandbox, paula)
     body = {
         "invites": [
             {
@@ -71,17 +72,7 @@ def test_an_unknown_permission_is_an_invalid_request(paula: TokenSet, sandbox: s
 
 
 def test_only_the_invited_businesss_admin_can_accept(paula: TokenSet, sandbox: str):
-    invite = api(
-        sandbox,
-        "POST",
-        f"businesses/{world.CLIENT_BUSINESS}/invites",
-        paula,
-        json={
-            "business_role": "PARTNER",
-            "invite_type": "PARTNER_INVITE",
-            "partners": [world.AGENCY_BUSINESS],
-        },
-    ).json()["items"][0]["invite"]["id"]
+    invite = invite_the_agency(sandbox, paula)
     body = {"invites": [{"invite_id": invite, "action": {"accept_invite": True}}]}
     r = api(sandbox, "PATCH", "businesses/invites", issue_sandbox_tokens("eve"), json=body)
     assert r.json()["items"][0]["exception"]["code"] == 403
