@@ -377,6 +377,9 @@ HUBSPOT_CLIENT_ID = env("HUBSPOT_CLIENT_ID")  # the HubSpot app (OAuth)
 HUBSPOT_CLIENT_SECRET = env("HUBSPOT_CLIENT_SECRET")
 HUBSPOT_API_VERSION = env("HUBSPOT_API_VERSION", "2026-03")  # user provisioning and OAuth
 HUBSPOT_URLS = {name: env(f"HUBSPOT_{name.upper()}_URL") for name in ("authorize", "api")}
+PINTEREST_CLIENT_ID = env("PINTEREST_CLIENT_ID")  # developers.pinterest.com/apps
+PINTEREST_CLIENT_SECRET = env("PINTEREST_CLIENT_SECRET")
+PINTEREST_URLS = {name: env(f"PINTEREST_{name.upper()}_URL") for name in ("authorize", "api")}
 
 # E-mail. With EMAIL_HOST set, mail goes out by SMTP; without it, every message is kept as an
 # .eml file under EMAIL_FILE_PATH (0600) and its path printed, so a demo shows what would have

@@ -372,15 +372,21 @@ PLATFORMS: tuple[Platform, ...] = (
         "pinterest",
         "Pinterest",
         (
-            _guided(
+            Service(
                 "Pinterest Ads",
                 "pinterest_ads",
+                # Native roles are Pinterest's business access permissions on an ad account.
                 (L("ADMIN"), L("CAMPAIGN_MANAGER"), L("ANALYST")),
-                "ANALYST",
-                "CAMPAIGN_MANAGER",
+                read_only="ANALYST",
+                default="CAMPAIGN_MANAGER",
+                # A partner invite to the agency's business, which the agency accepts (at once
+                # with its own sign-in); a direct share once the businesses are partners.
+                grant=GrantModel.CLIENT_INVITES,
+                connector="pinterest",
             ),
         ),
         (AccountField("business_id", "Business ID", FieldKind.DIGITS),),
+        oauth=True,
     ),
     Platform(
         "microsoft",

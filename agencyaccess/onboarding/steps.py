@@ -58,7 +58,6 @@ class CollaboratorCodeForm(GuideForm):
 
 # What the agency reads on the grant (in English, like the rest of the dashboard).
 INVITED = "The client says they invited {receiver} as {role} in {service}: accept the invitation and check your access."
-SHARED_WITH_BUSINESS = "The client says they shared their ad accounts with your business {receiver} as {role}: check the shared assets in {service}."
 
 
 @dataclass(frozen=True)
@@ -143,17 +142,6 @@ GUIDES: Mapping[str, Guide] = {
             "ADMIN": pgettext_lazy("X delegate role", "Admin"),
             "CONTRIBUTOR": pgettext_lazy("X delegate role", "Contributor"),
         },
-    ),
-    # help.pinterest.com/en/business/article/share-and-manage-access-to-your-ad-accounts
-    "pinterest_ads": Guide(
-        start_url="https://ads.pinterest.com/",
-        receiver="business_id",
-        roles={
-            "ADMIN": pgettext_lazy("Pinterest permission", "Admin"),
-            "CAMPAIGN_MANAGER": pgettext_lazy("Pinterest permission", "Campaign"),
-            "ANALYST": pgettext_lazy("Pinterest permission", "Analyst"),
-        },
-        agency_note=SHARED_WITH_BUSINESS,
     ),
     # learn.microsoft.com/clarity/team-management
     "microsoft_clarity": Guide(

@@ -8,7 +8,16 @@ imports): its sign-in, its connectors, the agency's sign-in, whether its sandbox
 from collections.abc import Mapping
 from typing import Any
 
-from agencyaccess.platforms import google, hubspot, linkedin, meta, microsoft, snapchat, tiktok
+from agencyaccess.platforms import (
+    google,
+    hubspot,
+    linkedin,
+    meta,
+    microsoft,
+    pinterest,
+    snapchat,
+    tiktok,
+)
 from agencyaccess.platforms.base import (
     Check,
     ConnectorError,
@@ -27,6 +36,7 @@ INTEGRATIONS: dict[str, Integration] = {
         tiktok.INTEGRATION,
         linkedin.INTEGRATION,
         microsoft.INTEGRATION,
+        pinterest.INTEGRATION,
         snapchat.INTEGRATION,
         hubspot.INTEGRATION,
     )

@@ -6,14 +6,15 @@ The definitions come from the vendors' client libraries, installed with the test
 only: Google's discovery documents (google-api-python-client), the Google Ads API's messages and
 error enums (google-ads), the Graph API's objects and edges (facebook-business), HubSpot's
 user provisioning and OAuth models (hubspot-api-client), the API for Business calls of TikTok's
-SDK (tiktok-business-api-sdk-official) and the Customer Management WSDL of Microsoft's Bing Ads
-SDK (bingads). A production
+SDK (tiktok-business-api-sdk-official), the Customer Management WSDL of Microsoft's Bing Ads
+SDK (bingads) and Pinterest API v5's operations and models (Pinterest-Generated-Client). A
+production
 install has none of them, so the checks run only where PLATFORM_CONTRACTS is on: the test suite
 turns it on (conftest.py).
 
 This module keeps what every platform shares: the switch and the record of violations. Each
-platform's checks live in its own sandbox (platforms/<google|meta|tiktok|microsoft>/sandbox/
-contract.py), with the readers of its vendor's definitions beside them.
+platform's checks live in its own sandbox (platforms/<name>/sandbox/contract.py), with the
+readers of its vendor's definitions beside them.
 A sandbox calls its `contract.exchange(request)` once per request, and the function it returns
 on its answer. A request the vendor does not define is answered with the vendor's own refusal
 (Google's 400, Graph's error 100); an answer it does not define raises (a 500: the sandbox is

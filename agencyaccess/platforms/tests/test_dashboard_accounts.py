@@ -115,9 +115,10 @@ class ListTests(AccountsPageTestCase):
         self.assertContains(r, 'action="/connected-accounts/microsoft/connect/"')
         self.assertContains(r, 'action="/connected-accounts/snapchat/connect/"')
         self.assertContains(r, 'action="/connected-accounts/hubspot/connect/"')
-        self.assertNotContains(r, 'action="/connected-accounts/pinterest/connect/"')
-        self.assertContains(r, 'href="/connected-accounts/pinterest/add/"')
-        self.assertContains(r, ">Sandbox</span>", count=7)
+        self.assertContains(r, 'action="/connected-accounts/pinterest/connect/"')
+        self.assertNotContains(r, 'action="/connected-accounts/twitter/connect/"')
+        self.assertContains(r, 'href="/connected-accounts/twitter/add/"')
+        self.assertContains(r, ">Sandbox</span>", count=8)
 
     def test_each_account_says_where_it_stands(self):
         self.sign_in(self.google_a, google_tokens())
@@ -391,9 +392,7 @@ class SignInTests(AccountsPageTestCase):
 
     def test_connect_is_a_post_for_a_platform_with_a_sign_in(self):
         self.assertEqual(self.client.get("/connected-accounts/google/connect/").status_code, 405)
-        self.assertEqual(
-            self.client.post("/connected-accounts/pinterest/connect/").status_code, 404
-        )
+        self.assertEqual(self.client.post("/connected-accounts/twitter/connect/").status_code, 404)
         self.assertEqual(self.client.post("/connected-accounts/nope/connect/").status_code, 404)
 
     def test_a_new_google_sign_in_becomes_an_account_with_its_manager_ids(self):
