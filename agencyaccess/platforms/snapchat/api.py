@@ -26,10 +26,12 @@ from agencyaccess.platforms.base import (
 )
 from agencyaccess.platforms.snapchat.config import MARKETING_SCOPE, snapchat_settings
 
-# The limits are 10 requests a second per token and 20 per app; a 429 sends no Retry-After
+# The limits are 10 requests a second per token and 20 per app; the page documents no
+# Retry-After, so without one a 429 waits this long
 # (developers.snap.com/api/marketing-api/Ads-API/rate-limits).
 RATE_LIMIT_SECONDS = 5.0
-PAGE_SIZE = 1000  # the most a list's `limit` may ask
+MAX_WAIT_SECONDS = 3600.0  # a longer Retry-After is not believed
+PAGE_SIZE = 1000  # the most a paged list's `limit` may ask
 NOT_FOUND = "E3004"  # "Entity does not exist or you do not have permission to access it"
 
 
@@ -67,17 +69,24 @@ def call(
                 permanent=False,
             )
     if not response.is_success or str(answer.get("request_status", "")).upper() == "ERROR":
-        raise error_from(answer, response.status_code)
+        raise error_from(answer, response.status_code, response.headers.get("Retry-After"))
     return answer
 
 
 def listed(
-    path: str, tokens: TokenSet, plural: str, singular: str, params: Mapping[str, str] = {}
+    path: str,
+    tokens: TokenSet,
+    plural: str,
+    singular: str,
+    params: Mapping[str, str] = {},
+    *,
+    paged: bool = False,
 ) -> list[dict[str, Any]]:
-    """Every entity of a list, page after page: asked in the largest pages Snap serves, the
-    next one named by `paging.next_link` (docs/platforms/snapchat.md#calls)."""
+    """Every entity of a list. A `paged` list (one Snap pages: roles) is asked in the largest
+    pages it serves; the others take no `limit`. Any answer naming a next page by
+    `paging.next_link` is followed (docs/platforms/snapchat.md#calls)."""
     found: list[dict[str, Any]] = []
-    query = {**params, "limit": str(PAGE_SIZE)}
+    query = {**params, "limit": str(PAGE_SIZE)} if paged else dict(params)
     while True:
         answer = call("GET", path, tokens, params=query)
         found += entities(answer, plural, singular)
@@ -111,7 +120,9 @@ def entities(answer: Mapping[str, Any], plural: str, singular: str) -> list[dict
     return found
 
 
-def error_from(answer: Mapping[str, Any], http_status: int) -> ConnectorError:
+def error_from(
+    answer: Mapping[str, Any], http_status: int, retry_after: str | None = None
+) -> ConnectorError:
     reason = str(
         answer.get("debug_message") or answer.get("display_message") or _item_refusal(answer)
     )
@@ -122,16 +133,17 @@ def error_from(answer: Mapping[str, Any], http_status: int) -> ConnectorError:
     if http_status == 403 or code == NOT_FOUND:
         return InsufficientRights(
             _(
-                "Your Snapchat account is not allowed to do this. Only an admin of the "
-                "organization in Snap Business Manager can invite members and give them roles: "
-                "ask one to do it, or to make you an admin (Business Manager, then Members)."
+                "Your Snapchat account is not allowed to do this. Only an admin or a business "
+                "admin of the organization in Snap Business Manager can invite members and give "
+                "them roles: ask one to do it, or to make you an admin (Business Manager, then "
+                "Members)."
             ),
             **details,
         )
     if http_status == 429:
         return RateLimited(
             _("Snapchat is limiting how often we can ask. Please try again in a moment."),
-            retry_after=RATE_LIMIT_SECONDS,
+            retry_after=wait_seconds(retry_after),
             **details,
         )
     if http_status >= 500:
@@ -144,6 +156,15 @@ def error_from(answer: Mapping[str, Any], http_status: int) -> ConnectorError:
     return ConnectorError(
         _("Snapchat refused the request: %(reason)s") % {"reason": reason}, **details
     )
+
+
+def wait_seconds(retry_after: str | None) -> float:
+    """A Retry-After in seconds when Snap sends one (its page documents none), else ours."""
+    try:
+        seconds = float(retry_after or "")
+    except ValueError:
+        return RATE_LIMIT_SECONDS
+    return seconds if 0 < seconds <= MAX_WAIT_SECONDS else RATE_LIMIT_SECONDS
 
 
 def sign_in_expired() -> str:

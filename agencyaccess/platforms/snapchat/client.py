@@ -21,10 +21,10 @@ from agencyaccess.platforms.base import (
     TokenSet,
 )
 from agencyaccess.platforms.snapchat.api import (
-    RATE_LIMIT_SECONDS,
     call,
     require_scope,
     sign_in_expired,
+    wait_seconds,
 )
 from agencyaccess.platforms.snapchat.config import MARKETING_SCOPE, snapchat_settings
 
@@ -70,7 +70,10 @@ class SnapchatClient(PlatformClient):
     def exchange_code(
         self, *, code: str, redirect_uri: str, code_verifier: str | None = None
     ) -> TokenSet:
-        tokens = _token_request(self.code_form(code, redirect_uri, None))
+        # The sign-in asks the one scope, for every service.
+        tokens = _token_request(
+            self.code_form(code, redirect_uri, None), requested=frozenset({MARKETING_SCOPE})
+        )
         require_scope(tokens)
         me = call("GET", "me", tokens)["me"]
         return TokenSet(
@@ -84,12 +87,13 @@ class SnapchatClient(PlatformClient):
         )
 
     def refresh(self, tokens: TokenSet) -> TokenSet:
-        """Access tokens live 30 minutes; the refresh token brings new ones (and may be
-        replaced by the answer's)."""
+        """Access tokens live the answer's `expires_in`; the refresh token brings new ones (and
+        may be replaced by the answer's)."""
         if not tokens.refresh_token:
             raise TokenExpired(sign_in_expired())
         fresh = _token_request(
-            {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token}
+            {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token},
+            requested=tokens.scopes,
         )
         return TokenSet(
             access_token=fresh.access_token,
@@ -110,7 +114,7 @@ class SnapchatClient(PlatformClient):
         return SignIn(email=me.get("email") or "", name=me.get("display_name") or "")
 
 
-def _token_request(form: dict[str, str]) -> TokenSet:
+def _token_request(form: dict[str, str], *, requested: frozenset[str]) -> TokenSet:
     snapchat = snapchat_settings()
     form |= {"client_id": snapchat.client_id, "client_secret": snapchat.client_secret}
     try:
@@ -124,22 +128,24 @@ def _token_request(form: dict[str, str]) -> TokenSet:
     except ValueError:
         answer = {}
     if response.is_success and "access_token" in answer:
-        return _token_set(answer)
-    return _token_error(answer, response.status_code)
+        return _token_set(answer, requested)
+    return _token_error(answer, response.status_code, response.headers.get("Retry-After"))
 
 
-def _token_set(answer: dict[str, Any]) -> TokenSet:
-    """The token response's `scope` says what the person allowed."""
+def _token_set(answer: dict[str, Any], requested: frozenset[str]) -> TokenSet:
+    """The token response's `scope` says what the person allowed; a server may leave it out
+    when it is what was asked (RFC 6749, section 5.1)."""
     expires_in = answer.get("expires_in")
+    scope = answer.get("scope")
     return TokenSet(
         access_token=answer["access_token"],
         refresh_token=answer.get("refresh_token"),
         expires_at=timezone.now() + timedelta(seconds=int(expires_in)) if expires_in else None,
-        scopes=frozenset(str(answer.get("scope", "")).split()),
+        scopes=frozenset(str(scope).split()) if scope is not None else requested,
     )
 
 
-def _token_error(answer: dict[str, Any], status: int) -> TokenSet:
+def _token_error(answer: dict[str, Any], status: int, retry_after: str | None) -> TokenSet:
     error = str(answer.get("error") or "")
     # OAuth's error and description name no token: safe to log.
     logger.warning("Snapchat token endpoint refused: %s (HTTP %s)", error, status)
@@ -149,7 +155,7 @@ def _token_error(answer: dict[str, Any], status: int) -> TokenSet:
         raise RateLimited(
             _("Snapchat is busy right now. Please wait a moment and try again."),
             http_status=status,
-            retry_after=RATE_LIMIT_SECONDS,
+            retry_after=wait_seconds(retry_after),
         )
     raise ConnectorError(
         _(

@@ -8,11 +8,14 @@ member the level's role: an organization role for Snapchat Business, the prerequ
 organization role `member` and an ad account role for Snapchat Ads. Snapchat e-mails the
 invitation; the member is INVITED until the person accepts it, and the worker's check follows
 `member_status` until it reads MEMBER.
+
+A grant's reference says whether AgencyAccess created the member and the role: revoking takes
+away only what it created, and leaves the rest to the client with the steps.
 """
 
 import abc
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -31,7 +34,10 @@ from agencyaccess.platforms.base import (
 from agencyaccess.platforms.snapchat.api import NOT_FOUND, call, entities, listed, require_scope
 from agencyaccess.platforms.snapchat.config import MARKETING_SCOPE, snapchat_settings
 
-ADMIN = "admin"  # the organization role that adds members and assigns roles
+# The organization roles that add members and assign roles: `admin`, and `business_admin`, which
+# "can access full Business Manager capabilities (payment methods, roles, organization details)"
+# (developers.snap.com/api/marketing-api/Ads-API/roles).
+SHARING_ROLES = frozenset({"admin", "business_admin"})
 MEMBER = "member"  # the organization role every ad account role needs first
 ACCEPTED = "MEMBER"  # member_status once the invitation is accepted (INVITED before)
 
@@ -46,7 +52,7 @@ class OrganizationConnector(ServiceConnector):
         require_scope(tokens)
         assets: list[Asset] = []
         for organization in _organizations(tokens):
-            sharing = ADMIN in _my_organization_roles(tokens, organization)
+            sharing = bool(SHARING_ROLES & _my_organization_roles(tokens, organization))
             assets += self.assets_of(organization, sharing)
         return assets
 
@@ -61,19 +67,19 @@ class OrganizationConnector(ServiceConnector):
                 )
             )
         organization = self.organization_of(request.asset)
-        member = _member_by_email(tokens, organization, email) or _invite(
-            tokens, organization, email, request
-        )
+        member = _member_by_email(tokens, organization, email)
+        created_member = member is None
+        if member is None:
+            member = _invite(tokens, organization, email, request)
         roles = _roles_of(tokens, member["id"])
-        role_id = self.give_role(tokens, organization, member["id"], roles, request)
-        native_ref = member_ref(organization, member["id"], role_id)
-        return _state(native_ref, request.native_role, member, email)
+        role_id, created_role = self.give_role(tokens, organization, member["id"], roles, request)
+        kept = Kept(organization, member["id"], role_id, created_member, created_role)
+        return _state(member_ref(kept), request.native_role, member, email)
 
     def verify(self, ref: GrantRef, *, client_tokens: TokenSet | None = None) -> GrantOutcome:
-        organization, member_id, _role = ref_parts(ref.native_ref)
         if client_tokens is not None:
-            member = _member_by_id(client_tokens, organization, member_id)
-            if member is None or not self.holds(_roles_of(client_tokens, member_id), ref):
+            member = self.granted_member(client_tokens, ref)
+            if member is None:
                 return _revoked(ref.native_ref)
             return _state(ref.native_ref, ref.native_role, member, ref.agency.email)
         agency = ref.agency.tokens
@@ -84,7 +90,7 @@ class OrganizationConnector(ServiceConnector):
                     "Snapchat account in AgencyAccess."
                 )
             )
-        if self.seen_by_agency(agency, organization, ref.asset_id):
+        if self.seen_by_agency(agency, ref_parts(ref.native_ref).organization, ref.asset_id):
             return _active(ref.native_ref, ref.native_role)
         # Not a member yet, as far as the agency's person can see: the invitation waits.
         return _invited(ref.native_ref, ref.native_role, ref.agency.email)
@@ -102,13 +108,33 @@ class OrganizationConnector(ServiceConnector):
                 )
                 % {"email": ref.agency.email},
             )
+        kept = ref_parts(ref.native_ref)
         try:
-            call("DELETE", self.removal_path(ref), client_tokens)
+            removal = self.removal(client_tokens, kept)
+            if removal is None:
+                return _left_to_client(ref.native_ref, self.steps(ref.agency.email))
+            call("DELETE", removal, client_tokens)
         except InsufficientRights as e:
-            if e.platform_code != NOT_FOUND:
-                raise
-            # Already gone (removed in Business Manager): what revoking wanted.
+            # E3004 is "Entity does not exist or you do not have permission to access it":
+            # revoked only if reading again shows the access gone.
+            if e.platform_code != NOT_FOUND or not self.gone(client_tokens, ref):
+                raise _cannot_remove(ref.agency.email, e) from e
         return _revoked(ref.native_ref)
+
+    def granted_member(self, tokens: TokenSet, ref: GrantRef) -> dict[str, Any] | None:
+        """The member while they still hold the granted role; None once either is gone."""
+        kept = ref_parts(ref.native_ref)
+        member = _member(tokens, kept.organization, kept.member_id)
+        if member is None or not self.holds(_roles_of(tokens, kept.member_id), ref):
+            return None
+        return member
+
+    def gone(self, tokens: TokenSet, ref: GrantRef) -> bool:
+        """Whether the access is no longer there; False when the client's sign-in cannot tell."""
+        try:
+            return self.granted_member(tokens, ref) is None
+        except InsufficientRights:
+            return False
 
     # What each service does its own way
 
@@ -128,8 +154,9 @@ class OrganizationConnector(ServiceConnector):
         member_id: str,
         roles: Sequence[Mapping[str, Any]],
         request: GrantRequest,
-    ) -> str:
-        """The role the level asks for, given unless the member holds it; its id."""
+    ) -> tuple[str, bool]:
+        """The role the level asks for, given unless the member holds it: its id, and whether
+        it was given now."""
 
     @abc.abstractmethod
     def holds(self, roles: Sequence[Mapping[str, Any]], ref: GrantRef) -> bool:
@@ -140,8 +167,13 @@ class OrganizationConnector(ServiceConnector):
         """Whether the agency's person reaches the asset with their own sign-in."""
 
     @abc.abstractmethod
-    def removal_path(self, ref: GrantRef) -> str:
-        """What to DELETE to take the access away."""
+    def removal(self, tokens: TokenSet, kept: "Kept") -> str | None:
+        """What to DELETE to take the access away, among what AgencyAccess created; None when
+        that is the client's to do."""
+
+    @abc.abstractmethod
+    def steps(self, email: str) -> str:
+        """What the client does in Business Manager when AgencyAccess leaves it to them."""
 
 
 class SnapchatBusiness(OrganizationConnector):
@@ -171,23 +203,39 @@ class SnapchatBusiness(OrganizationConnector):
         member_id: str,
         roles: Sequence[Mapping[str, Any]],
         request: GrantRequest,
-    ) -> str:
+    ) -> tuple[str, bool]:
         held = _role_on(roles, organization, request.native_role)
         if held is not None:
-            return str(held["id"])
-        return _add_role(tokens, organization, member_id, request.native_role)
+            return str(held["id"]), False
+        return _add_role(tokens, organization, member_id, request.native_role), True
 
     def holds(self, roles: Sequence[Mapping[str, Any]], ref: GrantRef) -> bool:
-        organization, _member, _role = ref_parts(ref.native_ref)
+        organization = ref_parts(ref.native_ref).organization
         return _role_on(roles, organization, ref.native_role) is not None
 
     def seen_by_agency(self, agency: TokenSet, organization: str, asset_id: str) -> bool:
         return any(o["id"] == organization for o in _organizations(agency))
 
-    def removal_path(self, ref: GrantRef) -> str:
-        """Leaving the organization: a member without an organization role cannot stay."""
-        _organization, member_id, _role = ref_parts(ref.native_ref)
-        return f"members/{member_id}"
+    def removal(self, tokens: TokenSet, kept: "Kept") -> str | None:
+        """The member we invited, if the granted role is all they hold; else the role we gave,
+        if another organization role keeps them (every member holds one, roles reference).
+        A role held before, or the one organization role their other roles need, stays."""
+        if not kept.created_role:
+            return None
+        others = [r for r in _roles_of(tokens, kept.member_id) if str(r["id"]) != kept.role_id]
+        if kept.created_member and not others:
+            return f"members/{kept.member_id}"
+        if any(_container(r) == kept.organization for r in others):
+            return f"roles/{kept.role_id}"
+        return None
+
+    def steps(self, email: str) -> str:
+        # Translators: %(email)s is the agency's address.
+        return _(
+            "AgencyAccess leaves this to you: %(email)s was in your Snapchat organization "
+            "before, or their other access needs this role. In Snap Business Manager, open "
+            "Members, select %(email)s and change their organization role, or remove them."
+        ) % {"email": email}
 
 
 class SnapchatAds(OrganizationConnector):
@@ -221,17 +269,17 @@ class SnapchatAds(OrganizationConnector):
         member_id: str,
         roles: Sequence[Mapping[str, Any]],
         request: GrantRequest,
-    ) -> str:
+    ) -> tuple[str, bool]:
         if _role_on(roles, organization, MEMBER) is None:
             _add_role(tokens, organization, member_id, MEMBER)
         account = request.asset.external_id
         held = _role_on(roles, account, request.native_role)
         if held is not None:
-            return str(held["id"])
-        return _add_role(tokens, organization, member_id, request.native_role, account)
+            return str(held["id"]), False
+        return _add_role(tokens, organization, member_id, request.native_role, account), True
 
     def holds(self, roles: Sequence[Mapping[str, Any]], ref: GrantRef) -> bool:
-        _organization, _member, role_id = ref_parts(ref.native_ref)
+        role_id = ref_parts(ref.native_ref).role_id
         return any(str(role["id"]) == role_id for role in roles)
 
     def seen_by_agency(self, agency: TokenSet, organization: str, asset_id: str) -> bool:
@@ -242,23 +290,48 @@ class SnapchatAds(OrganizationConnector):
             for account in found.get("ad_accounts") or []
         )
 
-    def removal_path(self, ref: GrantRef) -> str:
-        """Only the ad account role: the membership may serve other grants."""
-        _organization, _member, role_id = ref_parts(ref.native_ref)
-        return f"roles/{role_id}"
+    def removal(self, tokens: TokenSet, kept: "Kept") -> str | None:
+        """Only the ad account role, if we gave it: the membership may serve other grants."""
+        return f"roles/{kept.role_id}" if kept.created_role else None
+
+    def steps(self, email: str) -> str:
+        # Translators: %(email)s is the agency's address.
+        return _(
+            "AgencyAccess leaves this to you: %(email)s held this role on the ad account "
+            "before. In Snap Business Manager, open Members, select %(email)s and take away "
+            "their role on the ad account."
+        ) % {"email": email}
 
 
 # References kept with a grant
 
 
-def member_ref(organization: str, member_id: str, role_id: str) -> str:
-    return f"organizations/{organization}/members/{member_id}/roles/{role_id}"
+class Kept(NamedTuple):
+    """What a grant's reference names, and what of it AgencyAccess created."""
+
+    organization: str
+    member_id: str
+    role_id: str
+    created_member: bool = False
+    created_role: bool = False
 
 
-def ref_parts(native_ref: str) -> tuple[str, str, str]:
-    """The organization, the member and the role a grant's reference names."""
+def member_ref(kept: Kept) -> str:
+    """`organizations/O/members/M/roles/R/created/member,role` (`created/none`: both found)."""
+    flags = (("member", kept.created_member), ("role", kept.created_role))
+    created = ",".join(name for name, new in flags if new) or "none"
+    return (
+        f"organizations/{kept.organization}/members/{kept.member_id}/roles/{kept.role_id}"
+        f"/created/{created}"
+    )
+
+
+def ref_parts(native_ref: str) -> Kept:
+    """What a grant's reference names. References kept before creation was recorded end at the
+    role: they do not say what was created, so nothing counts as ours."""
     parts = native_ref.split("/")
-    return parts[1], parts[3], parts[5]
+    created = parts[7].split(",") if len(parts) > 7 and parts[6] == "created" else []
+    return Kept(parts[1], parts[3], parts[5], "member" in created, "role" in created)
 
 
 # Reading
@@ -290,17 +363,30 @@ def _member_by_email(tokens: TokenSet, organization: str, email: str) -> dict[st
     return next((m for m in members if str(m.get("email", "")).casefold() == wanted), None)
 
 
-def _member_by_id(tokens: TokenSet, organization: str, member_id: str) -> dict[str, Any] | None:
-    return next((m for m in _members(tokens, organization) if m["id"] == member_id), None)
+def _member(tokens: TokenSet, organization: str, member_id: str) -> dict[str, Any] | None:
+    """The member (`GET /members/{id}`, Snap's single-entity pattern), None once gone. E3004 is
+    "does not exist or you do not have permission to access it": the organization's list of
+    members tells which, and a member still listed re-raises it."""
+    try:
+        answer = call("GET", f"members/{member_id}", tokens)
+    except InsufficientRights as refused:
+        if refused.platform_code != NOT_FOUND:
+            raise
+        if any(m["id"] == member_id for m in _members(tokens, organization)):
+            raise
+        return None
+    return next(iter(entities(answer, "members", "member")), None)
 
 
 def _roles_of(tokens: TokenSet, member_id: str) -> list[dict[str, Any]]:
-    return listed(f"members/{member_id}/roles", tokens, "roles", "role")
+    return listed(f"members/{member_id}/roles", tokens, "roles", "role", paged=True)
 
 
 def _container(role: Mapping[str, Any]) -> str:
-    """What a role is on: an ad account, else the organization."""
-    return str(role.get("ad_account_id") or role.get("container_id") or role["organization_id"])
+    """What a role is on: an ad account, else the organization ("" when it names neither)."""
+    return str(
+        role.get("ad_account_id") or role.get("container_id") or role.get("organization_id") or ""
+    )
 
 
 def _role_on(
@@ -335,14 +421,14 @@ def _invite(
 def _add_role(
     tokens: TokenSet, organization: str, member_id: str, role_type: str, ad_account: str = ""
 ) -> str:
-    """An organization role, or with `ad_account` a role on that ad account; its id."""
-    container = {"ad_account_id": ad_account} if ad_account else {"organization_id": organization}
-    answer = call(
-        "POST",
-        f"organizations/{organization}/roles",
-        tokens,
-        {"roles": [container | {"member_id": member_id, "type": role_type}]},
-    )
+    """An organization role, or with `ad_account` a role on that ad account, each created under
+    what it is on; its id."""
+    if ad_account:
+        path, container = f"adaccounts/{ad_account}/roles", {"ad_account_id": ad_account}
+    else:
+        path, container = f"organizations/{organization}/roles", {"organization_id": organization}
+    role = container | {"member_id": member_id, "type": role_type}
+    answer = call("POST", path, tokens, {"roles": [role]})
     [role] = entities(answer, "roles", "role")
     return str(role["id"])
 
@@ -390,10 +476,33 @@ def _revoked(native_ref: str) -> GrantOutcome:
     )
 
 
+def _left_to_client(native_ref: str, steps: str) -> GrantOutcome:
+    return GrantOutcome(
+        GrantState.MANUAL_REQUIRED,
+        native_ref=native_ref,
+        message=steps,
+        next_action_url=snapchat_settings().business_manager_url,
+    )
+
+
+def _cannot_remove(email: str, refused: InsufficientRights) -> InsufficientRights:
+    return InsufficientRights(
+        # Translators: %(email)s is the agency's address.
+        _(
+            "Snapchat did not let your account remove this access. An admin of the organization "
+            "in Snap Business Manager can: ask one to open Members and remove %(email)s or their "
+            "role, or to make you an admin."
+        )
+        % {"email": email},
+        platform_code=refused.platform_code,
+        http_status=refused.http_status,
+    )
+
+
 def _not_admin() -> str:
     return _(
-        "Only an admin of this organization in Snap Business Manager can invite the agency. "
-        "Ask one of them to do it, or to make you an admin."
+        "Only an admin or a business admin of this organization in Snap Business Manager can "
+        "invite the agency. Ask one of them to do it, or to make you an admin."
     )
 
 

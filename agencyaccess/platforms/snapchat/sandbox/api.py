@@ -15,7 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from agencyaccess.platforms.snapchat.sandbox import state, world
 
 ADMIN = "admin"
-MIN_PAGE, MAX_PAGE = 50, 1000  # the `limit` a list accepts
+SHARING_ROLES = frozenset({ADMIN, "business_admin"})  # who adds members and assigns roles
+MIN_PAGE, MAX_PAGE = 50, 1000  # the `limit` a paged list accepts
 NOT_FOUND = (
     "Error code: E3004, message: Entity does not exist or you do not have permission to access it"
 )
@@ -47,10 +48,13 @@ def _wrapped(singular: str, entities: Iterable[dict[str, Any]]) -> list[dict[str
     return [{"sub_request_status": "SUCCESS", singular: entity} for entity in entities]
 
 
-def _listed(request: HttpRequest, plural: str, singular: str, entities: list[Any]) -> JsonResponse:
-    """A list, in pages of `limit` when the caller asks one (50 to 1,000), the next page named
-    by `paging.next_link` with a `cursor` (docs/platforms/snapchat.md#calls)."""
-    if "limit" not in request.GET:
+def _listed(
+    request: HttpRequest, plural: str, singular: str, entities: list[Any], *, paged: bool = False
+) -> JsonResponse:
+    """A list. A `paged` one (roles; Snap pages neither organizations nor members) comes in
+    pages of `limit` when the caller asks one (50 to 1,000), the next page named by
+    `paging.next_link` with a `cursor`; the others answer whole (docs/platforms/snapchat.md#calls)."""
+    if not paged or "limit" not in request.GET:
         return _success(**{plural: _wrapped(singular, entities)})
     try:
         limit = int(request.GET["limit"])
@@ -123,6 +127,11 @@ def _membership(person: world.Person, organization: str) -> str:
     return found
 
 
+def _not_found(plural: str) -> SnapError:
+    """Snap's one answer for an entity that is missing or out of the caller's reach."""
+    return _refused_item(plural, NOT_FOUND, status=200)
+
+
 def _organization_roles(member_id: str, organization: str) -> set[str]:
     return {
         r["type"]
@@ -131,9 +140,16 @@ def _organization_roles(member_id: str, organization: str) -> set[str]:
     }
 
 
+def _manages(person: world.Person, organization: str) -> bool:
+    """Adding members and assigning roles is the organization admin's and business admin's
+    (roles reference)."""
+    member_id = dict(state.organizations_of(person)).get(organization)
+    return bool(member_id and SHARING_ROLES & _organization_roles(member_id, organization))
+
+
 def _require_admin(person: world.Person, organization: str) -> None:
-    """Adding members and assigning roles is the organization admin's (roles reference)."""
-    if ADMIN not in _organization_roles(_membership(person, organization), organization):
+    _membership(person, organization)
+    if not _manages(person, organization):
         raise SnapError(403, "Forbidden: only an organization admin can manage members and roles.")
 
 
@@ -172,9 +188,10 @@ def my_organizations(request: HttpRequest, person: world.Person) -> JsonResponse
 
 
 def _ad_accounts_seen(member_id: str, organization: str) -> list[dict[str, Any]]:
-    """An organization admin sees every ad account; a member those they have a role on."""
+    """An organization admin or business admin sees every ad account; a member those they have
+    a role on."""
     roles = state.roles_of(member_id)
-    everything = ADMIN in _organization_roles(member_id, organization)
+    everything = bool(SHARING_ROLES & _organization_roles(member_id, organization))
     with_role = {r.get("ad_account_id") for r in roles}
     return [
         {"id": account, "name": name, "organization_id": organization, "status": "ACTIVE"}
@@ -201,11 +218,19 @@ def create_members(request: HttpRequest, person: world.Person, organization: str
     return _success(members=_wrapped("member", created))
 
 
-def delete_member(request: HttpRequest, person: world.Person, member_id: str) -> JsonResponse:
+def get_member(request: HttpRequest, person: world.Person, member_id: str) -> JsonResponse:
+    """One member, for whoever is in its organization."""
     found = state.member(member_id)
-    if found is None:
-        raise _refused_item("members", NOT_FOUND, status=200)
-    _require_admin(person, found["organization_id"])
+    if found is None or found["organization_id"] not in dict(state.organizations_of(person)):
+        raise _not_found("members")
+    return _success(members=_wrapped("member", [found]))
+
+
+def delete_member(request: HttpRequest, person: world.Person, member_id: str) -> JsonResponse:
+    """A member leaves, with their roles; missing, or not the caller's to remove: E3004."""
+    found = state.member(member_id)
+    if found is None or not _manages(person, found["organization_id"]):
+        raise _not_found("members")
     state.remove_member(member_id)
     return _success(members=_wrapped("member", [found]))
 
@@ -213,30 +238,55 @@ def delete_member(request: HttpRequest, person: world.Person, member_id: str) ->
 def member_roles(request: HttpRequest, person: world.Person, member_id: str) -> JsonResponse:
     found = state.member(member_id)
     if found is None:
-        raise _refused_item("roles", NOT_FOUND, status=200)
+        raise _not_found("roles")
     _membership(person, found["organization_id"])
-    return _listed(request, "roles", "role", state.roles_of(member_id))
+    return _listed(request, "roles", "role", state.roles_of(member_id), paged=True)
 
 
-def create_roles(request: HttpRequest, person: world.Person, organization: str) -> JsonResponse:
+def create_organization_roles(
+    request: HttpRequest, person: world.Person, organization: str
+) -> JsonResponse:
+    """Organization roles only: an ad account role is created under its ad account."""
     _require_admin(person, organization)
-    created = [_new_role(organization, item) for item in _body(request, "roles")]
+    created = [_new_organization_role(organization, item) for item in _body(request, "roles")]
     return _success(roles=_wrapped("role", created))
 
 
-def _new_role(organization: str, item: dict[str, Any]) -> dict[str, Any]:
-    member_id, role_type = str(item.get("member_id") or ""), str(item.get("type") or "")
+def create_ad_account_roles(
+    request: HttpRequest, person: world.Person, ad_account: str
+) -> JsonResponse:
+    if ad_account not in world.AD_ACCOUNTS:
+        raise _not_found("roles")
+    organization = world.AD_ACCOUNTS[ad_account][1]
+    _require_admin(person, organization)
+    created = [
+        _new_ad_account_role(organization, ad_account, item) for item in _body(request, "roles")
+    ]
+    return _success(roles=_wrapped("role", created))
+
+
+def _member_of(organization: str, item: dict[str, Any]) -> str:
+    member_id = str(item.get("member_id") or "")
     found = state.member(member_id)
     if found is None or found["organization_id"] != organization:
-        raise _refused_item("roles", NOT_FOUND, status=200)
-    account = str(item.get("ad_account_id") or "")
-    if not account:
-        if role_type not in world.ORGANIZATION_ROLES or item.get("organization_id") != organization:
-            raise _refused_item("roles", f"Invalid organization role: {role_type!r}.")
-        return state.add_role(member_id, organization, role_type)
-    if world.AD_ACCOUNTS.get(account, ("", ""))[1] != organization:
-        raise _refused_item("roles", NOT_FOUND, status=200)
-    if role_type not in world.AD_ACCOUNT_ROLES:
+        raise _not_found("roles")
+    return member_id
+
+
+def _new_organization_role(organization: str, item: dict[str, Any]) -> dict[str, Any]:
+    if "ad_account_id" in item:
+        raise _refused_item(
+            "roles", "An ad account role is created under /adaccounts/{ad_account_id}/roles."
+        )
+    member_id, role_type = _member_of(organization, item), str(item.get("type") or "")
+    if role_type not in world.ORGANIZATION_ROLES or item.get("organization_id") != organization:
+        raise _refused_item("roles", f"Invalid organization role: {role_type!r}.")
+    return state.add_role(member_id, organization, role_type)
+
+
+def _new_ad_account_role(organization: str, account: str, item: dict[str, Any]) -> dict[str, Any]:
+    member_id, role_type = _member_of(organization, item), str(item.get("type") or "")
+    if item.get("ad_account_id") != account or role_type not in world.AD_ACCOUNT_ROLES:
         raise _refused_item("roles", f"Invalid ad account role: {role_type!r}.")
     # "In order to be assigned an Ad Account role the Member in question first needs the
     # Organization role type member" (the roles reference).
@@ -246,10 +296,10 @@ def _new_role(organization: str, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def delete_role(request: HttpRequest, person: world.Person, role_id: str) -> JsonResponse:
+    """Missing, or not the caller's to remove: E3004."""
     found = state.role(role_id)
-    if found is None:
-        raise _refused_item("roles", NOT_FOUND, status=200)
-    _require_admin(person, found["organization_id"])
+    if found is None or not _manages(person, found["organization_id"]):
+        raise _not_found("roles")
     state.remove_role(role_id)
     return _success(roles=_wrapped("role", [found]))
 

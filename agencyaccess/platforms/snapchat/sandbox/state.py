@@ -22,7 +22,7 @@ from agencyaccess.platforms.snapchat.sandbox import world
 PLATFORM = "snapchat"
 SCOPES = (MARKETING_SCOPE,)
 CODE_SECONDS = 10 * 60
-ACCESS_SECONDS = 30 * 60  # Marketing API access tokens live 30 minutes
+ACCESS_SECONDS = 60 * 60  # the answer's expires_in; third parties report an hour
 INVITED, MEMBER = "INVITED", "MEMBER"
 
 
@@ -60,14 +60,20 @@ def redeem_code(code: str, redirect_uri: str) -> dict[str, Any] | sandbox_codes.
     issued = sandbox_codes.redeem(PLATFORM, code, redirect_uri)
     if isinstance(issued, sandbox_codes.Refused):
         return issued
-    return issue_tokens(world.PEOPLE[issued.person], issued.data["scopes"])
+    scopes = issued.data["scopes"]
+    return issue_tokens(world.PEOPLE[issued.person], scopes, requested=scopes)
 
 
 def issue_tokens(
-    person: world.Person, scopes: Iterable[str], refresh: str | None = None
+    person: world.Person,
+    scopes: Iterable[str],
+    refresh: str | None = None,
+    *,
+    requested: Iterable[str],
 ) -> dict[str, Any]:
     """The token response; a refresh gives a new access token and keeps the refresh token
-    (Snap documents none rotating)."""
+    (Snap documents none rotating). `scope` is left out when it is what was `requested`, as
+    RFC 6749 (section 5.1) allows."""
     granted = sorted(set(scopes))
     lifetime = -ACCESS_SECONDS if person.behaviour == world.Behaviour.EXPIRED else ACCESS_SECONDS
     access = "snap-sandbox-" + secrets.token_urlsafe(40)
@@ -78,20 +84,23 @@ def issue_tokens(
     if refresh is None:
         refresh = "snap-sandbox-refresh-" + secrets.token_urlsafe(40)
         SandboxRecord.objects.create(platform=PLATFORM, kind="refresh", key=refresh, data=data)
-    return {
+    answer = {
         "access_token": access,
         "token_type": "Bearer",
         "expires_in": ACCESS_SECONDS,
         "refresh_token": refresh,
-        "scope": " ".join(granted),
     }
+    if granted != sorted(set(requested)):
+        answer["scope"] = " ".join(granted)
+    return answer
 
 
 def refresh_tokens(refresh: str) -> dict[str, Any] | None:
     record = _records("refresh").filter(key=refresh).first()
     if record is None:
         return None
-    return issue_tokens(world.PEOPLE[record.data["person"]], record.data["scopes"], refresh)
+    scopes = record.data["scopes"]
+    return issue_tokens(world.PEOPLE[record.data["person"]], scopes, refresh, requested=scopes)
 
 
 def caller(access_token: str) -> world.Person:
@@ -106,12 +115,13 @@ def caller(access_token: str) -> world.Person:
 def issue_sandbox_tokens(person_key: str, *, declined: Iterable[str] = ()) -> TokenSet:
     """A sign-in of a fake person, as after the sign-in page: for tests and the demo seed."""
     person = world.PEOPLE[person_key]
-    answer = issue_tokens(person, [s for s in SCOPES if s not in set(declined)])
+    granted = [s for s in SCOPES if s not in set(declined)]
+    answer = issue_tokens(person, granted, requested=SCOPES)
     return TokenSet(
         access_token=answer["access_token"],
         refresh_token=answer["refresh_token"],
         expires_at=timezone.now() + timedelta(seconds=answer["expires_in"]),
-        scopes=frozenset(answer["scope"].split()),
+        scopes=frozenset(granted),
         subject_id=person.id,
         email=person.email,
         name=person.display_name,

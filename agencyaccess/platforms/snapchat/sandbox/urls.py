@@ -38,9 +38,16 @@ urlpatterns = [
     ),
     path(
         "v1/organizations/<str:organization>/roles",
-        sandbox_only(ads_call(POST=api.create_roles)),
+        sandbox_only(ads_call(POST=api.create_organization_roles)),
     ),
-    path("v1/members/<str:member_id>", sandbox_only(ads_call(DELETE=api.delete_member))),
+    path(
+        "v1/adaccounts/<str:ad_account>/roles",
+        sandbox_only(ads_call(POST=api.create_ad_account_roles)),
+    ),
+    path(
+        "v1/members/<str:member_id>",
+        sandbox_only(ads_call(GET=api.get_member, DELETE=api.delete_member)),
+    ),
     path("v1/members/<str:member_id>/roles", sandbox_only(ads_call(GET=api.member_roles))),
     path("v1/roles/<str:role_id>", sandbox_only(ads_call(DELETE=api.delete_role))),
     path(

@@ -101,6 +101,14 @@ PEOPLE: Mapping[str, Person] = {
             ),
         ),
         Person(
+            "bea",
+            "9e000000-0000-4000-8000-000000000003",
+            "bea@clara-bikes.example",
+            "Bea Business",
+            "Business admin of Clara Bikes: manages members and roles, like an admin",
+            (Membership(CLIENT_ORG, "3e000000-0000-4000-8000-000000000004", ("business_admin",)),),
+        ),
+        Person(
             AGENCY_PERSON,
             "9e000000-0000-4000-8000-000000000010",
             "alex@demo-agency.example",

@@ -10,7 +10,7 @@ from agencyaccess.platforms.snapchat.connectors import ref_parts
 from agencyaccess.platforms.snapchat.sandbox import world
 from agencyaccess.platforms.testing import LIVE_SANDBOX, pick, ref
 
-__all__ = ["LIVE_SANDBOX", "accept", "agency", "asking", "pick", "ref"]
+__all__ = ["AGENCY_EMAIL", "LIVE_SANDBOX", "accept", "agency", "asking", "pick", "ref"]
 
 AGENCY_EMAIL = world.PEOPLE[world.AGENCY_PERSON].email
 
@@ -25,6 +25,6 @@ def asking(service_key: str, asset: Asset, level: str, to: AgencyIdentity) -> Gr
 
 def accept(outcome: GrantOutcome) -> None:
     """The agency's person accepts Snapchat's e-mailed invitation (a sandbox test hook)."""
-    _organization, member_id, _role = ref_parts(outcome.native_ref)
+    member_id = ref_parts(outcome.native_ref).member_id
     answer = httpx.post(f"{settings.SITE_URL}/sandbox/snapchat/testapi/members/{member_id}/accept/")
     assert answer.status_code == 204

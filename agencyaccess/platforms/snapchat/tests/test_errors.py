@@ -9,7 +9,8 @@ from agencyaccess.platforms.base import (
     RateLimited,
     TokenExpired,
 )
-from agencyaccess.platforms.snapchat.api import entities, error_from
+from agencyaccess.platforms.snapchat.api import RATE_LIMIT_SECONDS, entities, error_from
+from agencyaccess.platforms.snapchat.connectors import _container
 
 REFUSED_ITEM = {
     "request_status": "ERROR",
@@ -38,7 +39,15 @@ def test_403_and_e3004_say_who_can_do_it():
 
 def test_the_rate_limit_is_transient_and_says_when_to_retry():
     mapped = error_from({}, 429)
-    assert isinstance(mapped, RateLimited) and not mapped.permanent and mapped.retry_after
+    assert isinstance(mapped, RateLimited) and not mapped.permanent
+    assert mapped.retry_after == RATE_LIMIT_SECONDS  # Snap's page documents no Retry-After
+    assert error_from({}, 429, "12").retry_after == 12  # one that comes is honoured
+    assert error_from({}, 429, "soon").retry_after == RATE_LIMIT_SECONDS
+
+
+def test_a_role_naming_no_container_is_on_nothing():
+    assert _container({"id": "r1", "type": "member"}) == ""
+    assert _container({"organization_id": "o1", "type": "member"}) == "o1"
 
 
 def test_a_server_error_is_retried_and_others_carry_snaps_words():

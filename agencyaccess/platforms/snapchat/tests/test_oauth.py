@@ -44,6 +44,8 @@ def test_a_sign_in_gives_tokens_and_says_who_signed_in(sandbox: str):
         code=answer["code"][0], redirect_uri=f"{sandbox}/oauth/snapchat/callback/"
     )
 
+    # The sandbox leaves `scope` out, as RFC 6749 allows when it is the one asked: the scope
+    # asked is what the person allowed.
     assert tokens.scopes == {"snapchat-marketing-api"}
     assert (tokens.email, tokens.name) == ("clara@clara-bikes.example", "Clara Jansen")
     assert tokens.refresh_token and tokens.expires_at

@@ -5,6 +5,7 @@ import httpx
 from django.conf import settings
 
 from agencyaccess.platforms.base import TokenSet
+from agencyaccess.platforms.snapchat.config import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from agencyaccess.platforms.snapchat.sandbox import issue_sandbox_tokens, world
 from agencyaccess.platforms.snapchat.tests.cast import LIVE_SANDBOX
 
@@ -26,12 +27,22 @@ def test_answers_wrap_each_entity_with_its_status(clara: TokenSet):
     assert set(first["member"]) >= {"id", "email", "organization_id", "member_status"}
 
 
-def test_a_page_size_outside_what_snap_serves_is_refused(clara: TokenSet):
+CLARAS_ROLES = "members/3e000000-0000-4000-8000-000000000001/roles"
+
+
+def test_role_lists_page_and_refuse_a_page_size_outside_what_snap_serves(clara: TokenSet):
     for limit in ("10", "5000", "many"):
-        refused = ads("GET", "me/organizations", clara, params={"limit": limit})
+        refused = ads("GET", CLARAS_ROLES, clara, params={"limit": limit})
         assert refused.status_code == 400 and refused.json()["request_status"] == "ERROR"
-    page = ads("GET", "me/organizations", clara, params={"limit": "50"}).json()
-    assert len(page["organizations"]) == 2 and "next_link" not in page["paging"]
+    page = ads("GET", CLARAS_ROLES, clara, params={"limit": "50"}).json()
+    assert len(page["roles"]) == 1 and "next_link" not in page["paging"]
+
+
+def test_organizations_and_members_are_not_paged(clara: TokenSet):
+    """Snap lists neither among its paged calls: a `limit` changes nothing."""
+    for path in ("me/organizations", f"organizations/{world.CLIENT_ORG}/members"):
+        answer = ads("GET", path, clara, params={"limit": "10"})
+        assert answer.status_code == 200 and "paging" not in answer.json()
 
 
 def test_without_a_valid_token_the_answer_is_401(sandbox: str):
@@ -63,17 +74,57 @@ def test_an_ad_account_role_needs_the_organization_role_member_first(clara: Toke
     member = ads("POST", f"organizations/{world.CLIENT_ORG}/members", clara, json=body).json()
     member_id = member["members"][0]["member"]["id"]
     role = {"ad_account_id": world.MAIN_ACCOUNT, "member_id": member_id, "type": "general"}
+    under_account = f"adaccounts/{world.MAIN_ACCOUNT}/roles"
 
-    refused = ads("POST", f"organizations/{world.CLIENT_ORG}/roles", clara, json={"roles": [role]})
+    refused = ads("POST", under_account, clara, json={"roles": [role]})
 
     assert refused.status_code == 400
     assert refused.json()["roles"][0]["sub_request_status"] == "ERROR"
+    organization_role = {"organization_id": world.CLIENT_ORG, "member_id": member_id}
+    organization_roles = f"organizations/{world.CLIENT_ORG}/roles"
+    given = ads(
+        "POST", organization_roles, clara, json={"roles": [organization_role | {"type": "member"}]}
+    )
+    assert given.status_code == 200
+    assert ads("POST", under_account, clara, json={"roles": [role]}).status_code == 200
 
 
-def test_deleting_what_does_not_exist_is_e3004(clara: TokenSet):
+def test_an_ad_account_role_is_not_created_under_the_organization(clara: TokenSet):
+    role = {"ad_account_id": world.MAIN_ACCOUNT, "member_id": "m", "type": "general"}
+    refused = ads("POST", f"organizations/{world.CLIENT_ORG}/roles", clara, json={"roles": [role]})
+    assert refused.status_code == 400
+    assert "/adaccounts/" in refused.json()["roles"][0]["sub_request_error_reason"]
+
+
+def test_one_member_is_read_by_its_id(clara: TokenSet):
+    member_id = "3e000000-0000-4000-8000-000000000003"  # Sam
+    answer = ads("GET", f"members/{member_id}", clara).json()
+    assert answer["members"][0]["member"]["email"] == "sam@clara-bikes.example"
+    outsider = ads("GET", f"members/{member_id}", issue_sandbox_tokens("alex")).json()
+    assert "E3004" in outsider["members"][0]["sub_request_error_reason"]
+
+
+def test_deleting_what_does_not_exist_or_is_not_yours_to_remove_is_e3004(clara: TokenSet):
     answer = ads("DELETE", "members/5c1a0000-0000-4000-8000-00000000dead", clara).json()
     assert answer["request_status"] == "ERROR"
     assert "E3004" in answer["members"][0]["sub_request_error_reason"]
+    sam = issue_sandbox_tokens("sam")  # a member of Clara Bikes, not an admin
+    refused = ads("DELETE", "members/3e000000-0000-4000-8000-000000000001", sam).json()
+    assert "E3004" in refused["members"][0]["sub_request_error_reason"]
+
+
+def test_the_token_answer_leaves_out_the_scope_that_was_asked(sandbox: str, clara: TokenSet):
+    """RFC 6749 section 5.1: `scope` may be left out when it is the one requested."""
+    answer = httpx.post(
+        f"{sandbox}/sandbox/snapchat/login/oauth2/access_token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": clara.refresh_token,
+            "client_id": SANDBOX_CLIENT_ID,
+            "client_secret": SANDBOX_CLIENT_SECRET,
+        },
+    ).json()
+    assert answer["access_token"] and "scope" not in answer and answer["expires_in"] == 3600
 
 
 def test_the_sign_in_page_refuses_another_app(sandbox: str):
