@@ -144,6 +144,7 @@ def seed(count: int) -> int:
         Grant.objects.bulk_create(
             Grant(
                 link=link,
+                agency=agency,
                 service_key=service,
                 connected_account=shared[service][1],
                 asset_id=shared[service][0],

@@ -33,7 +33,14 @@ from agencyaccess.notify import payloads
 from agencyaccess.notify.events import emit
 from agencyaccess.notify.models import EventType
 from agencyaccess.platforms import registry
-from agencyaccess.platforms.base import ConnectorError, GrantOutcome, GrantRef, GrantState, TokenSet
+from agencyaccess.platforms.base import (
+    ConnectorError,
+    GrantOutcome,
+    GrantRef,
+    GrantState,
+    ServiceConnector,
+    TokenSet,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -104,10 +111,25 @@ def check_due(now: datetime) -> int:
         and _within_platform_limit(grant)
         and _claim(grant, now)
     ]
-    map_side_by_side(_ask_platform, checks)
+    map_side_by_side(_ask_platform, _platform_questions(checks))
     for check in checks:
         record(check, timezone.now())
     return len(checks)
+
+
+def _platform_questions(checks: list[Check]) -> list[list[Check]]:
+    """The checks, in the groups one question to a platform answers: one check each, except
+    those from the agency's side on a connector that answers them with one listing (Meta's
+    shares: `ServiceConnector.lists_agency_shares`), together per connector."""
+    listed: dict[ServiceConnector, list[Check]] = {}
+    questions = []
+    for check in checks:
+        connector = _connector(check)
+        if check.client_tokens is None and connector.lists_agency_shares:
+            listed.setdefault(connector, []).append(check)
+        else:
+            questions.append([check])
+    return questions + list(listed.values())
 
 
 def _within_platform_limit(grant: Grant) -> bool:
@@ -125,14 +147,31 @@ def _claim(grant: Grant, now: datetime) -> bool:
     )
 
 
-def _ask_platform(check: Check) -> None:
-    """The platform's answer, in a thread of its own: no database here."""
-    connector = registry.connector_for(check.grant.service_key)
-    assert connector is not None
+def _ask_platform(question: list[Check]) -> None:
+    """The platform's answers, in a thread of their own: no database here."""
+    connector = _connector(question[0])
+    if len(question) > 1:
+        answers = connector.verify_from_agency([check.ref for check in question])
+    else:
+        answers = [_verify(connector, question[0])]
+    for check, answer in zip(question, answers, strict=True):
+        if isinstance(answer, ConnectorError):
+            check.error = answer
+        else:
+            check.outcome = answer
+
+
+def _verify(connector: ServiceConnector, check: Check) -> GrantOutcome | ConnectorError:
     try:
-        check.outcome = connector.verify(check.ref, client_tokens=check.client_tokens)
+        return connector.verify(check.ref, client_tokens=check.client_tokens)
     except ConnectorError as error:
-        check.error = error
+        return error
+
+
+def _connector(check: Check) -> ServiceConnector:
+    connector = registry.connector_for(check.grant.service_key)
+    assert connector is not None  # check_due keeps only grants with a connector
+    return connector
 
 
 def record(check: Check, now: datetime) -> None:

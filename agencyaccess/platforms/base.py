@@ -257,6 +257,9 @@ class ServiceConnector(abc.ABC):
     required_scopes: ClassVar[frozenset[str]] = frozenset()
     # Whether grant() needs the agency's own sign-in (a Google Ads manager link does).
     needs_agency_tokens: ClassVar[bool] = False
+    # Whether verify_from_agency() answers many grants with one listing of what is shared with
+    # the agency (Meta): the re-checks then ask it once per batch instead of once per grant.
+    lists_agency_shares: ClassVar[bool] = False
 
     @abc.abstractmethod
     def list_assets(self, tokens: TokenSet, service_key: str) -> Sequence[Asset]:
@@ -270,6 +273,20 @@ class ServiceConnector(abc.ABC):
     def verify(self, ref: GrantRef, *, client_tokens: TokenSet | None = None) -> GrantOutcome:
         """Where the grant stands now. Never changes anything. Uses the agency's tokens
         (ref.agency.tokens) and, when still held, the client's."""
+
+    def verify_from_agency(self, refs: Sequence[GrantRef]) -> list[GrantOutcome | ConnectorError]:
+        """Several grants checked without the client's sign-in, in the order given: each one's
+        outcome, or the error that kept it from being known. A platform that lists everything
+        shared with the agency in one read overrides this and sets `lists_agency_shares` (Meta),
+        so a batch of re-checks costs one listing rather than one per grant
+        (docs/lifecycle.md)."""
+        outcomes: list[GrantOutcome | ConnectorError] = []
+        for ref in refs:
+            try:
+                outcomes.append(self.verify(ref))
+            except ConnectorError as error:
+                outcomes.append(error)
+        return outcomes
 
     def revoke(self, ref: GrantRef, *, client_tokens: TokenSet | None = None) -> GrantOutcome:
         raise NotSupported("This service cannot be revoked through its API.")

@@ -55,6 +55,20 @@ class ScheduleTests(BaseTestCase):
         self.assertLessEqual(grant.next_check - timezone.now(), timedelta(hours=9))
 
 
+class ListingGoogleAds(FakeGoogleAds):
+    """Answers a batch of checks from the agency's side in one question, as Meta does."""
+
+    lists_agency_shares = True
+
+    def __init__(self, **answers):
+        super().__init__(**answers)
+        self.asked: list[list[str]] = []
+
+    def verify_from_agency(self, refs):
+        self.asked.append([ref.asset_id for ref in refs])
+        return super().verify_from_agency(refs)
+
+
 class ReverifyTests(BaseTestCase):
     def setUp(self):
         self.grant = active_grant(self.link, self.google_a)
@@ -143,6 +157,20 @@ class ReverifyTests(BaseTestCase):
 
         self.assertEqual(checked, 1)
         self.assertEqual(Grant.objects.filter(next_check__lte=timezone.now()).count(), 1)
+
+    def test_checks_from_the_agencys_side_are_one_question_where_one_listing_answers(self):
+        """Without the client's sign-in, a connector that lists what was shared with the agency
+        (Meta) is asked once for the batch's grants; with it, each grant is asked alone."""
+        second = active_grant(self.link, self.google_a, asset_id="customers/222")
+        batched = ListingGoogleAds(verify=[ACTIVE, REVOKED])
+        with google_ads(batched):
+            self.assertEqual(reverify.check_due(timezone.now()), 2)
+
+        self.assertEqual(batched.asked, [["customers/111", "customers/222"]])
+        self.grant.refresh_from_db()
+        second.refresh_from_db()
+        self.assertEqual((self.grant.state, second.state), (GrantState.ACTIVE, GrantState.REVOKED))
+        self.assertEqual(second.drift, Drift.REMOVED)
 
     def test_the_worker_job_schedules_then_checks(self):
         active_grant(self.link, self.google_a, asset_id="customers/333", next_check=None)

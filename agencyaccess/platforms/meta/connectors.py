@@ -7,7 +7,7 @@ class does them.
 
 import abc
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ class MetaAssetConnector(ServiceConnector):
     # a grant is verified from the agency's side once the client's sign-in is gone
     # (docs/platforms/meta.md#verifying-and-removing).
     client_edge: ClassVar[str]
+    lists_agency_shares = True  # one listing of client_edge answers a batch of re-checks
     share_status_edge: ClassVar[str] = "agencies"
     share_fields: ClassVar[str] = SHARE_FIELDS  # what that edge's entries hold
 
@@ -67,20 +68,44 @@ class MetaAssetConnector(ServiceConnector):
         return self._outcome(share or {}, asset_id, business, request.native_role)
 
     def verify(self, ref: GrantRef, *, client_tokens: TokenSet | None = None) -> GrantOutcome:
+        if client_tokens is None:
+            [outcome] = self.verify_from_agency([ref])
+            if isinstance(outcome, ConnectorError):
+                raise outcome
+            return outcome
         business = agency_business_id(ref.agency)
-        if client_tokens is not None:
-            owner = self._owner_graph(Graph(client_tokens.access_token), ref.asset_id)
-            share = self._share(owner, ref.asset_id, business)
-        elif ref.agency.tokens is not None:
-            agency = Graph(ref.agency.tokens.access_token)
-            share = self._share_seen_by_agency(agency, ref.asset_id, business)
-        else:
-            raise TokenExpired(
-                _(
-                    "Checking this access needs a Facebook sign-in: the agency can connect its "
-                    "Meta account in AgencyAccess."
-                )
-            )
+        owner = self._owner_graph(Graph(client_tokens.access_token), ref.asset_id)
+        share = self._share(owner, ref.asset_id, business)
+        return self._outcome(share, ref.asset_id, business, ref.native_role)
+
+    def verify_from_agency(self, refs: Sequence[GrantRef]) -> list[GrantOutcome | ConnectorError]:
+        """A client's share is in the agency's client_* edge at once, so one listing of that
+        edge answers for every grant of the same business and sign-in. The pending_client_*
+        edges are not read: they hold the agency's own access requests waiting for a client,
+        never a share a client made (docs/platforms/meta.md#verifying-and-removing)."""
+        listings: dict[tuple[str, str], set[str] | ConnectorError] = {}
+        outcomes: list[GrantOutcome | ConnectorError] = []
+        for ref in refs:
+            try:
+                outcomes.append(self._seen_by_agency(ref, listings))
+            except ConnectorError as error:
+                outcomes.append(error)
+        return outcomes
+
+    def _seen_by_agency(
+        self, ref: GrantRef, listings: dict[tuple[str, str], set[str] | ConnectorError]
+    ) -> GrantOutcome:
+        """One grant, from the listing of its business and sign-in (read once, then kept)."""
+        if ref.agency.tokens is None:
+            raise _no_sign_in_to_check()
+        business = agency_business_id(ref.agency)
+        key = (business, ref.agency.tokens.access_token)
+        if key not in listings:
+            listings[key] = self._client_assets(Graph(key[1]), business)
+        shared = listings[key]
+        if isinstance(shared, ConnectorError):
+            raise shared
+        share = {"id": business} if ref.asset_id in shared else None
         return self._outcome(share, ref.asset_id, business, ref.native_role)
 
     def revoke(self, ref: GrantRef, *, client_tokens: TokenSet | None = None) -> GrantOutcome:
@@ -114,16 +139,15 @@ class MetaAssetConnector(ServiceConnector):
         partners = owner.items(f"{asset_id}/{self.share_status_edge}", fields=self.share_fields)
         return next((p for p in partners if p.get("id") == business), None)
 
-    def _share_seen_by_agency(
-        self, agency: Graph, asset_id: str, business: str
-    ) -> dict[str, Any] | None:
-        """A client's share is in the agency's client_* edge at once. The pending_client_*
-        edges are not read: they hold the agency's own access requests waiting for a client,
-        never a share a client made (docs/platforms/meta.md#verifying-and-removing)."""
-        client_assets = agency.items(f"{business}/{self.client_edge}", fields="id")
-        if any(item.get("id") == asset_id for item in client_assets):
-            return {"id": business}
-        return None
+    def _client_assets(self, agency: Graph, business: str) -> set[str] | ConnectorError:
+        """The ids of every asset of this kind clients share with the agency's business, all
+        pages; or why Graph would not say."""
+        try:
+            return {
+                item["id"] for item in agency.items(f"{business}/{self.client_edge}", fields="id")
+            }
+        except ConnectorError as error:
+            return error
 
     def _outcome(
         self, share: Mapping[str, Any] | None, asset_id: str, business: str, native_role: str
@@ -303,6 +327,15 @@ CONNECTORS: tuple[MetaAssetConnector, ...] = (
     PixelsConnector(),
     InstagramConnector(),
 )
+
+
+def _no_sign_in_to_check() -> TokenExpired:
+    return TokenExpired(
+        _(
+            "Checking this access needs a Facebook sign-in: the agency can connect its Meta "
+            "account in AgencyAccess."
+        )
+    )
 
 
 def agency_business_id(agency: AgencyIdentity) -> str:

@@ -4,6 +4,7 @@ import threading
 from dataclasses import dataclass, replace
 from unittest import mock
 
+from agencyaccess.lib import http
 from agencyaccess.platforms.base import (
     AgencyIdentity,
     Asset,
@@ -115,6 +116,34 @@ class EveryKindTests(SandboxTestCase):
                 self.assertEqual(kind.connector.verify(ref).state, GrantState.ACTIVE)
                 kind.connector.revoke(ref, client_tokens=tokens)
                 self.assertEqual(kind.connector.verify(ref).state, GrantState.REVOKED)
+
+    def test_one_listing_answers_a_batch_of_checks_from_the_agencys_side(self):
+        """The re-checks of a batch (lifecycle/reverify.py) read the agency's client_* edge
+        once for all the grants of one business and sign-in, not once per grant."""
+        agency = replace(AGENCY, tokens=self.tokens("alex"))
+        shared = [
+            ref_of(request, outcome, agency)
+            for _tokens, request, outcome in (
+                self.grant(KINDS[0]),
+                self.grant(KINDS[0], "act_400000000000001", "ANALYZE"),
+            )
+        ]
+        weddings = replace(shared[0], asset_id="act_400000000000099")
+        unsigned = replace(shared[0], agency=AGENCY)  # the agency never signed in
+        sent: list[str] = []
+        request = http.request
+
+        def counted(method: str, url: str, **kwargs):
+            sent.append(url.rsplit("/", 1)[-1])
+            return request(method, url, **kwargs)
+
+        with mock.patch.object(http, "request", counted):
+            outcomes = ADS.verify_from_agency([*shared, weddings, unsigned])
+
+        self.assertEqual(sent, ["client_ad_accounts"])
+        states = [getattr(o, "state", None) for o in outcomes]
+        self.assertEqual(states[:3], [GrantState.ACTIVE, GrantState.ACTIVE, GrantState.REVOKED])
+        self.assertIsInstance(outcomes[3], TokenExpired)
 
     def test_drift_outside_agencyaccess_is_what_verify_reports(self):
         """The client removes the agency in Business Settings, or changes its tasks: seen with
