@@ -24,9 +24,13 @@ from agencyaccess.platforms.base import (
 from agencyaccess.platforms.hubspot.config import SCOPES, hubspot_settings
 
 MISSING_SCOPES = "MISSING_SCOPES"
-CONFLICT = "CONFLICT"
-# HubSpot's burst limit is per 10 seconds (TEN_SECONDLY_ROLLING); a 429 may say when in
-# Retry-After, else 10 s is the window to wait.
+# A 429 names the limit it hit in `policyName` (developers.hubspot.com/docs/api/usage-details):
+# the daily one resets at midnight in the account's time zone, which we do not know, so a day
+# is the wait that surely covers it. The others are rolling windows: one window's length, from
+# X-HubSpot-RateLimit-Interval-Milliseconds, else Retry-After, else HubSpot's 10 seconds.
+DAILY = "DAILY"
+DAILY_RETRY_SECONDS = 24 * 3600.0
+INTERVAL_HEADER = "X-HubSpot-RateLimit-Interval-Milliseconds"
 RATE_LIMIT_SECONDS = 10.0
 
 
@@ -92,24 +96,37 @@ def error_from(envelope: Mapping[str, Any], response: Any) -> ConnectorError:
             **details,
         )
     if status == 429:
-        return rate_limited(_retry_after(response), **details)
+        return rate_limit_from(envelope, response, **details)
     message = str(envelope.get("message") or _("HubSpot refused the request."))
     return ConnectorError(message, permanent=status < 500, **details)
 
 
-def _retry_after(response: Any) -> float:
-    try:
-        return float(response.headers.get("Retry-After", ""))
-    except ValueError:
-        return RATE_LIMIT_SECONDS
-
-
-def rate_limited(retry_after: float, **details: Any) -> RateLimited:
+def rate_limit_from(body: Mapping[str, Any], response: Any, **details: Any) -> RateLimited:
+    """A 429: HubSpot's body `{"status", "message", "errorType": "RATE_LIMIT",
+    "correlationId", "policyName"}` says which limit; its headers how long a window lasts."""
+    if body.get("policyName") == DAILY:
+        return RateLimited(
+            _(
+                "HubSpot's daily limit of requests for this account is used up. Please try "
+                "again tomorrow."
+            ),
+            retry_after=DAILY_RETRY_SECONDS,
+            **details,
+        )
     return RateLimited(
         _("HubSpot is limiting how often we can ask. Please try again in a few seconds."),
-        retry_after=retry_after,
+        retry_after=_window_seconds(response.headers),
         **details,
     )
+
+
+def _window_seconds(headers: Mapping[str, str]) -> float:
+    for name, scale in ((INTERVAL_HEADER, 1000.0), ("Retry-After", 1.0)):
+        try:
+            return float(headers.get(name, "")) / scale
+        except ValueError:
+            continue
+    return RATE_LIMIT_SECONDS
 
 
 def require_scopes(tokens: TokenSet) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +21,8 @@ from agencyaccess.platforms.base import (
     TokenExpired,
     TokenSet,
 )
-from agencyaccess.platforms.hubspot.api import RATE_LIMIT_SECONDS, rate_limited, sign_in_expired
-from agencyaccess.platforms.hubspot.config import SCOPES, hubspot_settings
+from agencyaccess.platforms.hubspot.api import rate_limit_from, sign_in_expired
+from agencyaccess.platforms.hubspot.config import INSTALL_SCOPES, hubspot_settings
 
 logger = logging.getLogger(__name__)
 PARTNER_FIELD = "partner_id"  # the catalogue's account field: the agency's own HubSpot account
@@ -53,7 +53,7 @@ class HubSpotClient(PlatformClient):
         )
 
     def scopes_for(self, service_keys: Sequence[str]) -> list[str]:
-        return list(SCOPES)
+        return list(INSTALL_SCOPES)
 
     def authorize_url(
         self,
@@ -64,7 +64,8 @@ class HubSpotClient(PlatformClient):
         code_challenge: str | None = None,
         login_hint: str | None = None,
     ) -> str:
-        """The app's install page: the person picks the HubSpot account to install it in."""
+        """The app's install page: the person picks the HubSpot account to install it in. The
+        scopes' spaces are sent as %20, as HubSpot's own examples encode them."""
         hubspot = hubspot_settings()
         params = {
             "client_id": hubspot.client_id,
@@ -72,7 +73,7 @@ class HubSpotClient(PlatformClient):
             "scope": " ".join(scopes),
             "state": state,
         }
-        return f"{hubspot.authorize_url}?{urlencode(params)}"
+        return f"{hubspot.authorize_url}?{urlencode(params, quote_via=quote)}"
 
     def exchange_code(
         self, *, code: str, redirect_uri: str, code_verifier: str | None = None
@@ -174,21 +175,36 @@ def _oauth_post(path: str, form: dict[str, str]) -> dict[str, Any]:
         answer = {}
     if response.is_success and isinstance(answer, dict):
         return answer
-    raise _token_error(answer if isinstance(answer, dict) else {}, response.status_code)
+    raise token_error(answer if isinstance(answer, dict) else {}, response)
 
 
-def _token_error(answer: dict[str, Any], status: int) -> ConnectorError:
-    """The token endpoints answer RFC 6749 errors (`error`, `error_description`), with
-    HubSpot's older `status` and `message` kept beside them."""
+# A refused token in HubSpot's standard envelope, which the dated references show.
+EXPIRED_SUBCATEGORIES = frozenset({"INVALID_TOKEN"})
+EXPIRED_CATEGORIES = frozenset({"INVALID_AUTHENTICATION", "EXPIRED_AUTHENTICATION"})
+EXPIRED_ERRORS = frozenset({"invalid_grant", "BAD_REFRESH_TOKEN", "BAD_AUTH_CODE"})
+
+
+def token_error(answer: dict[str, Any], response: Any) -> ConnectorError:
+    """The token endpoints refuse in one of two shapes: RFC 6749's `error` and
+    `error_description` with HubSpot's older `status` and `message` beside them (the changelog),
+    or HubSpot's envelope `category`, `subCategory`, `message`, `correlationId` (the 2026-03
+    reference)."""
+    status = response.status_code
     error = str(answer.get("error") or answer.get("status") or "")
-    # The description names the refusal, never a token: safe to log.
-    logger.warning("HubSpot token endpoint refused: %s (HTTP %s)", error, status)
-    if error in ("invalid_grant", "BAD_REFRESH_TOKEN", "BAD_AUTH_CODE"):
-        return TokenExpired(sign_in_expired(), platform_code=error, http_status=status)
+    sub_category = str(answer.get("subCategory") or "")
+    category = str(answer.get("category") or "")
+    code = error or sub_category or category
+    # These name the refusal, never a token: safe to log.
+    logger.warning("HubSpot token endpoint refused: %s (HTTP %s)", code, status)
+    if error in EXPIRED_ERRORS or (
+        status in (400, 401)
+        and (sub_category in EXPIRED_SUBCATEGORIES or category in EXPIRED_CATEGORIES)
+    ):
+        return TokenExpired(sign_in_expired(), platform_code=code, http_status=status)
     if status == 429:
-        return rate_limited(RATE_LIMIT_SECONDS, http_status=status)
+        return rate_limit_from(answer, response, http_status=status)
     return ConnectorError(
-        _refused_sign_in(), platform_code=error or None, http_status=status, permanent=status < 500
+        _refused_sign_in(), platform_code=code or None, http_status=status, permanent=status < 500
     )
 
 

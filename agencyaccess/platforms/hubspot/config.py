@@ -16,6 +16,10 @@ SANDBOX_CLIENT_SECRET = "sandbox-hubspot-secret"  # noqa: S105 (the sandbox's fa
 USERS_READ = "settings.users.read"
 USERS_WRITE = "settings.users.write"
 SCOPES = (USERS_READ, USERS_WRITE)
+# What the install URL asks for: HubSpot requires every scope the app marks as required in the
+# URL's `scope`, and `oauth` is required of every app; without it installing fails.
+OAUTH = "oauth"
+INSTALL_SCOPES = (OAUTH, *SCOPES)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,18 @@ A direct grant: the user exists as soon as HubSpot answers; the welcome e-mail H
 only tells the agency (and lets a person new to HubSpot set a password). The levels:
 - Super Admin: the API creates users but cannot make one a Super Admin, so the user is created
   and a Super Admin of the account finishes by hand; checking reads the user's `superAdmin`.
-- Standard and View only: HubSpot has no fixed roles, only the account's own permission sets.
-  The connector assigns the set named like the level (the catalogue's native role, "Standard" or
-  "View only", case, spaces and punctuation aside), and says what to do when there is none.
+- Standard and View only: HubSpot has no fixed roles, only the account's own permission sets,
+  which exist on Enterprise subscriptions alone. The connector assigns the set named like the
+  level (the catalogue's native role, "Standard" or "View only", case, spaces and punctuation
+  aside); without one, the user is created with HubSpot's minimal permissions and the client
+  is told what to give it by hand.
+An address that is already a user is left as it is: its permissions are never changed (a new
+level could lower them), and revoking does not delete a user AgencyAccess did not create. The
+grant's reference records which it was (`user_ref`).
 """
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -33,6 +39,9 @@ from agencyaccess.platforms.hubspot.config import SCOPES, hubspot_settings
 
 SUPER_ADMIN = "superAdmin"  # the catalogue's native role of SUPER_ADMIN: HubSpot's user field
 BY_EMAIL = {"idProperty": "EMAIL"}
+CREATED, FOUND = "created", "found"  # the reference's last part: who added the user
+# How long the client's page keeps the steps of permissions given by hand before the first check.
+PERMISSIONS_BY_HAND_SECONDS = 24 * 3600.0
 
 
 class HubSpotPartner(ServiceConnector):
@@ -64,16 +73,18 @@ class HubSpotPartner(ServiceConnector):
                 )
             )
         hub = request.asset.external_id
-        user = call("GET", quote(email, safe="@"), tokens, params=BY_EMAIL, missing_ok=True)
+        found = call("GET", quote(email, safe="@"), tokens, params=BY_EMAIL, missing_ok=True)
+        if found is not None:
+            return _already_a_user(Kept(hub, str(found["id"])), found, request.native_role)
         if request.native_role == SUPER_ADMIN:
-            user = user or _create(tokens, email)
-            return _super_admin_state(hub, user)
+            user = _create(tokens, email)
+            return _super_admin_state(Kept(hub, str(user["id"]), created=True), user)
         role = _permission_set(tokens, request.native_role)
-        if user is None:
-            user = _create(tokens, email, role["id"])
-        elif not user.get("superAdmin") and role["id"] not in _roles_of(user):
-            user = call("PUT", str(user["id"]), tokens, {"roleId": role["id"]}) or user
-        return _active(user_ref(hub, str(user["id"])), _current_role(user))
+        user = _create(tokens, email, role["id"] if role else "")
+        kept = Kept(hub, str(user["id"]), created=True)
+        if role is None:
+            return _permissions_by_hand(kept, email, request.native_role)
+        return _active(kept, _current_role(user))
 
     def verify(self, ref: GrantRef, *, client_tokens: TokenSet | None = None) -> GrantOutcome:
         """From the client's stored sign-in: the agency's own sign-in is for its own account
@@ -86,42 +97,67 @@ class HubSpotPartner(ServiceConnector):
                     "account, and as what."
                 )
             )
-        hub, user_id = _ref_parts(ref.native_ref)
-        user = call("GET", user_id, client_tokens, missing_ok=True)
+        kept = ref_parts(ref.native_ref)
+        user = call("GET", kept.user_id, client_tokens, missing_ok=True)
         if user is None:
             return _revoked(ref.native_ref)
         if ref.native_role == SUPER_ADMIN:
-            return _super_admin_state(hub, user)
-        return _active(ref.native_ref, _current_role(user))
+            return _super_admin_state(kept, user)
+        return _active(kept, _current_role(user))
 
     def revoke(self, ref: GrantRef, *, client_tokens: TokenSet | None = None) -> GrantOutcome:
-        if client_tokens is None:
-            hub, _user = _ref_parts(ref.native_ref)
-            return GrantOutcome(
-                GrantState.MANUAL_REQUIRED,
-                native_ref=ref.native_ref,
+        """Deletes only a user AgencyAccess created; one that was there before stays, and the
+        client is told how to take the access away."""
+        kept = ref_parts(ref.native_ref)
+        if not kept.created:
+            return _remove_by_hand(
+                ref,
                 # Translators: %(email)s is the agency's address.
-                message=_(
+                _(
+                    "AgencyAccess removes only the users it added, and it has no record of adding "
+                    "%(email)s to this HubSpot account, so it leaves it there. To take the access "
+                    "away, in HubSpot open Settings, then Users & Teams, and remove %(email)s or "
+                    "lower its permissions."
+                )
+                % {"email": ref.agency.email},
+            )
+        if client_tokens is None:
+            return _remove_by_hand(
+                ref,
+                # Translators: %(email)s is the agency's address.
+                _(
                     "AgencyAccess cannot remove this access without the client's HubSpot "
                     "sign-in. In HubSpot, open Settings, then Users & Teams, and remove "
                     "%(email)s."
                 )
                 % {"email": ref.agency.email},
-                next_action_url=hubspot_settings().users_page(hub),
             )
-        _hub, user_id = _ref_parts(ref.native_ref)
-        call("DELETE", user_id, client_tokens, missing_ok=True)
+        call("DELETE", kept.user_id, client_tokens, missing_ok=True)
         return _revoked(ref.native_ref)
 
 
-def user_ref(hub: str, user_id: str) -> str:
-    """What is kept with a grant: the account and the user HubSpot created in it."""
-    return f"hubs/{hub}/users/{user_id}"
+@dataclass(frozen=True)
+class Kept:
+    """What a grant's reference names: the account, the user, and whether AgencyAccess created
+    that user (only then may revoking delete it)."""
+
+    hub: str
+    user_id: str
+    created: bool = False
 
 
-def _ref_parts(native_ref: str) -> tuple[str, str]:
+def user_ref(kept: Kept) -> str:
+    """`hubs/H/users/U/created` for a user AgencyAccess added, `hubs/H/users/U/found` for an
+    address that was already a user."""
+    return f"hubs/{kept.hub}/users/{kept.user_id}/{CREATED if kept.created else FOUND}"
+
+
+def ref_parts(native_ref: str) -> Kept:
+    """References kept before `created`/`found` (`hubs/H/users/U`) were written the same for a
+    user created and one found, so they count as found: revoking then leaves the user to the
+    client rather than deleting someone else's."""
     parts = native_ref.split("/")
-    return parts[1], parts[3]
+    return Kept(parts[1], parts[3], created=parts[4:] == [CREATED])
 
 
 def _create(tokens: TokenSet, email: str, role_id: str = "") -> dict[str, Any]:
@@ -134,24 +170,13 @@ def _create(tokens: TokenSet, email: str, role_id: str = "") -> dict[str, Any]:
     return created
 
 
-def _permission_set(tokens: TokenSet, wanted: str) -> dict[str, Any]:
-    """The account's permission set named like the level; one that comes with a paid seat is
-    refused, since assigning it needs the billing-write scope, which we do not ask for."""
+def _permission_set(tokens: TokenSet, wanted: str) -> dict[str, Any] | None:
+    """The account's permission set named like the level, None when it has none (permission
+    sets exist on Enterprise subscriptions only). One that comes with a paid seat is refused,
+    since assigning it needs the billing-write scope, which we do not ask for."""
     roles = (call("GET", "roles", tokens) or {}).get("results") or []
     found = next((r for r in roles if _same_name(r.get("name", ""), wanted)), None)
-    if found is None:
-        raise ConnectorError(
-            # Translators: %(name)s is the permission set's name AgencyAccess looks for.
-            _(
-                'Your HubSpot account has no permission set named "%(name)s", which AgencyAccess '
-                "gives the agency for this access level. In HubSpot, open Settings, then Users & "
-                'Teams, then Permission sets, create one named "%(name)s" with what the agency '
-                "may do, and try again."
-            )
-            % {"name": wanted},
-            platform_code="NO_PERMISSION_SET",
-        )
-    if found.get("requiresBillingWrite"):
+    if found is not None and found.get("requiresBillingWrite"):
         raise ConnectorError(
             # Translators: %(name)s is a HubSpot permission set's name.
             _(
@@ -174,23 +199,38 @@ def _plain(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
-def _roles_of(user: Mapping[str, Any]) -> set[str]:
-    return set(user.get("roleIds") or ()) | ({user["roleId"]} if user.get("roleId") else set())
-
-
 def _current_role(user: Mapping[str, Any]) -> str:
     if user.get("superAdmin"):
         return SUPER_ADMIN
     return str(user.get("roleId") or "")
 
 
-def _super_admin_state(hub: str, user: Mapping[str, Any]) -> GrantOutcome:
-    native_ref = user_ref(hub, str(user["id"]))
+def _already_a_user(kept: Kept, user: Mapping[str, Any], wanted: str) -> GrantOutcome:
+    """The address was a user before: a Super Admin step may still be asked of the client (it
+    only adds), but its permissions are never changed, since the level asked for could lower
+    them."""
+    if wanted == SUPER_ADMIN or user.get("superAdmin"):
+        return _super_admin_state(kept, user)
+    return GrantOutcome(
+        GrantState.ACTIVE,
+        native_ref=user_ref(kept),
+        native_role=_current_role(user),
+        # Translators: %(email)s is the agency's address.
+        message=_(
+            "%(email)s was already a user of this HubSpot account: AgencyAccess left its "
+            "permissions as they are. To change them, open Settings, then Users & Teams, in "
+            "HubSpot."
+        )
+        % {"email": user.get("email", "")},
+    )
+
+
+def _super_admin_state(kept: Kept, user: Mapping[str, Any]) -> GrantOutcome:
     if user.get("superAdmin"):
-        return _active(native_ref, SUPER_ADMIN)
+        return _active(kept, SUPER_ADMIN)
     return GrantOutcome(
         GrantState.PENDING_CLIENT,
-        native_ref=native_ref,
+        native_ref=user_ref(kept),
         native_role=SUPER_ADMIN,
         # Translators: %(email)s is the agency's address, now a user of the client's account.
         message=_(
@@ -199,14 +239,45 @@ def _super_admin_state(hub: str, user: Mapping[str, Any]) -> GrantOutcome:
             "%(email)s, then Actions, then Make Super Admin."
         )
         % {"email": user.get("email", "")},
-        next_action_url=hubspot_settings().users_page(hub),
+        next_action_url=hubspot_settings().users_page(kept.hub),
     )
 
 
-def _active(native_ref: str, native_role: str) -> GrantOutcome:
+def _permissions_by_hand(kept: Kept, email: str, level: str) -> GrantOutcome:
+    """The user exists with HubSpot's minimal permissions; the client gives it the rest. The
+    API reads no permissions but a permission set and Super Admin, so the first check, a day
+    later, only confirms the user is still there."""
+    return GrantOutcome(
+        GrantState.PENDING_CLIENT,
+        native_ref=user_ref(kept),
+        # Translators: %(email)s is the agency's address; %(name)s the access level's name,
+        # such as "Standard".
+        message=_(
+            "%(email)s is now a user of your HubSpot account, with HubSpot's minimal "
+            'permissions. AgencyAccess gives the "%(name)s" level through a permission set of '
+            "that name, and your account has none (permission sets need a HubSpot Enterprise "
+            "subscription). In HubSpot, open Settings, then Users & Teams, click %(email)s and "
+            "give it the permissions the agency needs."
+        )
+        % {"email": email, "name": level},
+        next_action_url=hubspot_settings().users_page(kept.hub),
+        retry_after=PERMISSIONS_BY_HAND_SECONDS,
+    )
+
+
+def _remove_by_hand(ref: GrantRef, steps: str) -> GrantOutcome:
+    return GrantOutcome(
+        GrantState.MANUAL_REQUIRED,
+        native_ref=ref.native_ref,
+        message=steps,
+        next_action_url=hubspot_settings().users_page(ref_parts(ref.native_ref).hub),
+    )
+
+
+def _active(kept: Kept, native_role: str) -> GrantOutcome:
     return GrantOutcome(
         GrantState.ACTIVE,
-        native_ref=native_ref,
+        native_ref=user_ref(kept),
         native_role=native_role,
         message=_("Done: the agency is a user of this HubSpot account."),
     )

@@ -4,7 +4,7 @@ makes, under their real paths, answering HubSpot's bodies and error envelope
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
 from typing import Any
 
@@ -18,26 +18,69 @@ READS = frozenset({"GET"})
 NOT_FOUND = "OBJECT_NOT_FOUND"
 
 
+Details = Sequence[Mapping[str, Any]]  # the envelope's `errors`
+
+
 class ApiError(Exception):
-    def __init__(self, status: int, category: str, message: str, **context: list[str]) -> None:
+    def __init__(self, status: int, category: str, message: str, *, details: Details = ()) -> None:
         super().__init__(message)
-        self.status, self.category, self.message, self.context = status, category, message, context
+        self.status, self.category, self.message, self.details = status, category, message, details
 
     def response(self) -> JsonResponse:
-        return error_response(self.status, self.category, self.message, **self.context)
+        return error_response(self.status, self.category, self.message, self.details)
 
 
-def error_response(status: int, category: str, message: str, **context: list[str]) -> JsonResponse:
-    """HubSpot's error envelope (developers.hubspot.com/docs/api-reference/error-handling)."""
+def error_response(status: int, category: str, message: str, details: Details = ()) -> JsonResponse:
+    """HubSpot's error envelope (developers.hubspot.com/docs/api-reference/error-handling), its
+    `errors` the details of each refusal (a missing scope names the scopes there)."""
     body: dict[str, Any] = {
         "status": "error",
         "message": message,
         "correlationId": str(uuid.uuid4()),
         "category": category,
     }
-    if context:
-        body["context"] = context
+    if details:
+        body["errors"] = list(details)
     return JsonResponse(body, status=status)
+
+
+class RateLimitError(ApiError):
+    """HubSpot's 429 (developers.hubspot.com/docs/api/usage-details): its own body, with
+    `errorType` and `policyName` rather than a category, and the window in the headers."""
+
+    WINDOW_MS = 10_000
+
+    def __init__(self) -> None:
+        super().__init__(429, "RATE_LIMIT", "You have reached your ten_secondly_rolling limit.")
+
+    def response(self) -> JsonResponse:
+        body = {
+            "status": "error",
+            "message": self.message,
+            "errorType": "RATE_LIMIT",
+            "correlationId": str(uuid.uuid4()),
+            "policyName": "TEN_SECONDLY_ROLLING",
+        }
+        answer = JsonResponse(body, status=429)
+        answer["X-HubSpot-RateLimit-Interval-Milliseconds"] = str(self.WINDOW_MS)
+        answer["X-HubSpot-RateLimit-Max"] = "100"
+        answer["X-HubSpot-RateLimit-Remaining"] = "0"
+        return answer
+
+
+def missing_scopes(message: str, *scopes: str) -> ApiError:
+    """403 MISSING_SCOPES: the scopes needed are in `errors[].context.requiredGranularScopes`."""
+    return ApiError(
+        403,
+        "MISSING_SCOPES",
+        message,
+        details=[
+            {
+                "message": "One or more of the following scopes are required.",
+                "context": {"requiredGranularScopes": list(scopes)},
+            }
+        ],
+    )
 
 
 Endpoint = Callable[..., tuple[int, Any]]  # (request, caller, *url values) -> (status, body)
@@ -80,14 +123,11 @@ def caller(request: HttpRequest) -> world.Person:
         )
     person = world.PEOPLE[token["person"]]
     if person.behaviour == world.Behaviour.RATE_LIMITED:
-        raise ApiError(429, "RATE_LIMITS", "You have reached your ten_secondly_rolling limit.")
+        raise RateLimitError()
     needed = USERS_READ if request.method in READS else USERS_WRITE
     if needed not in token["scopes"]:
-        raise ApiError(
-            403,
-            "MISSING_SCOPES",
-            "This app hasn't been granted all required scopes to make this call.",
-            requiredGranularScopes=[needed],
+        raise missing_scopes(
+            "This app hasn't been granted all required scopes to make this call.", needed
         )
     return person
 
@@ -131,21 +171,13 @@ def users(request: HttpRequest, person: world.Person) -> tuple[int, Any]:
 
 @endpoint
 def user(request: HttpRequest, person: world.Person, user_key: str) -> tuple[int, Any]:
-    """GET, PUT, DELETE one user, by id or (idProperty=EMAIL) by e-mail address."""
+    """GET, DELETE one user, by id or (idProperty=EMAIL) by e-mail address."""
     by_email = request.GET.get("idProperty", "USER_ID") == "EMAIL"
     found = state.find_user(person.hub_id, user_key, by_email=by_email)
     if found is None:
         raise ApiError(404, NOT_FOUND, f"No user found with {'email' if by_email else 'id'}.")
     if request.method == "GET":
         return 200, found
-    if request.method == "PUT":
-        body = json_body(request)
-        changed = state.change_user(
-            person.hub_id, found["id"], roleId=_known_role(person, body.get("roleId"))
-        )
-        if changed is None:
-            raise ApiError(400, "VALIDATION_ERROR", "This user's permissions cannot be changed.")
-        return 200, changed
     if request.method == "DELETE":
         if not state.remove_user(person.hub_id, found["id"]):
             raise ApiError(400, "VALIDATION_ERROR", "A Super Admin who owns the account stays.")
@@ -160,10 +192,8 @@ def _known_role(person: world.Person, role_id: Any) -> str:
     if role_id not in sets:
         raise ApiError(400, "VALIDATION_ERROR", f"Role {role_id} does not exist in this account.")
     if sets[role_id].requires_billing_write:
-        raise ApiError(
-            403,
-            "MISSING_SCOPES",
+        raise missing_scopes(
             "This role has a paid seat: assigning it needs the billing-write scope.",
-            requiredGranularScopes=["billing-write"],
+            "billing-write",
         )
     return str(role_id)

@@ -27,18 +27,22 @@ SANDBOX_ROOT = "/sandbox/hubspot/"
 USERS, OAUTH = "hubspot.settings.users.models", "hubspot.oauth.models"
 
 # What the dated version documents beyond the client's models of the same objects.
-DATED_ADDITIONS: Mapping[str, frozenset[str]] = {
-    # settings/users/2026-03: UserProvisionRequestMarch2026, PublicUserMarch2026,
-    # PublicUserUpdateMarch2026 carry the user's names.
-    "UserProvisionRequest": frozenset({"firstName", "lastName"}),
-    "PublicUser": frozenset({"firstName", "lastName"}),
-    "PublicUserUpdate": frozenset({"firstName", "lastName"}),
-    # The envelope's "status": "error" (developers.hubspot.com/docs/api-reference/error-handling).
-    "Error": frozenset({"status"}),
+DATED_ADDITIONS: Mapping[tuple[str, str], frozenset[str]] = {
+    # settings/users/2026-03: UserProvisionRequestMarch2026, PublicUserMarch2026 carry the
+    # user's names.
+    (USERS, "UserProvisionRequest"): frozenset({"firstName", "lastName"}),
+    (USERS, "PublicUser"): frozenset({"firstName", "lastName"}),
+    # The envelope's "status": "error" (developers.hubspot.com/docs/api-reference/error-handling);
+    # a 429 answers `errorType` and `policyName` instead of a category
+    # (developers.hubspot.com/docs/api/usage-details).
+    (USERS, "Error"): frozenset({"status", "errorType", "policyName"}),
+    # The token endpoints' RFC 6749 refusal, HubSpot's older `status` beside it
+    # (developers.hubspot.com/changelog/new-oauth-v3-api-endpoints-and-standardized-error-responses).
+    (OAUTH, "Error"): frozenset({"error", "error_description", "status"}),
     # oauth/2026-03 AccessTokenResponse: the account and user come with the tokens.
-    "TokenResponseIF": frozenset({"hub_id", "scopes", "user_id", "token_use"}),
+    (OAUTH, "TokenResponseIF"): frozenset({"hub_id", "scopes", "user_id", "token_use"}),
     # oauth/2026-03 PublicAccessTokenInfoResponse (introspection).
-    "AccessTokenInfoResponse": frozenset(
+    (OAUTH, "AccessTokenInfoResponse"): frozenset(
         {"active", "client_id", "token_use", "is_private_distribution", "signed_access_token"}
     ),
 }
@@ -48,6 +52,7 @@ TOKEN_FORM = frozenset(
     {"grant_type", "code", "redirect_uri", "client_id", "client_secret", "refresh_token"}
 ) | {"code_verifier", "scope"}
 TOKEN_INFO_FORM = frozenset({"client_id", "client_secret", "token", "token_type_hint"})
+OAUTH_ERROR = (OAUTH, "Error")  # hubspot/oauth/models/error.py, the envelope of the OAuth API
 
 Answer = Callable[[HttpResponse], HttpResponse]
 
@@ -61,7 +66,7 @@ class Route:
     body: tuple[str, str] | None = None
     form: frozenset[str] | None = None
     query: frozenset[str] = field(default_factory=frozenset)
-    errors: tuple[str, str] | None = (USERS, "Error")
+    errors: tuple[str, str] = (USERS, "Error")
 
 
 def exchange(request: HttpRequest) -> Answer:
@@ -84,17 +89,15 @@ def route_of(method: str, path: str) -> Route:
     routes: dict[tuple[str, str], Route] = {
         ("GET", f"{users}/roles"): Route((USERS, "CollectionResponsePublicPermissionSetNoPaging")),
         ("POST", users): Route((USERS, "PublicUser"), body=(USERS, "UserProvisionRequest")),
-        ("POST", token): Route((OAUTH, "TokenResponseIF"), form=TOKEN_FORM, errors=None),
+        ("POST", token): Route((OAUTH, "TokenResponseIF"), form=TOKEN_FORM, errors=OAUTH_ERROR),
         ("POST", f"{token}/introspect"): Route(
-            (OAUTH, "AccessTokenInfoResponse"), form=TOKEN_INFO_FORM, errors=None
+            (OAUTH, "AccessTokenInfoResponse"), form=TOKEN_INFO_FORM, errors=OAUTH_ERROR
         ),
-        ("POST", f"{token}/revoke"): Route(None, form=TOKEN_INFO_FORM, errors=None),
+        ("POST", f"{token}/revoke"): Route(None, form=TOKEN_INFO_FORM, errors=OAUTH_ERROR),
     }
     by_id = frozenset({"idProperty"})
     if one_user and method == "GET":
         return Route((USERS, "PublicUser"), query=by_id)
-    if one_user and method == "PUT":
-        return Route((USERS, "PublicUser"), body=(USERS, "PublicUserUpdate"), query=by_id)
     if one_user and method == "DELETE":
         return Route(None, query=by_id)
     found = routes.get((method, path))
@@ -130,7 +133,7 @@ def check_fields(module: str, name: str, value: Mapping[str, Any], where: str) -
     adds to it); nested models are checked the same way."""
     model = getattr(_models(module), name)
     names = {json_name: attr for attr, json_name in model.attribute_map.items()}
-    known = set(names) | DATED_ADDITIONS.get(name, frozenset())
+    known = set(names) | DATED_ADDITIONS.get((module, name), frozenset())
     for key, item in value.items():
         if key not in known:
             raise contracts.violation(f"{where}: HubSpot's {name} has no field '{key}'")

@@ -13,7 +13,11 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from agencyaccess.platforms.hubspot.config import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SCOPES
+from agencyaccess.platforms.hubspot.config import (
+    INSTALL_SCOPES,
+    SANDBOX_CLIENT_ID,
+    SANDBOX_CLIENT_SECRET,
+)
 from agencyaccess.platforms.hubspot.sandbox import contract, state, world
 from agencyaccess.platforms.hubspot.sandbox.state import OAuthError
 
@@ -51,10 +55,24 @@ def requested_scopes(params: QueryDict) -> list[str]:
         raise InstallError("Couldn't complete the connection: the app's client ID is unknown.")
     if not params.get("redirect_uri", "").startswith(settings.SITE_URL + "/"):
         raise InstallError("Couldn't complete the connection: the redirect URL does not match.")
-    scopes = params.get("scope", "").split()
-    unknown = [s for s in scopes if s not in SCOPES]
-    if unknown or not scopes:
-        raise InstallError(f"Couldn't complete the connection: invalid scopes {' '.join(unknown)}")
+    return app_scopes(params.get("scope", "").split())
+
+
+def app_scopes(scopes: list[str]) -> list[str]:
+    """The sandbox's app has `INSTALL_SCOPES` all required: HubSpot refuses an install URL that
+    leaves one out, or asks for one the app does not have, with these words
+    (knowledge.hubspot.com/integrations/resolve-a-request-for-integration-permissions-error)."""
+    if any(s not in INSTALL_SCOPES for s in scopes):
+        raise InstallError(
+            "Couldn't complete the connection: Authorization failed because there is a mismatch "
+            "between the scopes in the install URL and the app's configured scopes. Please "
+            "contact the app developer."
+        )
+    if any(s not in scopes for s in INSTALL_SCOPES):
+        raise InstallError(
+            "Couldn't complete the connection: Authorization failed because the provided "
+            "scopes are insufficient. Please contact the app developer."
+        )
     return scopes
 
 

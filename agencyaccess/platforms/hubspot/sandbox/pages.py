@@ -18,6 +18,6 @@ def users(request: HttpRequest, hub_id: int) -> HttpResponse:
     if hub is None:
         raise Http404("No such HubSpot account in the sandbox.")
     if request.method == "POST":
-        state.change_user(hub_id, request.POST.get("user", ""), superAdmin=True)
+        state.make_super_admin(hub_id, request.POST.get("user", ""))
         return redirect(request.path)
     return render(request, TEMPLATE, {"hub": hub, "users": state.users_of(hub_id)})

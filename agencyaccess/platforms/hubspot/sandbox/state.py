@@ -3,6 +3,7 @@ world (SandboxRecord rows of platform "hubspot"): sign-in codes, tokens, and the
 to each account."""
 
 import secrets
+import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from agencyaccess.platforms import sandbox_codes
 from agencyaccess.platforms.base import TokenSet
-from agencyaccess.platforms.hubspot.config import SCOPES
+from agencyaccess.platforms.hubspot.config import INSTALL_SCOPES
 from agencyaccess.platforms.hubspot.sandbox import world
 from agencyaccess.platforms.models import SandboxRecord
 
@@ -24,14 +25,32 @@ FIRST_ADDED_USER_ID = 5000001
 
 
 class OAuthError(Exception):
-    """The token endpoints' refusal: RFC 6749's `error` with HubSpot's older `status`."""
+    """A refusal of the token endpoints. HubSpot documents two shapes: RFC 6749's `error` with
+    its older `status` beside it (its changelog), and its envelope with `category` and
+    `subCategory` (the 2026-03 reference). Which refusal comes in which is unconfirmed, so the
+    sandbox answers both: those given a `sub_category` in the envelope."""
 
-    def __init__(self, error: str, status: str, description: str, http_status: int = 400):
+    def __init__(
+        self,
+        error: str,
+        status: str,
+        description: str,
+        http_status: int = 400,
+        *,
+        sub_category: str = "",
+    ):
         super().__init__(description)
         self.error, self.status, self.description = error, status, description
-        self.http_status = http_status
+        self.http_status, self.sub_category = http_status, sub_category
 
     def body(self) -> dict[str, str]:
+        if self.sub_category:
+            return {
+                "category": "VALIDATION_ERROR",
+                "subCategory": self.sub_category,
+                "message": self.description,
+                "correlationId": str(uuid.uuid4()),
+            }
         return {
             "error": self.error,
             "error_description": self.description,
@@ -66,7 +85,10 @@ def redeem_code(code: str, redirect_uri: str) -> dict[str, Any]:
     issued = sandbox_codes.redeem(PLATFORM, code, redirect_uri)
     if isinstance(issued, sandbox_codes.Refused):
         raise OAuthError(
-            "invalid_grant", "BAD_AUTH_CODE", "auth code is invalid, expired or already used"
+            "invalid_grant",
+            "BAD_AUTH_CODE",
+            "auth code is invalid, expired or already used",
+            sub_category="INVALID_TOKEN",
         )
     return issue_tokens(world.PEOPLE[issued.person], issued.data["scopes"])
 
@@ -131,7 +153,7 @@ def issue_sandbox_tokens(person_key: str, *, declined: Iterable[str] = ()) -> To
     """A sign-in of a fake person, as the client holds after the install page: for tests and
     the demo seed. `declined` scopes are left out."""
     person = world.PEOPLE[person_key]
-    answer = issue_tokens(person, [s for s in SCOPES if s not in set(declined)])
+    answer = issue_tokens(person, [s for s in INSTALL_SCOPES if s not in set(declined)])
     return TokenSet(
         access_token=answer["access_token"],
         refresh_token=answer["refresh_token"],
@@ -195,16 +217,12 @@ def add_user(hub_id: int, email: str, role_id: str) -> dict[str, Any]:
     return user
 
 
-def change_user(hub_id: int, user_id: str, **changes: Any) -> dict[str, Any] | None:
-    """Change a user added through the API (the fixed people cannot be changed)."""
+def make_super_admin(hub_id: int, user_id: str) -> None:
+    """What a Super Admin does by hand in HubSpot's users page; the fixed people already are."""
     record = _records("user").filter(key=f"{hub_id}:{user_id}").first()
-    if record is None:
-        return None
-    record.data |= changes
-    if "roleId" in changes:
-        record.data["roleIds"] = [changes["roleId"]] if changes["roleId"] else []
-    record.save(update_fields=["data"])
-    return {k: v for k, v in record.data.items() if k != "hub"}
+    if record is not None:
+        record.data["superAdmin"] = True
+        record.save(update_fields=["data"])
 
 
 def remove_user(hub_id: int, user_id: str) -> bool:

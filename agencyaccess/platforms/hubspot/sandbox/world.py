@@ -77,7 +77,7 @@ PEOPLE: Mapping[str, Person] = {
             4100002,
             "noor@northwind.example",
             FREE_HUB_ID,
-            "Super Admin of Northwind, an account without permission sets",
+            "Super Admin of Northwind, an account without Enterprise, so without permission sets",
         ),
         Person(
             AGENCY_PERSON,

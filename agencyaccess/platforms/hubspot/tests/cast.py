@@ -6,7 +6,7 @@ from agencyaccess.platforms.base import AgencyIdentity, Asset, GrantRequest
 from agencyaccess.platforms.hubspot.sandbox import world
 from agencyaccess.platforms.testing import LIVE_SANDBOX, pick, ref
 
-__all__ = ["CLARA_BIKES", "LIVE_SANDBOX", "agency", "asking", "pick", "ref"]
+__all__ = ["AGENCY_EMAIL", "CLARA_BIKES", "LIVE_SANDBOX", "agency", "asking", "pick", "ref"]
 
 AGENCY_EMAIL = world.PEOPLE[world.AGENCY_PERSON].email
 CLARA_BIKES = str(world.CLIENT_HUB_ID)

@@ -16,14 +16,18 @@ from agencyaccess.platforms.hubspot.tests.cast import LIVE_SANDBOX
 
 pytestmark = LIVE_SANDBOX
 CLIENT = INTEGRATION.client
-SCOPES = ["settings.users.read", "settings.users.write"]
+SCOPES = ["oauth", "settings.users.read", "settings.users.write"]
+
+
+def install_url(site: str, scopes: list[str] = SCOPES) -> str:
+    return CLIENT.authorize_url(
+        state="s1", redirect_uri=f"{site}/oauth/hubspot/callback/", scopes=scopes
+    )
 
 
 def install(site: str, person: str, *, action: str = "connect") -> dict[str, list[str]]:
     """Answer the sandbox's install page as this person; what it sends back."""
-    url = CLIENT.authorize_url(
-        state="s1", redirect_uri=f"{site}/oauth/hubspot/callback/", scopes=SCOPES
-    )
+    url = install_url(site)
     form = {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
     assert httpx.get(url).status_code == 200
     answer = httpx.post(url.split("?")[0], data=form | {"person": person, "action": action})
@@ -31,13 +35,22 @@ def install(site: str, person: str, *, action: str = "connect") -> dict[str, lis
     return parse_qs(urlsplit(answer.headers["location"]).query)
 
 
-def test_the_install_url_asks_for_the_users_scopes(sandbox: str):
+def test_the_install_url_asks_for_oauth_and_the_users_scopes(sandbox: str):
+    assert CLIENT.scopes_for(["hubspot_partner"]) == SCOPES
     url = CLIENT.authorize_url(state="s1", redirect_uri="https://x/cb", scopes=SCOPES)
     query = parse_qs(urlsplit(url).query)
     assert url.startswith(f"{sandbox}/sandbox/hubspot/oauth/authorize?")
-    assert query["scope"] == ["settings.users.read settings.users.write"]
+    assert "scope=oauth%20settings.users.read%20settings.users.write&" in url
+    assert query["scope"] == ["oauth settings.users.read settings.users.write"]
     assert set(query) == {"client_id", "redirect_uri", "scope", "state"}
-    assert CLIENT.scopes_for(["hubspot_partner"]) == SCOPES
+
+
+def test_an_install_url_without_a_required_scope_fails_as_on_hubspot(sandbox: str):
+    without_oauth = httpx.get(install_url(sandbox, SCOPES[1:]))
+    assert without_oauth.status_code == 400
+    assert "the provided scopes are insufficient" in without_oauth.text
+    unknown = httpx.get(install_url(sandbox, [*SCOPES, "crm.objects.contacts.read"]))
+    assert "mismatch between the scopes" in unknown.text
 
 
 def test_an_install_gives_tokens_and_says_who_installed_it(sandbox: str):

@@ -8,6 +8,7 @@ import pytest
 
 from agencyaccess.platforms import contracts
 from agencyaccess.platforms.base import TokenSet
+from agencyaccess.platforms.hubspot.config import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from agencyaccess.platforms.hubspot.sandbox import contract, issue_sandbox_tokens
 from agencyaccess.platforms.hubspot.tests.cast import LIVE_SANDBOX
 
@@ -37,7 +38,40 @@ def test_writing_without_the_write_scope_is_a_403_missing_scopes(sandbox: str):
     answer = call(sandbox, "POST", "", reader, json=body)
 
     assert answer.status_code == 403
-    assert answer.json()["category"] == "MISSING_SCOPES"
+    body = answer.json()
+    assert body["category"] == "MISSING_SCOPES" and "context" not in body
+    [detail] = body["errors"]
+    assert detail["context"] == {"requiredGranularScopes": ["settings.users.write"]}
+
+
+@LIVE_SANDBOX
+def test_the_rate_limit_answers_hubspots_429_body_and_window(sandbox: str):
+    answer = call(sandbox, "GET", "/roles", issue_sandbox_tokens("rita"))
+
+    assert answer.status_code == 429
+    body = answer.json()
+    assert (body["errorType"], body["policyName"]) == ("RATE_LIMIT", "TEN_SECONDLY_ROLLING")
+    assert set(body) == {"status", "message", "errorType", "correlationId", "policyName"}
+    assert answer.headers["X-HubSpot-RateLimit-Interval-Milliseconds"] == "10000"
+    assert "Retry-After" not in answer.headers
+
+
+@LIVE_SANDBOX
+def test_the_token_endpoint_refuses_in_hubspots_envelope_or_rfc_6749(sandbox: str):
+    app = {"client_id": SANDBOX_CLIENT_ID, "client_secret": SANDBOX_CLIENT_SECRET}
+    token = f"{sandbox}/sandbox/hubspot/oauth/2026-03/token"
+    code = {"grant_type": "authorization_code", "code": "na1-x", "redirect_uri": sandbox + "/"}
+    refresh = {"grant_type": "refresh_token", "refresh_token": "na1-x"}
+
+    enveloped = httpx.post(token, data=app | code).json()
+    rfc = httpx.post(token, data=app | refresh).json()
+
+    assert (enveloped["category"], enveloped["subCategory"]) == (
+        "VALIDATION_ERROR",
+        "INVALID_TOKEN",
+    )
+    assert enveloped["correlationId"] and "error" not in enveloped
+    assert (rfc["error"], rfc["status"]) == ("invalid_grant", "BAD_REFRESH_TOKEN")
 
 
 @LIVE_SANDBOX
@@ -85,6 +119,8 @@ def test_the_dated_versions_fields_pass_and_others_do_not():
     )
     with contracts.expected(), pytest.raises(contracts.ContractViolation, match="seatNames"):
         contract.check_fields(contract.USERS, "PublicUser", {"seatNames": []}, "answer")
+    with contracts.expected(), pytest.raises(contracts.ContractViolation, match="'error'"):
+        contract.check_fields(contract.USERS, "Error", {"error": "invalid_grant"}, "answer")
     with contracts.expected(), pytest.raises(contracts.ContractViolation, match="no field 'x'"):
         contract.check_fields(
             contract.USERS,
