@@ -28,7 +28,8 @@ AUTHENTICATION_FAILED = 2  # HTTP 401: a dead, revoked or unknown access token
 MISSING_SCOPES = 3  # HTTP 401: the token lacks the operation's scopes
 NOT_PERMITTED = 29  # HTTP 403: the person may not act on that business or asset
 RATE_LIMITED = 8  # HTTP 429
-RATE_LIMIT_SECONDS = 60.0  # the limits are per minute; no Retry-After is documented
+# Standard access's limits are per minute (Trial access's per day); no Retry-After is documented.
+RATE_LIMIT_SECONDS = 60.0
 PAGE_SIZE = 100
 
 

@@ -26,6 +26,7 @@ from agencyaccess.platforms.pinterest.config import SCOPES, pinterest_settings
 
 logger = logging.getLogger(__name__)
 BIZ_ADMIN = "BIZ_ADMIN"  # the business role that may invite partners and share assets
+INVALID_GRANT = 283  # the token endpoint's code for a refresh token it no longer takes
 
 
 def administered_businesses(tokens: TokenSet) -> dict[str, str]:
@@ -76,7 +77,10 @@ class PinterestClient(PlatformClient):
     def exchange_code(
         self, *, code: str, redirect_uri: str, code_verifier: str | None = None
     ) -> TokenSet:
-        tokens = self._token_request(self.code_form(code, redirect_uri, None))
+        # Apps created before 2025-09-25 get a continuous refresh token only when they ask
+        # for one (docs/platforms/pinterest.md#sign-in); later apps get one either way.
+        form = self.code_form(code, redirect_uri, None) | {"continuous_refresh": "true"}
+        tokens = self._token_request(form)
         account = call("GET", "user_account", tokens)
         return TokenSet(
             access_token=tokens.access_token,
@@ -159,7 +163,9 @@ def _token_error(answer: dict[str, Any], status: int) -> TokenSet:
     # Pinterest's error object carries a code and a sentence, never a token: safe to log.
     logger.warning("Pinterest token endpoint refused: HTTP %s, code %s", status, code)
     details: dict[str, Any] = {"platform_code": str(code), "http_status": status}
-    if status == 400:  # a code or refresh token that is used, expired or revoked
+    # 283 "The authorization grant is invalid" (with HTTP 401) is a dead refresh token; a 400
+    # a code that is used or expired.
+    if code == INVALID_GRANT or status == 400:
         raise TokenExpired(_sign_in_expired(), **details)
     if status == 429:
         raise RateLimited(
@@ -167,7 +173,7 @@ def _token_error(answer: dict[str, Any], status: int) -> TokenSet:
             retry_after=RATE_LIMIT_SECONDS,
             **details,
         )
-    raise ConnectorError(  # 401: the app's id or secret is wrong
+    raise ConnectorError(  # 401 (code 2): the app's id or secret is wrong
         _(
             "Pinterest refused the sign-in. Please try again; if it keeps failing, tell your "
             "agency so the administrator of this installation can check its Pinterest settings."

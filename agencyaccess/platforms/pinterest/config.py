@@ -34,7 +34,7 @@ class PinterestSettings:
         return f"{self.api_url}/oauth/token"
 
     def business_access_url(self, business_id: str) -> str:
-        """Where a business's admin answers partner invites by hand (Business Access, then
+        """Where a business's admin answers partner invites by hand (Business Manager, then
         Partners) [unconfirmed URL]."""
         if self.sandbox:
             return f"{settings.SITE_URL}/sandbox/pinterest/"

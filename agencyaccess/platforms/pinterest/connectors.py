@@ -10,6 +10,7 @@ finds the access.
 """
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,11 +82,15 @@ class AdAccountsConnector(ServiceConnector):
     required_scopes = frozenset({BIZ_READ, BIZ_WRITE, ADS_READ})
 
     def list_assets(self, tokens: TokenSet, service_key: str) -> list[Asset]:
-        """The ad accounts the person sees, each under the business that owns it: only an
-        admin of that business can share it."""
+        """The ad accounts the person sees; those a business they administer owns can be
+        shared, under that business. An ad account's `owner` is a user account, so ownership
+        comes from each administered business's assets with the OWNER permission."""
         administered = administered_businesses(tokens)
+        owners = {
+            asset: business for business in administered for asset in _owned(tokens, business)
+        }
         return [
-            self._asset(account, administered)
+            self._asset(account, owners, administered)
             for account in pages("ad_accounts", tokens, include_shared_accounts="true")
         ]
 
@@ -161,19 +166,7 @@ class AdAccountsConnector(ServiceConnector):
         still waits), else the agency's business gives the access up."""
         share = Share.parse(ref.native_ref)
         if client_tokens is not None:
-            self._batch(
-                "DELETE",
-                f"businesses/{share.client}/partners/assets",
-                client_tokens,
-                {"accesses": [_access(share, partner_type="INTERNAL")]},
-            )
-            if share.invite:  # an accepted invite cannot be cancelled: its refusal is fine
-                call(
-                    "DELETE",
-                    f"businesses/{share.client}/invites",
-                    client_tokens,
-                    body={"invite_ids": [share.invite]},
-                )
+            self._end_access(client_tokens, share)
         elif ref.agency.tokens is not None:
             self._batch(
                 "DELETE",
@@ -203,22 +196,49 @@ class AdAccountsConnector(ServiceConnector):
             message=_("The agency's access has been removed."),
         )
 
-    def _asset(self, account: dict[str, Any], administered: dict[str, str]) -> Asset:
-        owner = account.get("owner") or {}
-        owner_id = str(owner.get("id") or "")
-        owner_name = owner.get("username") or owner_id
-        grantable = owner_id in administered
+    def _end_access(self, tokens: TokenSet, share: Share) -> None:
+        """The invite first, while it waits; then the access. Pinterest refuses to end the
+        access of a business that is no partner: expected when the invite was withdrawn,
+        declined or expired (an accepted one cannot be withdrawn, and made them partners)."""
+        withdrawn = bool(share.invite) and self._cancel(tokens, share.client, share.invite)
+        try:
+            self._batch(
+                "DELETE",
+                f"businesses/{share.client}/partners/assets",
+                tokens,
+                {"accesses": [_access(share, partner_type="INTERNAL")]},
+            )
+        except ConnectorError as e:
+            invite_only = bool(share.invite) and (withdrawn or not self._is_partner(tokens, share))
+            if not invite_only:
+                raise
+            logger.info("No access to end: invite %s made no partners: %s", share.invite, e)
+
+    def _asset(
+        self, account: dict[str, Any], owners: dict[str, str], administered: dict[str, str]
+    ) -> Asset:
+        account_id = str(account["id"])
+        name = account.get("name") or account_id
+        business = owners.get(account_id)
+        if business is not None:
+            return Asset(
+                asset_type="ad_account",
+                external_id=account_id,
+                name=name,
+                parent_id=business,
+                parent_name=administered[business],
+            )
+        owner = account.get("owner") or {}  # the owning user account: all we know of it
+        owner_name = owner.get("username") or str(owner.get("id") or "")
         return Asset(
             asset_type="ad_account",
-            external_id=str(account["id"]),
-            name=account.get("name") or str(account["id"]),
-            parent_id=owner_id,
+            external_id=account_id,
+            name=name,
+            parent_id=str(owner.get("id") or ""),
             parent_name=owner_name,
-            grantable=grantable,
-            not_grantable_reason=""
-            if grantable
-            else _(
-                "Only an admin of the business %(name)s that owns this ad account can share it "
+            grantable=False,
+            not_grantable_reason=_(
+                "Only an admin of the business that owns this ad account (%(name)s) can share it "
                 "with a partner."
             )
             % {"name": owner_name},
@@ -235,29 +255,57 @@ class AdAccountsConnector(ServiceConnector):
         return any(str(item.get("id")) == share.agency for item in partners)
 
     def _invite(self, tokens: TokenSet, share: Share, permissions: list[str]) -> str:
-        """A partner invite to the agency's business carrying the ad account: its id."""
+        """A partner invite to the agency's business carrying the ad account: its id. An
+        invite still waiting for the agency takes the account too (Pinterest limits pending
+        invites); a new one that cannot take it is withdrawn rather than left empty."""
+        waiting = self._waiting_invite(tokens, share)
+        invite = waiting or self._new_invite(tokens, share)
+        try:
+            self._batch(
+                "POST",
+                f"businesses/{share.client}/invites/assets/access",
+                tokens,
+                {
+                    "invites": [
+                        {
+                            "invite_id": invite,
+                            "invite_type": PARTNER_INVITE,
+                            "asset_id_to_permissions": {share.asset: permissions},
+                        }
+                    ]
+                },
+            )
+        except ConnectorError:
+            if not waiting:
+                self._cancel(tokens, share.client, invite)
+            raise
+        return invite
+
+    def _waiting_invite(self, tokens: TokenSet, share: Share) -> str:
+        """The id of a pending partner invite the client's business sent the agency's, or ""."""
+        sent = (
+            item
+            for item in self._partner_invites(tokens, share.client)
+            if not item.get("is_received_invite")
+            and str((item.get("user") or {}).get("id")) == share.agency
+        )
+        return next((str(item["id"]) for item in sent), "")
+
+    def _new_invite(self, tokens: TokenSet, share: Share) -> str:
         answer = self._batch(
             "POST",
             f"businesses/{share.client}/invites",
             tokens,
             {"business_role": "PARTNER", "invite_type": PARTNER_INVITE, "partners": [share.agency]},
         )
-        invite = str(answer["items"][0]["invite"]["id"])
-        self._batch(
-            "POST",
-            f"businesses/{share.client}/invites/assets/access",
-            tokens,
-            {
-                "invites": [
-                    {
-                        "invite_id": invite,
-                        "invite_type": PARTNER_INVITE,
-                        "asset_id_to_permissions": {share.asset: permissions},
-                    }
-                ]
-            },
+        return str(answer["items"][0]["invite"]["id"])
+
+    def _cancel(self, tokens: TokenSet, business: str, invite: str) -> bool:
+        """Withdraw an invite; False when Pinterest refuses (it was accepted, expired…)."""
+        answer = call(
+            "DELETE", f"businesses/{business}/invites", tokens, body={"invite_ids": [invite]}
         )
-        return invite
+        return bool(answer.get("items")) and first_refusal(answer) is None
 
     def _accepted(self, agency_tokens: TokenSet, invite: str) -> bool:
         """The agency's own sign-in accepts the invite. A refusal (the person is no admin of
@@ -295,13 +343,20 @@ class AdAccountsConnector(ServiceConnector):
         return []
 
     def _invite_pending(self, tokens: TokenSet, business: str, invite: str) -> bool:
-        pending = pages(
+        return any(
+            str(item.get("id")) == invite for item in self._partner_invites(tokens, business)
+        )
+
+    def _partner_invites(self, tokens: TokenSet, business: str) -> Iterator[dict[str, Any]]:
+        """The pending partner invites a business sent or received. `is_member` is true
+        unless said otherwise, which lists membership invites only."""
+        return pages(
             f"businesses/{business}/invites",
             tokens,
+            is_member="false",
             invite_type=PARTNER_INVITE,
             invite_status=["PENDING"],
         )
-        return any(str(item.get("id")) == invite for item in pending)
 
     def _batch(
         self, method: str, path: str, tokens: TokenSet, body: dict[str, Any]
@@ -312,6 +367,15 @@ class AdAccountsConnector(ServiceConnector):
         if refusal is not None:
             raise refusal
         return answer
+
+
+def _owned(tokens: TokenSet, business: str) -> list[str]:
+    """The ad accounts a business owns (business_assets/get: OWNER is a permission of the
+    business on its own assets)."""
+    owned = pages(
+        f"businesses/{business}/assets", tokens, asset_type=AD_ACCOUNT, permissions=["OWNER"]
+    )
+    return [str(item["asset_id"]) for item in owned]
 
 
 def _access(share: Share, **fields: Any) -> dict[str, Any]:

@@ -164,7 +164,7 @@ def ad_accounts(request: HttpRequest, person: world.Person) -> dict[str, Any]:
             {
                 "id": account.id,
                 "name": account.name,
-                "owner": _summary(account.owner),
+                "owner": {"id": account.owner_user[0], "username": account.owner_user[1]},
                 "country": "US",
                 "currency": "USD",
                 "permissions": permissions,
@@ -242,6 +242,8 @@ def delete_partner_assets(
         partner, asset = str(access.get("partner_id")), str(access.get("asset_id"))
         shared = access.get("partner_type", "INTERNAL") == "EXTERNAL"
         owner, receiver = (partner, business_id) if shared else (business_id, partner)
+        if not state.is_partner(owner, receiver):  # as PATCH refuses it [unconfirmed]
+            raise invalid(f"business {partner} is not a partner of business {business_id}")
         removed = state.remove_access(owner, receiver, asset)
         if removed:
             items.append(
@@ -254,6 +256,24 @@ def delete_partner_assets(
                 }
             )
     return {"items": items}
+
+
+@operation(READ)
+def business_assets(request: HttpRequest, person: world.Person, business_id: str) -> dict[str, Any]:
+    """The ad accounts a business owns (permission OWNER) and those partners share with it,
+    filtered by `permissions` (at least one of them)."""
+    _member(person, business_id)
+    if request.GET.get("asset_type", "AD_ACCOUNT") != "AD_ACCOUNT":
+        return _page(request, [])  # the sandbox's businesses have ad accounts only
+    held = {a.id: ["OWNER"] for a in world.AD_ACCOUNTS.values() if a.owner == business_id}
+    held |= {row["asset"]: row["permissions"] for row in state.accesses(partner=business_id)}
+    wanted = set(request.GET.getlist("permissions"))
+    items = [
+        {"asset_id": asset, "asset_type": "AD_ACCOUNT"}
+        for asset, permissions in held.items()
+        if not wanted or wanted & set(permissions)
+    ]
+    return _page(request, items)
 
 
 @operation(READ)
@@ -392,11 +412,14 @@ def list_invites(request: HttpRequest, person: world.Person, business_id: str) -
     _member(person, business_id)
     statuses = request.GET.getlist("invite_status")
     invite_type = request.GET.get("invite_type")
+    # is_member, true unless said otherwise: membership invites, else partnership ones.
+    members = request.GET.get("is_member", "true") != "false"
     items = [
         _invite_response(invite, business_id)
         for invite in state.invites_of(business_id)
         if (not statuses or invite["status"] in statuses)
         and (not invite_type or invite["type"] == invite_type)
+        and (invite["type"] == "MEMBER_INVITE") == members
     ]
     return _page(request, items)
 

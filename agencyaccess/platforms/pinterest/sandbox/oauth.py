@@ -17,6 +17,7 @@ from agencyaccess.platforms.pinterest.config import SANDBOX_CLIENT_ID, SANDBOX_C
 from agencyaccess.platforms.pinterest.sandbox import state, world
 
 TEMPLATE = "platforms/pinterest/sandbox_authorize.html"
+INVALID_GRANT = 283
 PARAMS = ("client_id", "redirect_uri", "response_type", "scope", "state")
 
 
@@ -75,14 +76,17 @@ def token(request: HttpRequest) -> JsonResponse:
     form = request.POST
     grant_type = form.get("grant_type")
     if grant_type == "authorization_code":
-        issued = state.redeem_code(form.get("code", ""), form.get("redirect_uri", ""))
+        # The sandbox app predates 2025-09-25: without continuous_refresh=true its refresh
+        # token is a legacy one, never renewed (the oauth/token description).
+        continuous = form.get("continuous_refresh") == "true"
+        issued = state.redeem_code(form.get("code", ""), form.get("redirect_uri", ""), continuous)
         if issued is None:
             return _error(400, 1, "Invalid authorization code.")
         return JsonResponse(issued.answer("authorization_code"))
     if grant_type == "refresh_token":
         issued = state.refresh_token(form.get("refresh_token", ""))
-        if issued is None:
-            return _error(400, 1, "Invalid refresh token.")
+        if issued is None:  # as the official SDK's refresh meets it (pinterest-python-sdk #114)
+            return _error(401, INVALID_GRANT, "The authorization grant is invalid")
         return JsonResponse(issued.answer("refresh_token"))
     return _error(400, 1, f"Invalid grant_type: {grant_type}")
 

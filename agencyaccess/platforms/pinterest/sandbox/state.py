@@ -21,6 +21,7 @@ PLATFORM = "pinterest"
 CODE_SECONDS = 10 * 60  # an authorization code lives 10 minutes [unconfirmed]
 ACCESS_SECONDS = 30 * 24 * 60 * 60  # 30 days
 REFRESH_SECONDS = 60 * 24 * 60 * 60  # a continuous refresh token: 60 days, renewed each refresh
+LEGACY_REFRESH_SECONDS = 365 * 24 * 60 * 60  # a legacy one: a year, never renewed
 
 
 def _records(kind: str) -> QuerySet[SandboxRecord]:
@@ -56,38 +57,55 @@ class Token:
     person: world.Person
     scopes: frozenset[str]
     expires: float
+    continuous: bool = True  # False: a legacy refresh token
 
     def answer(self, response_type: str) -> dict[str, Any]:
-        """The token endpoint's answer (OauthAccessTokenResponseCode / …Refresh)."""
+        """The token endpoint's answer (OauthAccessTokenResponseCode / …Refresh). A refresh
+        of a legacy refresh token gives a new access token only."""
         now = _now()
-        return {
+        answer: dict[str, Any] = {
             "access_token": self.value,
-            "refresh_token": self.refresh,
             "response_type": response_type,
             "token_type": "bearer",
             "expires_in": max(0, int(self.expires - now)),
-            "refresh_token_expires_in": REFRESH_SECONDS,
-            "refresh_token_expires_at": int(now) + REFRESH_SECONDS,
             "scope": ",".join(sorted(self.scopes)),
         }
+        if self.continuous or response_type == "authorization_code":
+            lifetime = REFRESH_SECONDS if self.continuous else LEGACY_REFRESH_SECONDS
+            answer |= {
+                "refresh_token": self.refresh,
+                "refresh_token_expires_in": lifetime,
+                "refresh_token_expires_at": int(now) + lifetime,
+            }
+        return answer
 
 
-def redeem_code(code: str, redirect_uri: str) -> Token | None:
+def redeem_code(code: str, redirect_uri: str, continuous: bool) -> Token | None:
     """A token for a code, once; None for a code that is unknown, used, expired or was issued
     for another redirect URI."""
     issued = sandbox_codes.redeem(PLATFORM, code, redirect_uri)
     if isinstance(issued, sandbox_codes.Refused):
         return None
-    return issue_token(world.PEOPLE[issued.person], issued.data["scopes"])
+    return issue_token(world.PEOPLE[issued.person], issued.data["scopes"], continuous=continuous)
 
 
-def issue_token(person: world.Person, scopes: Iterable[str]) -> Token:
+def issue_token(
+    person: world.Person, scopes: Iterable[str], *, continuous: bool = True, refresh: str = ""
+) -> Token:
+    """A new access token, with a new refresh token unless a legacy one is kept."""
     now = _now()
     expires = now - 60 if person.expired else now + ACCESS_SECONDS
-    value, refresh = "pina_" + secrets.token_urlsafe(40), "pinr_" + secrets.token_urlsafe(40)
-    data = {"person": person.key, "scopes": sorted(scopes), "expires": expires, "refresh": refresh}
+    value = "pina_" + secrets.token_urlsafe(40)
+    refresh = refresh or "pinr_" + secrets.token_urlsafe(40)
+    data = {
+        "person": person.key,
+        "scopes": sorted(scopes),
+        "expires": expires,
+        "refresh": refresh,
+        "continuous": continuous,
+    }
     SandboxRecord.objects.create(platform=PLATFORM, kind="token", key=value, data=data)
-    return Token(value, refresh, person, frozenset(scopes), expires)
+    return Token(value, refresh, person, frozenset(scopes), expires, continuous)
 
 
 def valid_token(value: str) -> Token | None:
@@ -98,7 +116,8 @@ def valid_token(value: str) -> Token | None:
 
 
 def refresh_token(refresh: str) -> Token | None:
-    """A new access token and a new refresh token; the old pair stops working."""
+    """A new access token and, for a continuous refresh token, a new refresh token; the old
+    access token stops working, and a renewed refresh token too."""
     record = _records("token").filter(data__refresh=refresh).first()
     if record is None:
         return None
@@ -106,7 +125,8 @@ def refresh_token(refresh: str) -> Token | None:
     record.delete()
     if old.person.expired:
         return None
-    return issue_token(old.person, old.scopes)
+    kept = "" if old.continuous else old.refresh
+    return issue_token(old.person, old.scopes, continuous=old.continuous, refresh=kept)
 
 
 def _token(record: SandboxRecord) -> Token:
@@ -117,6 +137,7 @@ def _token(record: SandboxRecord) -> Token:
         world.PEOPLE[data["person"]],
         frozenset(data["scopes"]),
         data["expires"],
+        data.get("continuous", True),
     )
 
 

@@ -40,5 +40,6 @@ urlpatterns = [
     path(f"{BUSINESS}/partners", sandbox_only(api.partners)),
     path(f"{BUSINESS}/partners/assets", sandbox_only(api.partner_assets)),
     path(f"{BUSINESS}/partners/<str:partner_id>/assets", sandbox_only(api.partner_asset_access)),
+    path(f"{BUSINESS}/assets", sandbox_only(api.business_assets)),
     path(f"{BUSINESS}/assets/<str:asset_id>/partners", sandbox_only(api.asset_partners)),
 ]

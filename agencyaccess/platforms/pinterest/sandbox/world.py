@@ -30,6 +30,9 @@ class AdAccount:
     id: str
     name: str
     owner: str  # the business id that owns it
+    # The ad account's `owner` in /ad_accounts, "the owning account's user ID" (the schema):
+    # here the user account that made it, not the business (docs/platforms/pinterest.md#listing).
+    owner_user: tuple[str, str]
 
 
 PEOPLE = {
@@ -56,12 +59,14 @@ BUSINESSES = {
     )
 }
 
+PAULA_USER = (PEOPLE["paula"].id, PEOPLE["paula"].username)
+OTHER_USER = ("1122334455667790", "otheragency_owner")  # nobody who signs in here
 AD_ACCOUNTS = {
     a.id: a
     for a in (
-        AdAccount("549755885001", "Paula's Pottery - Main", CLIENT_BUSINESS),
-        AdAccount("549755885002", "Paula's Pottery - Seasonal", CLIENT_BUSINESS),
-        AdAccount("549755885003", "Other Agency - Test", OTHER_BUSINESS),
+        AdAccount("549755885001", "Paula's Pottery - Main", CLIENT_BUSINESS, PAULA_USER),
+        AdAccount("549755885002", "Paula's Pottery - Seasonal", CLIENT_BUSINESS, PAULA_USER),
+        AdAccount("549755885003", "Other Agency - Test", OTHER_BUSINESS, OTHER_USER),
     )
 }
 

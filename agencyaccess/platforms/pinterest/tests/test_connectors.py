@@ -2,6 +2,8 @@
 accepted by the agency's own sign-in or later in Pinterest, the direct share between partners,
 verifying from either side and revoking (docs/platforms/pinterest.md#granting)."""
 
+from dataclasses import replace
+
 import pytest
 
 from agencyaccess.lib import http
@@ -44,6 +46,13 @@ def test_listing_says_which_accounts_the_person_can_share(paula: TokenSet):
     shared_with_her = pick(assets, "549755885003")  # another business's: not hers to share
     assert not shared_with_her.grantable
     assert "otheragency" in shared_with_her.not_grantable_reason
+
+
+def test_ownership_comes_from_the_business_not_the_ad_accounts_owner(paula: TokenSet):
+    """/ad_accounts names the owning user account; the business's OWNER assets say which
+    business owns it."""
+    main = pick(ADS.list_assets(paula, "pinterest_ads"), MAIN)
+    assert main.parent_id == world.CLIENT_BUSINESS != world.AD_ACCOUNTS[MAIN].owner_user[0]
 
 
 def test_an_employee_sees_the_accounts_but_cannot_share_them(sandbox: str):
@@ -116,6 +125,54 @@ def test_a_pending_invite_is_withdrawn_by_revoking(paula: TokenSet, alex: TokenS
     assert ADS.verify(kept, client_tokens=paula).state == GrantState.FAILED
 
 
+def test_a_second_account_joins_the_invite_that_waits(paula: TokenSet, alex: TokenSet):
+    assets = ADS.list_assets(paula, "pinterest_ads")
+    first = ADS.grant(paula, asking(pick(assets, MAIN), "ANALYST", agency()))
+    second = ADS.grant(paula, asking(pick(assets, "549755885002"), "ADMIN", agency()))
+
+    invite = first.native_ref.rsplit("/", 1)[1]
+    assert second.native_ref.rsplit("/", 1)[1] == invite
+    [waiting] = _pending_invites(paula)
+    assert {a["id"]: a["permissions"] for a in waiting["assets_summary"]["ad_accounts"]} == {
+        MAIN: ["ANALYST"],
+        "549755885002": ["ADMIN"],
+    }
+
+
+def test_a_new_invite_that_cannot_take_the_account_is_withdrawn(paula: TokenSet):
+    not_hers = pick(ADS.list_assets(paula, "pinterest_ads"), "549755885003")
+    as_if_hers = replace(not_hers, parent_id=world.CLIENT_BUSINESS)
+
+    with pytest.raises(InsufficientRights):
+        ADS.grant(paula, asking(as_if_hers, "ANALYST", agency()))
+
+    assert _pending_invites(paula) == []
+
+
+def test_a_pending_invite_is_withdrawn_before_the_access_is_ended(paula: TokenSet):
+    """Pinterest refuses to end the access of a business that is no partner yet: the invite
+    goes first, and that refusal is expected."""
+    request = asking(pick(ADS.list_assets(paula, "pinterest_ads"), MAIN), "ANALYST", agency())
+    kept = ref(request, ADS.grant(paula, request))
+
+    assert ADS.revoke(kept, client_tokens=paula).state == GrantState.REVOKED
+    assert _pending_invites(paula) == []
+
+
+def test_a_grant_whose_invite_was_declined_is_revoked_all_the_same(paula: TokenSet, alex: TokenSet):
+    request = asking(pick(ADS.list_assets(paula, "pinterest_ads"), MAIN), "ANALYST", agency())
+    kept = ref(request, ADS.grant(paula, request))
+    invite = kept.native_ref.rsplit("/", 1)[1]
+    http.request(
+        "PATCH",
+        f"{_api()}/businesses/invites",
+        headers={"Authorization": f"Bearer {alex.access_token}"},
+        json={"invites": [{"invite_id": invite, "action": {"accept_invite": False}}]},
+    )
+
+    assert ADS.revoke(kept, client_tokens=paula).state == GrantState.REVOKED
+
+
 def test_an_agency_person_who_is_no_admin_leaves_the_invite_waiting(paula: TokenSet):
     eve = issue_sandbox_tokens("eve")  # not of the agency's business
     request = asking(
@@ -160,8 +217,9 @@ def test_checking_needs_a_sign_in(paula: TokenSet):
 
 
 def test_the_calls_one_grant_makes(paula: TokenSet, alex: TokenSet, monkeypatch):
-    """What docs/platforms/pinterest.md#granting counts: a new partner 4 calls with the
-    agency's sign-in, then 2 for each account shared between partners."""
+    """What docs/platforms/pinterest.md#granting counts: a new partner 5 calls with the
+    agency's sign-in (the look for an invite already waiting among them), then 2 for each
+    account shared between partners."""
     asset = pick(ADS.list_assets(paula, "pinterest_ads"), MAIN)
     seasonal = pick(ADS.list_assets(paula, "pinterest_ads"), "549755885002")
     calls: list[str] = []
@@ -173,7 +231,7 @@ def test_the_calls_one_grant_makes(paula: TokenSet, alex: TokenSet, monkeypatch)
 
     monkeypatch.setattr(http, "request", counted)
     ADS.grant(paula, asking(asset, "CAMPAIGN_MANAGER", agency(alex)))
-    assert len(calls) == 4, calls
+    assert len(calls) == 5, calls
     calls.clear()
     ADS.grant(paula, asking(seasonal, "CAMPAIGN_MANAGER", agency(alex)))
     assert len(calls) == 2, calls
@@ -198,3 +256,14 @@ def _api() -> str:
     from agencyaccess.platforms.pinterest.config import pinterest_settings
 
     return pinterest_settings().api_url
+
+
+def _pending_invites(tokens: TokenSet) -> list[dict]:
+    """The partner invites Paula's business sent that wait, as Pinterest lists them."""
+    answer = http.request(
+        "GET",
+        f"{_api()}/businesses/{world.CLIENT_BUSINESS}/invites",
+        headers={"Authorization": f"Bearer {tokens.access_token}"},
+        params={"is_member": "false", "invite_type": "PARTNER_INVITE", "invite_status": "PENDING"},
+    )
+    return answer.json()["items"]

@@ -87,6 +87,14 @@ def test_the_token_form_is_checked_by_grant_type(refused):
     assert "no field continuous_refresh" in refused(
         pinterest.check_request, "POST", "/oauth/token", {}, None, form
     )
+    # The code exchange's continuous_refresh is newer than the client: a named gap.
+    exchange = {"grant_type": "authorization_code", "code": "c", "redirect_uri": "r"}
+    pinterest.check_request(
+        "POST", "/oauth/token", {}, None, exchange | {"continuous_refresh": "true"}
+    )
+    assert "no field scope" in refused(
+        pinterest.check_request, "POST", "/oauth/token", {}, None, exchange | {"scope": "x"}
+    )
 
 
 @LIVE_SANDBOX

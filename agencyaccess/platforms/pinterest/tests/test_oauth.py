@@ -51,6 +51,8 @@ def test_a_sign_in_gives_tokens_and_says_who_signed_in(sandbox: str):
     assert (tokens.subject_id, tokens.name) == (world.PEOPLE["paula"].id, "Paula's Pottery")
     assert tokens.scopes == frozenset(SCOPES)
     assert tokens.refresh_token and tokens.expires_at
+    # The sandbox app predates continuous refresh tokens: the exchange asked for one.
+    assert CLIENT.refresh(tokens).refresh_token != tokens.refresh_token
     # A code works once.
     with pytest.raises(TokenExpired):
         CLIENT.exchange_code(
@@ -68,8 +70,9 @@ def test_a_refresh_renews_both_tokens_and_the_old_refresh_token_stops_working(pa
     assert fresh.access_token != paula.access_token
     assert fresh.refresh_token != paula.refresh_token
     assert fresh.subject_id == paula.subject_id
-    with pytest.raises(TokenExpired, match="connect Pinterest again"):
+    with pytest.raises(TokenExpired, match="connect Pinterest again") as dead:
         CLIENT.refresh(paula)
+    assert (dead.value.platform_code, dead.value.http_status) == ("283", 401)
 
 
 def test_wrong_app_credentials_are_not_an_expired_sign_in(paula: TokenSet, monkeypatch):

@@ -81,3 +81,29 @@ def test_only_the_invited_businesss_admin_can_accept(paula: TokenSet, sandbox: s
 def test_the_sandbox_is_off_once_pinterest_is_configured(sandbox: str, settings):
     settings.PINTEREST_CLIENT_ID = "real-app"
     assert httpx.get(f"{sandbox}/sandbox/pinterest/oauth/").status_code == 404
+
+
+def test_invites_are_membership_ones_unless_is_member_is_false(paula: TokenSet, sandbox: str):
+    invite = invite_the_agency(sandbox, paula)
+    path = f"businesses/{world.CLIENT_BUSINESS}/invites"
+
+    by_default = api(sandbox, "GET", path, paula, params={"invite_type": "PARTNER_INVITE"})
+    partners = api(sandbox, "GET", path, paula, params={"is_member": "false"})
+
+    assert by_default.json()["items"] == []
+    assert [i["id"] for i in partners.json()["items"]] == [invite]
+
+
+def test_a_businesss_owned_ad_accounts_are_its_owner_assets(paula: TokenSet, sandbox: str):
+    path = f"businesses/{world.CLIENT_BUSINESS}/assets"
+    owned = api(sandbox, "GET", path, paula, params={"permissions": "OWNER"}).json()["items"]
+    every = api(sandbox, "GET", path, paula).json()["items"]
+    assert {i["asset_id"] for i in owned} == {MAIN, "549755885002"}
+    assert {i["asset_id"] for i in every} == {MAIN, "549755885002", "549755885003"}
+
+
+def test_ending_a_non_partners_access_is_refused(paula: TokenSet, sandbox: str):
+    body = {"accesses": [{"partner_id": world.AGENCY_BUSINESS, "asset_id": MAIN}]}
+    path = f"businesses/{world.CLIENT_BUSINESS}/partners/assets"
+    refused = api(sandbox, "DELETE", path, paula, json=body)
+    assert (refused.status_code, refused.json()["code"]) == (400, 1)
