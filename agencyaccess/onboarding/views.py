@@ -53,6 +53,7 @@ from agencyaccess.platforms import oauth, registry
 from agencyaccess.platforms.base import (
     Asset,
     ConnectorError,
+    GrantState,
     InsufficientRights,
     MissingScope,
     TokenExpired,
@@ -413,8 +414,10 @@ def grant_picked(
             link, choice.service, connector, tokens, chosen, address=client_address(request)
         )
     retry = any(result.grant is None for result in results)
-    # A passing error keeps the sign-in for "try again"; it is purged within the hour anyway.
-    if not retry:
+    # A passing error keeps the sign-in for "try again", and a step left to the client keeps it
+    # for the worker's checks that see the step done (HubSpot's Super Admin is seen only with
+    # the client's sign-in); either way it is purged within the hour.
+    if not retry and not any(r.state == GrantState.PENDING_CLIENT for r in results):
         release_client_token(link, token)
     if not retry and all(r.state in NOTHING_LEFT_FOR_THE_CLIENT for r in results):
         # Nothing more to do here: on to the next step, which shows what was shared.

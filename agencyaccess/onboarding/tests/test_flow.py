@@ -6,6 +6,7 @@ of fake_platform answers for the platform.
 
 from datetime import timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 from django.contrib.staticfiles import finders
 from django.utils import timezone
@@ -24,7 +25,13 @@ from agencyaccess.onboarding.tests.fake_platform import (
     PENDING_ID,
     FlowTestCase,
 )
-from agencyaccess.platforms.base import GrantState, MissingScope, RateLimited, TokenExpired
+from agencyaccess.platforms.base import (
+    GrantOutcome,
+    GrantState,
+    MissingScope,
+    RateLimited,
+    TokenExpired,
+)
 from agencyaccess.platforms.models import ConnectedAccount, ConnectionMethod, PlatformToken
 
 
@@ -449,6 +456,17 @@ class GrantTests(FlowTestCase):
         self.assertEqual(
             Event.objects.filter(link=self.link, type=EventType.SERVICE_GRANTED).count(), 1
         )
+
+    def test_a_step_left_to_the_client_keeps_the_sign_in_for_the_checks(self):
+        waiting = GrantOutcome(
+            GrantState.PENDING_CLIENT, native_ref="links/111", message="Make them Super Admin."
+        )
+        with patch.object(self.fake_connector, "grant", return_value=waiting):
+            self.share(ACTIVE_ID)
+        self.assertEqual(self.grant(ACTIVE_ID).state, GrantState.PENDING_CLIENT)
+        kept = PlatformToken.objects.get(link=self.link)
+        assert kept.purge_after is not None
+        self.assertLessEqual(kept.purge_after - timezone.now(), timedelta(hours=1))
 
     def test_a_link_that_retains_tokens_keeps_the_sign_in_after_granting(self):
         self.link.retain_tokens = True
