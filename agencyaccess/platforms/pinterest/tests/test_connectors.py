@@ -14,6 +14,7 @@ from agencyaccess.platforms.base import (
     TokenExpired,
     TokenSet,
 )
+from agencyaccess.platforms.pinterest import connectors
 from agencyaccess.platforms.pinterest.checks import platform_checks
 from agencyaccess.platforms.pinterest.connectors import CONNECTORS
 from agencyaccess.platforms.pinterest.sandbox import issue_sandbox_tokens, world
@@ -25,6 +26,7 @@ from agencyaccess.platforms.pinterest.tests.cast import (
     pick,
     ref,
 )
+from agencyaccess.platforms.testing import meeting
 
 pytestmark = LIVE_SANDBOX
 [ADS] = CONNECTORS
@@ -44,6 +46,18 @@ def test_listing_says_which_accounts_the_person_can_share(paula: TokenSet):
     shared_with_her = pick(assets, "549755885003")  # another business's: not hers to share
     assert not shared_with_her.grantable
     assert "otheragency" in shared_with_her.not_grantable_reason
+
+
+def test_the_businesses_and_the_ad_accounts_are_asked_side_by_side(
+    paula: TokenSet, monkeypatch: pytest.MonkeyPatch
+):
+    administered, seen = meeting(2, connectors.administered_businesses, connectors.ad_accounts_seen)
+    monkeypatch.setattr(connectors, "administered_businesses", administered)
+    monkeypatch.setattr(connectors, "ad_accounts_seen", seen)  # one after the other never meet
+
+    assets = ADS.list_assets(paula, "pinterest_ads")
+
+    assert [a.grantable for a in assets if a.external_id == MAIN] == [True]
 
 
 def test_an_employee_sees_the_accounts_but_cannot_share_them(sandbox: str):
