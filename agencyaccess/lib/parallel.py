@@ -7,12 +7,14 @@ the asset list. The calls wait on the network, not on our CPU, so threads overla
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.utils import translation
 
 T = TypeVar("T")
 R = TypeVar("R")
+A = TypeVar("A")
+B = TypeVar("B")
 
 # At most this many calls at once for one page, whatever the number of accounts: the platforms'
 # per-user rate limits stay far away, and the threads live only as long as the listing.
@@ -37,3 +39,11 @@ def map_side_by_side(function: Callable[[T], R], items: Iterable[T]) -> list[R]:
 
     with ThreadPoolExecutor(max_workers=min(MAX_CALLS_AT_ONCE, len(items))) as pool:
         return list(pool.map(in_callers_language, items))
+
+
+def both_side_by_side(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
+    """(first(), second()), the two calls overlapping: two lists that do not depend on each
+    other. If both fail, first's exception is raised, as calling them in this order would."""
+    calls: list[Callable[[], object]] = [first, second]
+    a, b = map_side_by_side(lambda call: call(), calls)
+    return cast(A, a), cast(B, b)

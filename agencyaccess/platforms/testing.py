@@ -6,10 +6,11 @@ differs from one platform to the next (the settings blanked for sandbox mode, th
 passed in by each package's own tests/conftest.py and tests/cast.py.
 """
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -75,6 +76,28 @@ def serve_sandbox(
     for thread in threading.enumerate():
         if "process_request_thread" in thread.name:
             thread.join(max(0.0, deadline - time.monotonic()))
+
+
+# Calls made side by side ------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+def meeting(calls: int, *functions: Callable[..., T]) -> list[Callable[..., T]]:
+    """The functions, each call waiting until `calls` calls of them have started: patched in for
+    the branches of a listing, they show the branches overlap, since made one after another the
+    first would wait alone and fail (threading.BrokenBarrierError) after 5 seconds."""
+    everyone = threading.Barrier(calls, timeout=5)
+
+    def meet_then(function: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(function)
+        def met(*args: Any, **kwargs: Any) -> T:
+            everyone.wait()
+            return function(*args, **kwargs)
+
+        return met
+
+    return [meet_then(function) for function in functions]
 
 
 # Grant requests and refs ------------------------------------------------------------------------

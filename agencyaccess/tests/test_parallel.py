@@ -3,7 +3,7 @@ import threading
 from django.test import SimpleTestCase
 from django.utils import translation
 
-from agencyaccess.lib.parallel import map_side_by_side
+from agencyaccess.lib.parallel import both_side_by_side, map_side_by_side
 
 
 class MapSideBySideTests(SimpleTestCase):
@@ -30,3 +30,27 @@ class MapSideBySideTests(SimpleTestCase):
             languages = map_side_by_side(lambda _: translation.get_language(), range(3))
 
         self.assertEqual(languages, ["nl", "nl", "nl"])
+
+
+class BothSideBySideTests(SimpleTestCase):
+    def test_the_two_calls_overlap_and_answer_in_order(self):
+        both_running = threading.Barrier(2, timeout=5)
+
+        def meet(answer: object):
+            return lambda: both_running.wait() >= 0 and answer
+
+        self.assertEqual(
+            both_side_by_side(meet("roles"), meet({"names": 1})), ("roles", {"names": 1})
+        )
+
+    def test_a_failure_is_raised_as_calling_them_in_order_would(self):
+        def fail(message: str):
+            def call() -> str:
+                raise ValueError(message)
+
+            return call
+
+        with self.assertRaisesMessage(ValueError, "second"):
+            both_side_by_side(lambda: "fine", fail("second"))
+        with self.assertRaisesMessage(ValueError, "first"):
+            both_side_by_side(fail("first"), fail("second"))

@@ -9,13 +9,13 @@ A link gives the agency's own people the access their roles in the agency give, 
 levels that manage the account; a narrower level (Viewer, Advertiser Campaign Manager) is a user.
 """
 
-import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from agencyaccess.lib.parallel import map_side_by_side
 from agencyaccess.platforms.base import (
     AgencyIdentity,
     Asset,
@@ -66,9 +66,9 @@ class MicrosoftAds(ServiceConnector):
                 "PageInfo": PAGE,
             },
         ).get("Accounts", [])
-        # Read once per customer, and only where the person may share.
-        number_of = functools.cache(functools.partial(_customer_number, tokens))
-        return [_asset(account, me.get("CustomerRoles") or [], number_of) for account in accounts]
+        roles = me.get("CustomerRoles") or []
+        numbers = _customer_numbers(tokens, roles, accounts)
+        return [_asset(account, roles, numbers) for account in accounts]
 
     def grant(self, tokens: TokenSet, request: GrantRequest) -> GrantOutcome:
         require_scope(tokens)
@@ -171,6 +171,18 @@ def _ref_parts(native_ref: str) -> tuple[str, str]:
 # Listing
 
 
+def _customer_numbers(
+    tokens: TokenSet, roles: Sequence[Mapping[str, Any]], accounts: Iterable[Mapping[str, Any]]
+) -> dict[str, str]:
+    """The Number of each customer whose accounts the person may share: read once per customer,
+    only there, the customers side by side (lib/parallel.py): one after another, a person
+    sharing for several customers waits a round trip per customer."""
+    sharing = [account for account in accounts if _role_of(roles, account) in SHARING_ROLES]
+    customers = list(dict.fromkeys(_customer_of(account) for account in sharing))
+    numbers = map_side_by_side(lambda customer: _customer_number(tokens, customer), customers)
+    return dict(zip(customers, numbers, strict=True))
+
+
 def _customer_number(tokens: TokenSet, customer: str) -> str:
     """The customer's Number, which a request to manage one of its accounts must name
     (ClientLink.ClientEntityCustomerNumber); the account search does not answer it."""
@@ -181,11 +193,11 @@ def _customer_number(tokens: TokenSet, customer: str) -> str:
 def _asset(
     account: Mapping[str, Any],
     roles: Sequence[Mapping[str, Any]],
-    number_of: Callable[[str], str],
+    customer_numbers: Mapping[str, str],
 ) -> Asset:
     account_id = str(account["Id"])
-    customer = str(account.get("ParentCustomerId") or "")
-    role = _role_on(roles, customer, account_id)
+    customer = _customer_of(account)
+    role = _role_of(roles, account)
     grantable = role in SHARING_ROLES
     return Asset(
         asset_type="ad_account",
@@ -196,16 +208,21 @@ def _asset(
         not_grantable_reason="" if grantable else _not_sharing_role(),
         metadata={
             "customer_id": customer,
-            "customer_number": number_of(customer) if grantable else "",
+            "customer_number": customer_numbers[customer] if grantable else "",
             "number": account.get("Number", ""),
             "role": role,
         },
     )
 
 
-def _role_on(roles: Sequence[Mapping[str, Any]], customer: str, account: str) -> int | None:
-    """The user's strongest role on an account of this customer."""
-    return strongest(role["RoleId"] for role in _roles_covering(roles, customer, account))
+def _customer_of(account: Mapping[str, Any]) -> str:
+    return str(account.get("ParentCustomerId") or "")
+
+
+def _role_of(roles: Sequence[Mapping[str, Any]], account: Mapping[str, Any]) -> int | None:
+    """The user's strongest role on an account Accounts/Search answered."""
+    covering = _roles_covering(roles, _customer_of(account), str(account["Id"]))
+    return strongest(role["RoleId"] for role in covering)
 
 
 def strongest(role_ids: Iterable[int]) -> int | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from agencyaccess.lib.parallel import both_side_by_side, map_side_by_side
 from agencyaccess.platforms.base import (
     AgencyIdentity,
     Asset,
@@ -77,6 +78,11 @@ def agency_business_id(agency: AgencyIdentity) -> str:
     return business_id
 
 
+def ad_accounts_seen(tokens: TokenSet) -> list[dict[str, Any]]:
+    """Every ad account the signed-in person sees, theirs and those shared with them."""
+    return list(pages("ad_accounts", tokens, include_shared_accounts="true"))
+
+
 class AdAccountsConnector(ServiceConnector):
     service_keys = ("pinterest_ads",)
     required_scopes = frozenset({BIZ_READ, BIZ_WRITE, ADS_READ})
@@ -84,15 +90,13 @@ class AdAccountsConnector(ServiceConnector):
     def list_assets(self, tokens: TokenSet, service_key: str) -> list[Asset]:
         """The ad accounts the person sees; those a business they administer owns can be
         shared, under that business. An ad account's `owner` is a user account, so ownership
-        comes from each administered business's assets with the OWNER permission."""
-        administered = administered_businesses(tokens)
-        owners = {
-            asset: business for business in administered for asset in _owned(tokens, business)
-        }
-        return [
-            self._asset(account, owners, administered)
-            for account in pages("ad_accounts", tokens, include_shared_accounts="true")
-        ]
+        comes from each administered business's assets with the OWNER permission. The ad
+        accounts do not depend on the businesses: the two are asked side by side
+        (lib/parallel.py), and so are the businesses' assets."""
+        (administered, owners), accounts = both_side_by_side(
+            lambda: _ownership(tokens), lambda: ad_accounts_seen(tokens)
+        )
+        return [self._asset(account, owners, administered) for account in accounts]
 
     def grant(self, tokens: TokenSet, request: GrantRequest) -> GrantOutcome:
         client = request.asset.parent_id or ""
@@ -367,6 +371,19 @@ class AdAccountsConnector(ServiceConnector):
         if refusal is not None:
             raise refusal
         return answer
+
+
+def _ownership(tokens: TokenSet) -> tuple[dict[str, str], dict[str, str]]:
+    """The businesses the person administers, and which of them owns each ad account they own
+    (their assets asked side by side)."""
+    administered = administered_businesses(tokens)
+    owned = map_side_by_side(lambda business: _owned(tokens, business), list(administered))
+    owners = {
+        asset: business
+        for business, assets in zip(administered, owned, strict=True)
+        for asset in assets
+    }
+    return administered, owners
 
 
 def _owned(tokens: TokenSet, business: str) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
 
+from agencyaccess.lib.parallel import map_side_by_side
 from agencyaccess.platforms.base import (
     AgencyIdentity,
     Asset,
@@ -80,9 +81,15 @@ class PartnerShareConnector(ServiceConnector):
     role_field: ClassVar[str]  # the field of bc/partner/add/ carrying the role
 
     def list_assets(self, tokens: TokenSet, service_key: str) -> list[Asset]:
+        """Each Business Center's assets are asked side by side (lib/parallel.py), as Meta's
+        businesses are: one after another, a person in several waits a round trip per center."""
+        centers = list(business_centers(tokens))
+        per_center = map_side_by_side(lambda center: self._assets_of(tokens, *center), centers)
+        return [asset for assets in per_center for asset in assets]
+
+    def _assets_of(self, tokens: TokenSet, bc_id: str, bc_name: str, role: str) -> list[Asset]:
         return [
             self._asset(item, bc_id, bc_name, role)
-            for bc_id, bc_name, role in business_centers(tokens)
             for item in pages(
                 "bc/asset/get/", token=tokens.access_token, bc_id=bc_id, asset_type=self.asset_type
             )

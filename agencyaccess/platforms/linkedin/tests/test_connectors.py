@@ -26,6 +26,7 @@ from agencyaccess.platforms.linkedin.tests.cast import (
     pick,
     ref,
 )
+from agencyaccess.platforms.testing import meeting
 
 pytestmark = LIVE_SANDBOX
 ADS, PAGES = AdAccountsConnector(), CompanyPageConnector()
@@ -44,6 +45,14 @@ def test_ad_accounts_are_listed_with_names_and_whether_jane_can_add_people(jane:
     ]
     assert "account manager" in pick(assets, "508000003").not_grantable_reason
     assert pick(assets, "508000003").metadata == {"role": "VIEWER", "status": "CANCELED"}
+
+
+def test_the_roles_and_the_accounts_names_are_asked_side_by_side(jane: TokenSet):
+    roles, accounts = meeting(2, ADS._roles, ADS._accounts)  # one after the other never meet
+    with mock.patch.object(ADS, "_roles", roles), mock.patch.object(ADS, "_accounts", accounts):
+        assets = ADS.list_assets(jane, "linkedin_ads")
+
+    assert [a.name for a in assets] == ["Jane Co - Main", "Jane Co - Brand", "Jane Co - Archive"]
 
 
 def test_listing_follows_the_pages(jane: TokenSet):

@@ -16,6 +16,7 @@ from agencyaccess.platforms.base import (
     TokenExpired,
     TokenSet,
 )
+from agencyaccess.platforms.pinterest import connectors
 from agencyaccess.platforms.pinterest.checks import platform_checks
 from agencyaccess.platforms.pinterest.connectors import CONNECTORS
 from agencyaccess.platforms.pinterest.sandbox import issue_sandbox_tokens, world
@@ -27,6 +28,7 @@ from agencyaccess.platforms.pinterest.tests.cast import (
     pick,
     ref,
 )
+from agencyaccess.platforms.testing import meeting
 
 pytestmark = LIVE_SANDBOX
 [ADS] = CONNECTORS
@@ -53,6 +55,18 @@ def test_ownership_comes_from_the_business_not_the_ad_accounts_owner(paula: Toke
     business owns it."""
     main = pick(ADS.list_assets(paula, "pinterest_ads"), MAIN)
     assert main.parent_id == world.CLIENT_BUSINESS != world.AD_ACCOUNTS[MAIN].owner_user[0]
+
+
+def test_the_businesses_and_the_ad_accounts_are_asked_side_by_side(
+    paula: TokenSet, monkeypatch: pytest.MonkeyPatch
+):
+    administered, seen = meeting(2, connectors.administered_businesses, connectors.ad_accounts_seen)
+    monkeypatch.setattr(connectors, "administered_businesses", administered)
+    monkeypatch.setattr(connectors, "ad_accounts_seen", seen)  # one after the other never meet
+
+    assets = ADS.list_assets(paula, "pinterest_ads")
+
+    assert [a.grantable for a in assets if a.external_id == MAIN] == [True]
 
 
 def test_an_employee_sees_the_accounts_but_cannot_share_them(sandbox: str):

@@ -18,6 +18,7 @@ from agencyaccess.platforms.base import (
     TokenSet,
 )
 from agencyaccess.platforms.snapchat import api as snapchat_api
+from agencyaccess.platforms.snapchat import connectors
 from agencyaccess.platforms.snapchat.connectors import CONNECTORS, ref_parts
 from agencyaccess.platforms.snapchat.sandbox import api as sandbox_api
 from agencyaccess.platforms.snapchat.sandbox import issue_sandbox_tokens, state, world
@@ -30,6 +31,7 @@ from agencyaccess.platforms.snapchat.tests.cast import (
     pick,
     ref,
 )
+from agencyaccess.platforms.testing import meeting
 
 pytestmark = LIVE_SANDBOX
 BUSINESS, ADS = CONNECTORS
@@ -51,6 +53,20 @@ def test_listing_says_what_an_organization_admin_can_share(clara: TokenSet):
     )
     brand = pick(accounts, world.BRAND_ACCOUNT)  # Clara only has Reports there
     assert not brand.grantable and "admin" in brand.not_grantable_reason
+
+
+def test_each_organizations_roles_are_asked_side_by_side(
+    clara: TokenSet, monkeypatch: pytest.MonkeyPatch
+):
+    [ask] = meeting(2, connectors._my_organization_roles)  # one after the other never meet
+    monkeypatch.setattr(connectors, "_my_organization_roles", ask)
+
+    organizations = BUSINESS.list_assets(clara, "snapchat_business")
+
+    assert [(o.name, o.grantable) for o in organizations] == [
+        ("Clara Bikes", True),
+        ("Northwind Outdoor", False),
+    ]
 
 
 def test_only_role_lists_are_read_page_after_page(clara: TokenSet, monkeypatch: pytest.MonkeyPatch):

@@ -2,6 +2,7 @@
 and every refusal, with the calls one grant makes."""
 
 from dataclasses import replace
+from unittest import mock
 
 from agencyaccess.platforms.base import (
     GrantRef,
@@ -9,6 +10,7 @@ from agencyaccess.platforms.base import (
     InsufficientRights,
     TokenExpired,
 )
+from agencyaccess.platforms.testing import meeting
 from agencyaccess.platforms.tiktok.api import pages
 from agencyaccess.platforms.tiktok.sandbox import state, world
 from agencyaccess.platforms.tiktok.tests.cast import (
@@ -35,6 +37,14 @@ class ListTests(SandboxTestCase):
         )
         other = asset_named(assets, "7310000000000000001")
         self.assertIn("Partner Store BC", other.not_grantable_reason)
+
+    def test_each_business_center_is_asked_side_by_side(self):
+        [ask] = meeting(2, ADS._assets_of)  # one center after the other would never meet
+        with mock.patch.object(ADS, "_assets_of", ask):
+            assets = ADS.list_assets(self.tokens(), "tiktok_ads")
+
+        by_center = [a.parent_id for a in assets]
+        self.assertEqual(by_center, [world.CLIENT_BC_ID] * 2 + [world.OTHER_BC_ID])
 
     def test_pages_are_followed(self):
         with self.settings():
