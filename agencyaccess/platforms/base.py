@@ -244,6 +244,28 @@ class PlatformClient(abc.ABC):
             form["code_verifier"] = code_verifier
         return form
 
+    @staticmethod
+    def refresh_form(tokens: TokenSet, expired: str) -> dict[str, str]:
+        """The token request that refreshes a sign-in (RFC 6749 §6); one without a refresh
+        token cannot be refreshed: `expired` says what the person must do."""
+        if not tokens.refresh_token:
+            raise TokenExpired(expired)
+        return {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token}
+
+    @staticmethod
+    def refreshed(tokens: TokenSet, fresh: TokenSet) -> TokenSet:
+        """The sign-in after a refresh: the new access token, the refresh token the answer
+        rotated to (or the same one), the same person."""
+        return TokenSet(
+            access_token=fresh.access_token,
+            refresh_token=fresh.refresh_token or tokens.refresh_token,
+            expires_at=fresh.expires_at,
+            scopes=fresh.scopes or tokens.scopes,
+            subject_id=tokens.subject_id,
+            email=tokens.email,
+            name=tokens.name,
+        )
+
     def agency_sign_in(self, tokens: TokenSet) -> SignIn:
         """What an agency's sign-in says about the account it connects: the platform's ids
         that receive access (read from the platform), or the choices among them."""

@@ -103,22 +103,10 @@ class GoogleClient(PlatformClient):
         )
 
     def refresh(self, tokens: TokenSet) -> TokenSet:
-        if not tokens.refresh_token:
-            raise TokenExpired(api.sign_in_expired_message())
-        answer = self._token_request(
-            {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token}
-        )
-        fresh = _token_set(answer)
+        answer = self._token_request(self.refresh_form(tokens, api.sign_in_expired_message()))
         # Google keeps the refresh token and the person; only the access token changes.
-        return TokenSet(
-            access_token=fresh.access_token,
-            refresh_token=fresh.refresh_token or tokens.refresh_token,
-            expires_at=fresh.expires_at,
-            scopes=fresh.scopes or tokens.scopes,
-            subject_id=tokens.subject_id,
-            email=tokens.email,
-            name=tokens.name,
-        )
+        fresh = _token_set(answer)
+        return self.refreshed(tokens, fresh)
 
     def revoke_token(self, tokens: TokenSet) -> None:
         """Best effort: revoking the refresh token also ends its access tokens

@@ -92,20 +92,8 @@ class HubSpotClient(PlatformClient):
     def refresh(self, tokens: TokenSet) -> TokenSet:
         """A new access token (they last 30 minutes); the refresh token stays the same unless
         HubSpot sends another."""
-        if not tokens.refresh_token:
-            raise TokenExpired(sign_in_expired())
-        fresh = _token_request(
-            {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token}
-        )
-        return TokenSet(
-            access_token=fresh.access_token,
-            refresh_token=fresh.refresh_token or tokens.refresh_token,
-            expires_at=fresh.expires_at,
-            scopes=fresh.scopes or tokens.scopes,
-            subject_id=tokens.subject_id,
-            email=tokens.email,
-            name=tokens.name,
-        )
+        fresh = _token_request(self.refresh_form(tokens, sign_in_expired()))
+        return self.refreshed(tokens, fresh)
 
     def revoke_token(self, tokens: TokenSet) -> None:
         """Revoking the refresh token uninstalls nothing; it ends this sign-in only."""

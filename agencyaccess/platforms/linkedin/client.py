@@ -79,15 +79,11 @@ class LinkedInClient(PlatformClient):
     def refresh(self, tokens: TokenSet) -> TokenSet:
         """Refresh tokens exist only for approved Marketing partners (365 days, not extended by
         refreshing); without one, a token past its 60 days needs a new sign-in."""
+        expired = _("Your LinkedIn sign-in has expired. Please connect LinkedIn again.")
         if tokens.refresh_token:
-            answer = self._token_call(
-                {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token}
-            )
-            return self._tokens(answer)
+            return self._tokens(self._token_call(self.refresh_form(tokens, expired)))
         if tokens.expires_at is not None and tokens.expires_at <= timezone.now():
-            raise TokenExpired(
-                _("Your LinkedIn sign-in has expired. Please connect LinkedIn again.")
-            )
+            raise TokenExpired(expired)
         return tokens
 
     def revoke_token(self, tokens: TokenSet) -> None:

@@ -91,20 +91,8 @@ class MicrosoftClient(PlatformClient):
 
     def refresh(self, tokens: TokenSet) -> TokenSet:
         """Refresh tokens rotate: the answer carries a new one, which replaces the old."""
-        if not tokens.refresh_token:
-            raise TokenExpired(_sign_in_expired())
-        fresh = self._token_request(
-            {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token}
-        )
-        return TokenSet(
-            access_token=fresh.access_token,
-            refresh_token=fresh.refresh_token or tokens.refresh_token,
-            expires_at=fresh.expires_at,
-            scopes=fresh.scopes or tokens.scopes,
-            subject_id=tokens.subject_id,
-            email=tokens.email,
-            name=tokens.name,
-        )
+        fresh = self._token_request(self.refresh_form(tokens, _sign_in_expired()))
+        return self.refreshed(tokens, fresh)
 
     # revoke_token: the identity platform has no endpoint revoking one app's refresh token
     # (docs/platforms/microsoft.md#sign-in); forgetting it is all there is, as the base does.

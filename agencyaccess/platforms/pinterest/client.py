@@ -94,20 +94,8 @@ class PinterestClient(PlatformClient):
     def refresh(self, tokens: TokenSet) -> TokenSet:
         """A continuous refresh token comes back renewed with each refresh: it replaces the
         old one (docs/platforms/pinterest.md#sign-in)."""
-        if not tokens.refresh_token:
-            raise TokenExpired(_sign_in_expired())
-        fresh = self._token_request(
-            {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token}
-        )
-        return TokenSet(
-            access_token=fresh.access_token,
-            refresh_token=fresh.refresh_token or tokens.refresh_token,
-            expires_at=fresh.expires_at,
-            scopes=fresh.scopes or tokens.scopes,
-            subject_id=tokens.subject_id,
-            email=tokens.email,
-            name=tokens.name,
-        )
+        fresh = self._token_request(self.refresh_form(tokens, _sign_in_expired()))
+        return self.refreshed(tokens, fresh)
 
     # revoke_token: Pinterest revokes tokens of system users only (POST /oauth/token/revoke);
     # forgetting a person's token is all there is, as the base does.

@@ -89,21 +89,10 @@ class SnapchatClient(PlatformClient):
     def refresh(self, tokens: TokenSet) -> TokenSet:
         """Access tokens live the answer's `expires_in`; the refresh token brings new ones (and
         may be replaced by the answer's)."""
-        if not tokens.refresh_token:
-            raise TokenExpired(sign_in_expired())
         fresh = _token_request(
-            {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token},
-            requested=tokens.scopes,
+            self.refresh_form(tokens, sign_in_expired()), requested=tokens.scopes
         )
-        return TokenSet(
-            access_token=fresh.access_token,
-            refresh_token=fresh.refresh_token or tokens.refresh_token,
-            expires_at=fresh.expires_at,
-            scopes=fresh.scopes or tokens.scopes,
-            subject_id=tokens.subject_id,
-            email=tokens.email,
-            name=tokens.name,
-        )
+        return self.refreshed(tokens, fresh)
 
     # revoke_token: Snap documents no endpoint revoking a Marketing API token; forgetting it is
     # all there is, as the base does.

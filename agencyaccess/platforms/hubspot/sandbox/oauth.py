@@ -2,16 +2,14 @@
 installed in) and the dated token, introspection and revocation endpoints
 (docs/platforms/hubspot.md#sign-in)."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from agencyaccess.platforms.hubspot.config import (
     INSTALL_SCOPES,
@@ -20,41 +18,22 @@ from agencyaccess.platforms.hubspot.config import (
 )
 from agencyaccess.platforms.hubspot.sandbox import contract, state, world
 from agencyaccess.platforms.hubspot.sandbox.state import OAuthError
+from agencyaccess.platforms.sandbox_sign_in import (
+    SignInPage,
+    SignInRefused,
+    passed_on_state,
+    redirect_to,
+)
 
 TEMPLATE = "platforms/hubspot/sandbox_install.html"
 PASSED_ON = ("client_id", "redirect_uri", "scope", "state")
 
 
-class InstallError(Exception):
-    """A request the install page refuses on its own, without redirecting back."""
-
-
-@csrf_exempt  # HubSpot's page, not ours: it has no CSRF token of this site to check
-@require_http_methods(["GET", "POST"])
-def authorize(request: HttpRequest) -> HttpResponse:
-    params = request.POST if request.method == "POST" else request.GET
-    try:
-        scopes = requested_scopes(params)
-        if request.method == "POST":
-            return answer(request.POST, scopes)
-    except InstallError as e:
-        return render(request, TEMPLATE, {"error": str(e)}, status=400)
-    return render(
-        request,
-        TEMPLATE,
-        {
-            "people": [(p, world.HUBS[p.hub_id]) for p in world.PEOPLE.values()],
-            "scopes": scopes,
-            "params": {name: params[name] for name in PASSED_ON if name in params},
-        },
-    )
-
-
 def requested_scopes(params: QueryDict) -> list[str]:
     if params.get("client_id") != SANDBOX_CLIENT_ID:
-        raise InstallError("Couldn't complete the connection: the app's client ID is unknown.")
+        raise SignInRefused("Couldn't complete the connection: the app's client ID is unknown.")
     if not params.get("redirect_uri", "").startswith(settings.SITE_URL + "/"):
-        raise InstallError("Couldn't complete the connection: the redirect URL does not match.")
+        raise SignInRefused("Couldn't complete the connection: the redirect URL does not match.")
     return app_scopes(params.get("scope", "").split())
 
 
@@ -63,13 +42,13 @@ def app_scopes(scopes: list[str]) -> list[str]:
     leaves one out, or asks for one the app does not have, with these words
     (knowledge.hubspot.com/integrations/resolve-a-request-for-integration-permissions-error)."""
     if any(s not in INSTALL_SCOPES for s in scopes):
-        raise InstallError(
+        raise SignInRefused(
             "Couldn't complete the connection: Authorization failed because there is a mismatch "
             "between the scopes in the install URL and the app's configured scopes. Please "
             "contact the app developer."
         )
     if any(s not in scopes for s in INSTALL_SCOPES):
-        raise InstallError(
+        raise SignInRefused(
             "Couldn't complete the connection: Authorization failed because the provided "
             "scopes are insufficient. Please contact the app developer."
         )
@@ -78,19 +57,24 @@ def app_scopes(scopes: list[str]) -> list[str]:
 
 def answer(form: QueryDict, scopes: list[str]) -> HttpResponse:
     redirect_uri = form.get("redirect_uri", "")
-    passed_on = {"state": form.get("state", "")} if form.get("state") else {}
+    passed_on = passed_on_state(form)
     if form.get("action") != "connect":
         return redirect_to(redirect_uri, {"error": "access_denied", **passed_on})
     person = world.PEOPLE.get(form.get("person", ""))
     if person is None:
-        raise InstallError("Choose an account.")
+        raise SignInRefused("Choose an account.")
     return redirect_to(
         redirect_uri, {"code": state.new_code(person, redirect_uri, scopes), **passed_on}
     )
 
 
-def redirect_to(uri: str, params: Mapping[str, str]) -> HttpResponseRedirect:
-    return HttpResponseRedirect(f"{uri}{'&' if '?' in uri else '?'}{urlencode(params)}")
+authorize = SignInPage(
+    TEMPLATE,
+    PASSED_ON,
+    requested_scopes,
+    answer,
+    people=lambda: [(p, world.HUBS[p.hub_id]) for p in world.PEOPLE.values()],
+).view()
 
 
 def token_endpoint(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencyaccess.platforms.linkedin.config import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from agencyaccess.platforms.linkedin.sandbox import state, world
+from agencyaccess.platforms.sandbox_sign_in import passed_on_state
 
 TEMPLATE = "platforms/linkedin/sandbox_authorize.html"
 PARAMS = ("response_type", "client_id", "redirect_uri", "state", "scope")
@@ -26,7 +27,7 @@ def authorization(request: HttpRequest) -> HttpResponse:
     if problem:
         return render(request, TEMPLATE, {"error": problem}, status=400)
     scopes = params.get("scope", "").split()
-    passed_on = {"state": params["state"]} if params.get("state") else {}
+    passed_on = passed_on_state(params)
     unknown = [s for s in scopes if s not in world.SCOPES]
     if unknown:  # LinkedIn sends an unauthorized scope back to the app
         return _redirect(

@@ -3,10 +3,9 @@
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -14,6 +13,7 @@ from agencyaccess.platforms.meta.config import SANDBOX_APP_ID, SANDBOX_APP_SECRE
 from agencyaccess.platforms.meta.sandbox import state, world
 from agencyaccess.platforms.meta.sandbox.api import authenticate, param, token_value
 from agencyaccess.platforms.meta.sandbox.errors import GraphError, graph_view
+from agencyaccess.platforms.sandbox_sign_in import passed_on_state, redirect_to
 
 DIALOG_PARAMS = ("client_id", "redirect_uri", "state", "response_type", "scope", "config_id")
 DIALOG_TEMPLATE = "platforms/meta/sandbox_dialog.html"
@@ -69,7 +69,7 @@ def requested_permissions(params: QueryDict) -> list[str]:
 
 def answer(form: QueryDict, requested: list[str]) -> HttpResponse:
     redirect_uri = form.get("redirect_uri", "")
-    passed_on = {"state": form.get("state", "")} if form.get("state") else {}
+    passed_on = passed_on_state(form)
     if form.get("action") != "continue":
         return redirect_to(
             redirect_uri,
@@ -89,10 +89,6 @@ def answer(form: QueryDict, requested: list[str]) -> HttpResponse:
     declined = [p for p in requested if p not in ticked]
     code = state.new_code(person, redirect_uri, granted, declined)
     return redirect_to(redirect_uri, {"code": code, **passed_on})
-
-
-def redirect_to(uri: str, params: Mapping[str, str]) -> HttpResponseRedirect:
-    return HttpResponseRedirect(f"{uri}{'&' if '?' in uri else '?'}{urlencode(params)}")
 
 
 @graph_view

@@ -2,18 +2,20 @@
 authorization code flow, with PKCE and refresh token rotation
 (docs/platforms/microsoft.md#sign-in)."""
 
-from collections.abc import Mapping
-from urllib.parse import urlencode
-
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from agencyaccess.platforms.microsoft.config import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from agencyaccess.platforms.microsoft.sandbox import state, world
 from agencyaccess.platforms.microsoft.sandbox.faults import OAuthError
+from agencyaccess.platforms.sandbox_sign_in import (
+    SignInPage,
+    SignInRefused,
+    passed_on_state,
+    redirect_to,
+)
 
 TEMPLATE = "platforms/microsoft/sandbox_consent.html"
 PASSED_ON = (
@@ -28,50 +30,25 @@ PASSED_ON = (
 )
 
 
-class SignInError(Exception):
-    """A request the sign-in page refuses on its own, without redirecting back."""
-
-
-@csrf_exempt  # Microsoft's page, not ours: it has no CSRF token of this site to check
-@require_http_methods(["GET", "POST"])
-def authorize(request: HttpRequest) -> HttpResponse:
-    params = request.POST if request.method == "POST" else request.GET
-    try:
-        scopes = requested_scopes(params)
-        if request.method == "POST":
-            return answer(request.POST, scopes)
-    except SignInError as e:
-        return render(request, TEMPLATE, {"error": str(e)}, status=400)
-    return render(
-        request,
-        TEMPLATE,
-        {
-            "people": world.PEOPLE.values(),
-            "scopes": scopes,
-            "params": {name: params[name] for name in PASSED_ON if name in params},
-        },
-    )
-
-
 def requested_scopes(params: QueryDict) -> list[str]:
     if params.get("client_id") != SANDBOX_CLIENT_ID:
-        raise SignInError("AADSTS700016: Application not found in the directory.")
+        raise SignInRefused("AADSTS700016: Application not found in the directory.")
     if not params.get("redirect_uri", "").startswith(settings.SITE_URL + "/"):
-        raise SignInError("AADSTS50011: The redirect URI does not match the app's.")
+        raise SignInRefused("AADSTS50011: The redirect URI does not match the app's.")
     if params.get("response_type") != "code":
-        raise SignInError("This sandbox supports only response_type=code.")
+        raise SignInRefused("This sandbox supports only response_type=code.")
     if params.get("code_challenge") and params.get("code_challenge_method") != "S256":
-        raise SignInError("AADSTS501491: Invalid code_challenge_method.")
+        raise SignInRefused("AADSTS501491: Invalid code_challenge_method.")
     scopes = params.get("scope", "").split()
     unknown = [s for s in scopes if s not in state.SCOPES]
     if unknown or not scopes:
-        raise SignInError(f"AADSTS70011: The provided scope is not valid: {' '.join(unknown)}")
+        raise SignInRefused(f"AADSTS70011: The provided scope is not valid: {' '.join(unknown)}")
     return scopes
 
 
 def answer(form: QueryDict, scopes: list[str]) -> HttpResponse:
     redirect_uri = form.get("redirect_uri", "")
-    passed_on = {"state": form.get("state", "")} if form.get("state") else {}
+    passed_on = passed_on_state(form)
     if form.get("action") != "accept":
         return redirect_to(
             redirect_uri,
@@ -83,13 +60,14 @@ def answer(form: QueryDict, scopes: list[str]) -> HttpResponse:
         )
     person = world.PEOPLE.get(form.get("person", ""))
     if person is None:
-        raise SignInError("Pick an account.")
+        raise SignInRefused("Pick an account.")
     code = state.new_code(person, redirect_uri, scopes, form.get("code_challenge", ""))
     return redirect_to(redirect_uri, {"code": code, **passed_on})
 
 
-def redirect_to(uri: str, params: Mapping[str, str]) -> HttpResponseRedirect:
-    return HttpResponseRedirect(f"{uri}{'&' if '?' in uri else '?'}{urlencode(params)}")
+authorize = SignInPage(
+    TEMPLATE, PASSED_ON, requested_scopes, answer, people=lambda: world.PEOPLE.values()
+).view()
 
 
 @csrf_exempt

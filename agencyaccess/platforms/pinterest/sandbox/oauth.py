@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencyaccess.platforms.pinterest.config import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from agencyaccess.platforms.pinterest.sandbox import state, world
+from agencyaccess.platforms.sandbox_sign_in import passed_on_state
 
 TEMPLATE = "platforms/pinterest/sandbox_authorize.html"
 INVALID_GRANT = 283
@@ -40,7 +41,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
                 "params": {n: params[n] for n in PARAMS if n in params},
             },
         )
-    passed_on = {"state": params["state"]} if params.get("state") else {}
+    passed_on = passed_on_state(params)
     if request.POST.get("action") != "allow":
         return _redirect(params["redirect_uri"], {"error": "access_denied", **passed_on})
     person = world.PEOPLE.get(request.POST.get("person", ""))

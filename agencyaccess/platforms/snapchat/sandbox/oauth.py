@@ -1,17 +1,20 @@
 """The sandbox's Snap sign-in: the authorize page and the token endpoint of the authorization
 code flow, with refresh tokens (docs/platforms/snapchat.md#sign-in)."""
 
-from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from agencyaccess.platforms import sandbox_codes
+from agencyaccess.platforms.sandbox_sign_in import (
+    SignInPage,
+    SignInRefused,
+    passed_on_state,
+    redirect_to,
+)
 from agencyaccess.platforms.snapchat.config import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from agencyaccess.platforms.snapchat.sandbox import state, world
 
@@ -19,59 +22,35 @@ TEMPLATE = "platforms/snapchat/sandbox_sign_in.html"
 PASSED_ON = ("client_id", "redirect_uri", "response_type", "scope", "state")
 
 
-class SignInError(Exception):
-    """A request the sign-in page refuses on its own, without redirecting back."""
-
-
-@csrf_exempt  # Snap's page, not ours: it has no CSRF token of this site to check
-@require_http_methods(["GET", "POST"])
-def authorize(request: HttpRequest) -> HttpResponse:
-    params = request.POST if request.method == "POST" else request.GET
-    try:
-        scopes = requested_scopes(params)
-        if request.method == "POST":
-            return answer(request.POST, scopes)
-    except SignInError as e:
-        return render(request, TEMPLATE, {"error": str(e)}, status=400)
-    return render(
-        request,
-        TEMPLATE,
-        {
-            "people": world.PEOPLE.values(),
-            "scopes": scopes,
-            "params": {name: params[name] for name in PASSED_ON if name in params},
-        },
-    )
-
-
 def requested_scopes(params: QueryDict) -> list[str]:
     if params.get("client_id") != SANDBOX_CLIENT_ID:
-        raise SignInError("Invalid client_id.")
+        raise SignInRefused("Invalid client_id.")
     if not params.get("redirect_uri", "").startswith(settings.SITE_URL + "/"):
-        raise SignInError("The redirect_uri does not match the app's.")
+        raise SignInRefused("The redirect_uri does not match the app's.")
     if params.get("response_type") != "code":
-        raise SignInError("This sandbox supports only response_type=code.")
+        raise SignInRefused("This sandbox supports only response_type=code.")
     scopes = params.get("scope", "").split()
     if not scopes or any(s not in state.SCOPES for s in scopes):
-        raise SignInError("Invalid scope.")
+        raise SignInRefused("Invalid scope.")
     return scopes
 
 
 def answer(form: QueryDict, scopes: list[str]) -> HttpResponse:
     redirect_uri = form.get("redirect_uri", "")
-    passed_on = {"state": form.get("state", "")} if form.get("state") else {}
+    passed_on = passed_on_state(form)
     if form.get("action") != "accept":
         return redirect_to(redirect_uri, {"error": "access_denied", **passed_on})
     person = world.PEOPLE.get(form.get("person", ""))
     if person is None:
-        raise SignInError("Pick an account.")
+        raise SignInRefused("Pick an account.")
     return redirect_to(
         redirect_uri, {"code": state.new_code(person, redirect_uri, scopes), **passed_on}
     )
 
 
-def redirect_to(uri: str, params: Mapping[str, str]) -> HttpResponseRedirect:
-    return HttpResponseRedirect(f"{uri}{'&' if '?' in uri else '?'}{urlencode(params)}")
+authorize = SignInPage(
+    TEMPLATE, PASSED_ON, requested_scopes, answer, people=lambda: world.PEOPLE.values()
+).view()
 
 
 @csrf_exempt
