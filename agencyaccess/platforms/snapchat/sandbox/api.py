@@ -8,6 +8,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
+from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -308,7 +309,7 @@ def delete_role(request: HttpRequest, person: world.Person, role_id: str) -> Jso
 
 
 @csrf_exempt
-def accept_invitation(request: HttpRequest, member_id: str) -> HttpResponse:
-    if request.method != "POST" or not state.accept(member_id):
+def accept_invitation(request: HttpRequest, member_id: UUID) -> HttpResponse:
+    if request.method != "POST" or not state.accept(str(member_id)):
         raise Http404("No such invitation.")
     return HttpResponse(status=204)

@@ -51,7 +51,7 @@ urlpatterns = [
     path("v1/members/<str:member_id>/roles", sandbox_only(ads_call(GET=api.member_roles))),
     path("v1/roles/<str:role_id>", sandbox_only(ads_call(DELETE=api.delete_role))),
     path(
-        "testapi/members/<str:member_id>/accept/",
+        "testapi/members/<uuid:member_id>/accept/",  # Snap's member ids are UUIDs
         sandbox_only(api.accept_invitation),
     ),
 ]
