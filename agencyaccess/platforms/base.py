@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 
 class GrantState(enum.StrEnum):
@@ -223,6 +224,19 @@ class PlatformClient(abc.ABC):
 
     def revoke_token(self, tokens: TokenSet) -> None:  # noqa: B027 (optional)
         """Tell the platform to forget the token; best effort."""
+
+    def code_flow_url(self, *, redirect_uri: str, state: str, scope: str, **extra: str) -> str:
+        """The authorization request of the code flow (RFC 6749 §4.1.1) at the configured
+        authorize URL; `extra` are the platform's own parameters."""
+        config = self.config()
+        params = {
+            "client_id": config.client_id,
+            "redirect_uri": redirect_uri,
+            "response_type": "code",
+            "scope": scope,
+            "state": state,
+        }
+        return f"{config.authorize_url}?{urlencode(params | extra)}"
 
     @staticmethod
     def sign_in_hints(code_challenge: str | None, login_hint: str | None) -> dict[str, str]:

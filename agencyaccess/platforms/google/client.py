@@ -3,7 +3,6 @@
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils import timezone
@@ -70,20 +69,16 @@ class GoogleClient(PlatformClient):
         code_challenge: str | None = None,
         login_hint: str | None = None,
     ) -> str:
-        config = self.config()
-        params = {
-            "client_id": config.client_id,
-            "redirect_uri": redirect_uri,
-            "response_type": "code",
-            "scope": " ".join(scopes),
-            "state": state,
-            "access_type": "offline",  # a refresh token, so grants can be verified later
-            "include_granted_scopes": "true",
+        return self.code_flow_url(
+            redirect_uri=redirect_uri,
+            state=state,
+            scope=" ".join(scopes),
+            access_type="offline",  # a refresh token, so grants can be verified later
+            include_granted_scopes="true",
             # Without it Google gives no new refresh token to someone who consented before.
-            "prompt": "consent",
-        }
-        params |= self.sign_in_hints(code_challenge, login_hint)
-        return f"{config.authorize_url}?{urlencode(params)}"
+            prompt="consent",
+            **self.sign_in_hints(code_challenge, login_hint),
+        )
 
     def exchange_code(
         self, *, code: str, redirect_uri: str, code_verifier: str | None = None

@@ -5,7 +5,6 @@ import logging
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,14 +60,7 @@ class LinkedInClient(PlatformClient):
         login_hint: str | None = None,
     ) -> str:
         """LinkedIn's authorization takes no PKCE challenge and no login hint: both ignored."""
-        params = {
-            "response_type": "code",
-            "client_id": linkedin_settings().client_id,
-            "redirect_uri": redirect_uri,
-            "state": state,
-            "scope": " ".join(scopes),
-        }
-        return f"{self.config().authorize_url}?{urlencode(params)}"
+        return self.code_flow_url(redirect_uri=redirect_uri, state=state, scope=" ".join(scopes))
 
     def exchange_code(
         self, *, code: str, redirect_uri: str, code_verifier: str | None = None

@@ -5,7 +5,6 @@ import logging
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,19 +57,15 @@ class MicrosoftClient(PlatformClient):
         code_challenge: str | None = None,
         login_hint: str | None = None,
     ) -> str:
-        microsoft = microsoft_settings()
-        params = {
-            "client_id": microsoft.client_id,
-            "response_type": "code",
-            "redirect_uri": redirect_uri,
-            "response_mode": "query",
-            "scope": " ".join(scopes),
-            "state": state,
+        return self.code_flow_url(
+            redirect_uri=redirect_uri,
+            state=state,
+            scope=" ".join(scopes),
+            response_mode="query",
             # Someone signed in to another Microsoft account picks the one that has the ads.
-            "prompt": "select_account",
-        }
-        params |= self.sign_in_hints(code_challenge, login_hint)
-        return f"{microsoft.authorize_url}?{urlencode(params)}"
+            prompt="select_account",
+            **self.sign_in_hints(code_challenge, login_hint),
+        )
 
     def exchange_code(
         self, *, code: str, redirect_uri: str, code_verifier: str | None = None

@@ -5,7 +5,6 @@ import logging
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,15 +63,8 @@ class PinterestClient(PlatformClient):
         code_challenge: str | None = None,
         login_hint: str | None = None,
     ) -> str:
-        pinterest = pinterest_settings()
-        params = {
-            "client_id": pinterest.client_id,
-            "redirect_uri": redirect_uri,
-            "response_type": "code",
-            "scope": ",".join(scopes),  # Pinterest separates scopes with commas
-            "state": state,
-        }
-        return f"{pinterest.authorize_url}?{urlencode(params)}"
+        # Pinterest separates scopes with commas.
+        return self.code_flow_url(redirect_uri=redirect_uri, state=state, scope=",".join(scopes))
 
     def exchange_code(
         self, *, code: str, redirect_uri: str, code_verifier: str | None = None

@@ -5,7 +5,6 @@ import logging
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,15 +56,7 @@ class SnapchatClient(PlatformClient):
         login_hint: str | None = None,
     ) -> str:
         # Snap documents neither PKCE nor a login hint for the Marketing API's sign-in.
-        snapchat = snapchat_settings()
-        params = {
-            "client_id": snapchat.client_id,
-            "redirect_uri": redirect_uri,
-            "response_type": "code",
-            "scope": " ".join(scopes),
-            "state": state,
-        }
-        return f"{snapchat.authorize_url}?{urlencode(params)}"
+        return self.code_flow_url(redirect_uri=redirect_uri, state=state, scope=" ".join(scopes))
 
     def exchange_code(
         self, *, code: str, redirect_uri: str, code_verifier: str | None = None
